@@ -1,0 +1,42 @@
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from tenancy.models import Membership, Role, Site
+
+from .forms import StaffChoiceField
+
+
+class StaffFilter(django_filters.ModelChoiceFilter):
+    field_class = StaffChoiceField
+
+
+class ChildFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_noop", label="Search")
+    site = django_filters.ModelChoiceFilter(queryset=Site.objects.none(), method="filter_noop")
+    key_worker = StaffFilter(queryset=None, method="filter_noop", label="Key worker")
+    include_left = django_filters.BooleanFilter(
+        method="filter_noop", label="Include those who have left", widget=forms.CheckboxInput
+    )
+
+    def __init__(self, data=None, *, access, **kwargs):
+        super().__init__(data, **kwargs)
+        sites = Site.objects.filter(pk__in=access.visible_site_ids)
+        self.filters["site"].queryset = sites
+        self.filters["key_worker"].queryset = (
+            get_user_model()
+            .objects.filter(
+                Q(
+                    memberships__in=Membership.objects.filter(
+                        site__in=sites, role__in=[Role.KEY_WORKER, Role.MANAGER], is_active=True
+                    )
+                )
+            )
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
+
+    def filter_noop(self, queryset, name, value):
+        # The selector applies these (it owns the query); the FilterSet validates and renders them.
+        return queryset

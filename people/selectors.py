@@ -1,0 +1,221 @@
+"""Reads about children and staff, shared by views and tasks. Every one starts from ``Access`` so the
+answer is already narrowed to what the user may see."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from tenancy.access import Access
+from tenancy.models import Membership, Role, Site
+
+from .models import Child, ChildProfessional, Guardian, KeyWorkerAllocation
+
+User = get_user_model()
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def current_allocations_q(day: datetime.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}starts_on__lte": day}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gt": day})
+    )
+
+
+def children_visible_to(access: Access) -> QuerySet[Child]:
+    """The one answer to "which children may this user see": those of the sites they belong to."""
+    return Child.objects.filter(site_id__in=access.visible_site_ids)
+
+
+def get_child_or_404(access: Access, child_id) -> Child:
+    try:
+        return children_visible_to(access).select_related("site").get(pk=child_id)
+    except (Child.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such child.")
+
+
+def _with_current_allocations(qs: QuerySet[Child], day: datetime.date) -> QuerySet[Child]:
+    return qs.prefetch_related(
+        Prefetch(
+            "allocations",
+            queryset=KeyWorkerAllocation.objects.filter(current_allocations_q(day))
+            .select_related("staff")
+            .order_by("kind"),
+            to_attr="current_allocations",
+        )
+    )
+
+
+def child_list(
+    access: Access,
+    *,
+    search: str = "",
+    site_id: int | None = None,
+    key_worker_id: int | None = None,
+    include_left: bool = False,
+) -> QuerySet[Child]:
+    day = _today()
+    qs = children_visible_to(access).select_related("site")
+    if not include_left:
+        qs = qs.filter(Q(leaving_date__isnull=True) | Q(leaving_date__gt=day))
+    if site_id:
+        qs = qs.filter(site_id=site_id)
+    if key_worker_id:
+        qs = qs.filter(
+            allocations__in=KeyWorkerAllocation.objects.filter(
+                current_allocations_q(day), staff_id=key_worker_id
+            )
+        ).distinct()
+    for word in search.split():
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+            | Q(upn__iexact=word)
+            | Q(la_reference__iexact=word)
+        )
+    return _with_current_allocations(qs, day)
+
+
+def my_children(access: Access) -> QuerySet[Child]:
+    """Children the user is key worker or cover for today."""
+    day = _today()
+    allocated = KeyWorkerAllocation.objects.filter(
+        current_allocations_q(day), staff=access.user
+    ).values("child_id")
+    qs = children_visible_to(access).filter(pk__in=allocated).select_related("site")
+    return _with_current_allocations(qs, day)
+
+
+def allocated_staff_ids(child: Child, day: datetime.date | None = None) -> set[int]:
+    day = day or _today()
+    return set(
+        KeyWorkerAllocation.objects.filter(current_allocations_q(day), child=child).values_list(
+            "staff_id", flat=True
+        )
+    )
+
+
+def can_see_household(access: Access, child: Child, allocated_ids: set[int]) -> bool:
+    return access.can_manage_site(child.site_id) or access.user.pk in allocated_ids
+
+
+def can_edit_child_details(access: Access, child: Child, allocated_ids: set[int]) -> bool:
+    """Pen portrait, family and professionals: the allocated key worker (or cover) and managers."""
+    return can_see_household(access, child, allocated_ids)
+
+
+@dataclass
+class ChildPage:
+    child: Child
+    pen_portrait: object
+    guardians: list
+    professional_links: list
+    allocations: list
+    current_key_worker: KeyWorkerAllocation | None
+    current_cover: KeyWorkerAllocation | None
+    allocated_ids: set[int]
+    can_see_household: bool
+    can_edit: bool
+    can_manage: bool
+
+
+def child_page(access: Access, child: Child) -> ChildPage:
+    day = _today()
+    allocations = list(
+        KeyWorkerAllocation.objects.filter(child=child).select_related("staff", "changed_by")
+    )
+    current = [a for a in allocations if a.is_current_on(day)]
+    allocated_ids = {a.staff_id for a in current}
+    pen_portrait = getattr(child, "pen_portrait", None) if _has_portrait(child) else None
+    return ChildPage(
+        child=child,
+        pen_portrait=pen_portrait,
+        guardians=list(Guardian.objects.filter(child=child)),
+        professional_links=list(
+            ChildProfessional.objects.filter(child=child).select_related("professional")
+        ),
+        allocations=allocations,
+        current_key_worker=next((a for a in current if a.kind == a.Kind.PRIMARY), None),
+        current_cover=next((a for a in current if a.kind == a.Kind.COVER), None),
+        allocated_ids=allocated_ids,
+        can_see_household=can_see_household(access, child, allocated_ids),
+        can_edit=can_edit_child_details(access, child, allocated_ids),
+        can_manage=access.can_manage_site(child.site_id),
+    )
+
+
+def _has_portrait(child: Child) -> bool:
+    from .models import PenPortrait
+
+    try:
+        child.pen_portrait  # noqa: B018 - one query; cached on the instance afterwards
+    except PenPortrait.DoesNotExist:
+        return False
+    return True
+
+
+def assignable_staff(site: Site) -> QuerySet:
+    """Staff who can hold a caseload at a site: its key workers and managers."""
+    return (
+        User.objects.filter(
+            memberships__in=Membership.objects.filter(
+                site=site, is_active=True, role__in=[Role.KEY_WORKER, Role.MANAGER]
+            )
+        )
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+@dataclass
+class StaffRow:
+    user: object
+    site: Site
+    roles: list[str]
+    caseload: int
+    cover: int
+    over_limit: bool
+
+
+def staff_with_caseloads(access: Access, *, site_id: int | None = None) -> list[StaffRow]:
+    day = _today()
+    site_ids = access.visible_site_ids if not site_id else {site_id} & access.visible_site_ids
+    memberships = (
+        Membership.objects.filter(site_id__in=site_ids, is_active=True)
+        .select_related("user", "site")
+        .order_by("site__name", "user__first_name", "user__last_name")
+    )
+    counts = {
+        (row["staff_id"], row["child__site_id"]): row
+        for row in KeyWorkerAllocation.objects.filter(
+            current_allocations_q(day), child__site_id__in=site_ids
+        )
+        .values("staff_id", "child__site_id")
+        .annotate(
+            primary=Count("pk", filter=Q(kind="primary")),
+            cover=Count("pk", filter=Q(kind="cover")),
+        )
+    }
+    rows: dict[tuple[int, int], StaffRow] = {}
+    for m in memberships:
+        key = (m.user_id, m.site_id)
+        if key in rows:
+            rows[key].roles.append(m.get_role_display())
+            continue
+        count = counts.get(key, {})
+        caseload = count.get("primary", 0)
+        rows[key] = StaffRow(
+            user=m.user,
+            site=m.site,
+            roles=[m.get_role_display()],
+            caseload=caseload,
+            cover=count.get("cover", 0),
+            over_limit=caseload > m.site.caseload_limit,
+        )
+    return list(rows.values())

@@ -1,0 +1,236 @@
+"""Every write about children and their key workers. Keyword-only arguments, one transaction each."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from tenancy.access import Access, require_manager
+from tenancy.timeutils import site_today
+
+from .models import (
+    Child,
+    ChildProfessional,
+    Guardian,
+    KeyWorkerAllocation,
+    PenPortrait,
+    Professional,
+)
+from .selectors import allocated_staff_ids, assignable_staff, can_edit_child_details
+
+Reason = KeyWorkerAllocation.Reason
+Kind = KeyWorkerAllocation.Kind
+
+
+def _lock_child(child: Child) -> Child:
+    # Serialises concurrent allocation changes for one child.
+    return Child.objects.select_for_update().get(pk=child.pk)
+
+
+def _check_staff(child: Child, staff) -> None:
+    if not assignable_staff(child.site).filter(pk=staff.pk).exists():
+        raise ValidationError(
+            {"staff": f"{staff.get_full_name() or staff} is not a key worker at {child.site}."}
+        )
+
+
+def _save(allocation: KeyWorkerAllocation) -> KeyWorkerAllocation:
+    try:
+        with transaction.atomic():
+            allocation.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"starts_on": "That period overlaps another allocation for this child."}
+        )
+    return allocation
+
+
+@transaction.atomic
+def allocation_change(
+    *,
+    access: Access,
+    child: Child,
+    staff,
+    starts_on: datetime.date,
+    reason: str,
+    detail: str = "",
+) -> KeyWorkerAllocation:
+    """Appoint a child's key worker, or change them with one of the permitted reasons."""
+    require_manager(access, child.site_id)
+    child = _lock_child(child)
+    _check_staff(child, staff)
+    current = (
+        KeyWorkerAllocation.objects.filter(child=child, kind=Kind.PRIMARY, ends_on__isnull=True)
+        .select_for_update()
+        .first()
+    )
+    if current is None:
+        if reason != Reason.FIRST:
+            raise ValidationError(
+                {"reason": "This child has no key worker yet: choose “First allocation”."}
+            )
+        if child.leaving_date and starts_on >= child.leaving_date:
+            raise ValidationError({"starts_on": "The child has left by that date."})
+    else:
+        if reason not in KeyWorkerAllocation.CHANGE_REASONS:
+            raise ValidationError(
+                {"reason": "A change of key worker needs one of the four reasons for a change."}
+            )
+        if current.staff_id == staff.pk:
+            raise ValidationError({"staff": "That person is already the key worker."})
+        if starts_on <= current.starts_on:
+            raise ValidationError(
+                {
+                    "starts_on": "The change must start after the current key worker's start "
+                    f"({current.starts_on:%d %b %Y})."
+                }
+            )
+        current.ends_on = starts_on
+        current.end_reason = reason
+        _save(current)
+    return _save(
+        KeyWorkerAllocation(
+            organisation_id=child.organisation_id,
+            child=child,
+            staff=staff,
+            kind=Kind.PRIMARY,
+            starts_on=starts_on,
+            reason=reason,
+            detail=detail,
+            changed_by=access.user,
+        )
+    )
+
+
+@transaction.atomic
+def cover_add(
+    *,
+    access: Access,
+    child: Child,
+    staff,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    detail: str = "",
+) -> KeyWorkerAllocation:
+    """Plan cover while the key worker is away. ``ends_on`` is the day the key worker is back."""
+    require_manager(access, child.site_id)
+    child = _lock_child(child)
+    _check_staff(child, staff)
+    if ends_on <= starts_on:
+        raise ValidationError({"ends_on": "The key worker must be back after the cover starts."})
+    return _save(
+        KeyWorkerAllocation(
+            organisation_id=child.organisation_id,
+            child=child,
+            staff=staff,
+            kind=Kind.COVER,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            reason=Reason.PLANNED_ABSENCE,
+            detail=detail,
+            changed_by=access.user,
+        )
+    )
+
+
+@transaction.atomic
+def child_create(*, access: Access, site, key_worker=None, **fields) -> Child:
+    require_manager(access, site.pk)
+    child = Child(organisation_id=site.organisation_id, site=site, **fields)
+    child.full_clean()
+    child.save()
+    PenPortrait.objects.create(organisation_id=child.organisation_id, child=child)
+    if key_worker is not None:
+        allocation_change(
+            access=access,
+            child=child,
+            staff=key_worker,
+            starts_on=min(child.start_date, site_today(site)),
+            reason=Reason.FIRST,
+            detail="Appointed at admission.",
+        )
+    return child
+
+
+@transaction.atomic
+def child_update(*, access: Access, child: Child, **fields) -> Child:
+    require_manager(access, child.site_id)
+    child = _lock_child(child)
+    leaving = fields.get("leaving_date")
+    for name, value in fields.items():
+        if name == "photo" and value is False:  # the form's "clear" box
+            value = ""
+        setattr(child, name, value)
+    child.full_clean()
+    child.save()
+    if leaving:
+        # The child has left: their allocations end on the leaving date, kept as history.
+        for allocation in KeyWorkerAllocation.objects.filter(child=child, ends_on__isnull=True):
+            allocation.ends_on = max(leaving, allocation.starts_on + datetime.timedelta(days=1))
+            allocation.end_reason = Reason.CHILD_LEFT
+            _save(allocation)
+        KeyWorkerAllocation.objects.filter(
+            child=child, kind=Kind.COVER, ends_on__gt=leaving, starts_on__lt=leaving
+        ).update(ends_on=leaving, end_reason=Reason.CHILD_LEFT)
+    return child
+
+
+def _require_editor(access: Access, child: Child) -> None:
+    if not can_edit_child_details(access, child, allocated_staff_ids(child)):
+        raise PermissionDenied("Only the child's key worker or a manager can change this.")
+
+
+@transaction.atomic
+def pen_portrait_update(*, access: Access, child: Child, **fields) -> PenPortrait:
+    _require_editor(access, child)
+    portrait, _ = PenPortrait.objects.select_for_update().get_or_create(
+        child=child, defaults={"organisation_id": child.organisation_id}
+    )
+    for name, value in fields.items():
+        setattr(portrait, name, value)
+    portrait.updated_by = access.user
+    portrait.save()
+    return portrait
+
+
+@transaction.atomic
+def guardian_save(*, access: Access, child: Child, guardian: Guardian | None = None, **fields):
+    _require_editor(access, child)
+    guardian = guardian or Guardian(organisation_id=child.organisation_id, child=child)
+    for name, value in fields.items():
+        setattr(guardian, name, value)
+    guardian.full_clean()
+    guardian.save()
+    return guardian
+
+
+@transaction.atomic
+def professional_link(
+    *, access: Access, child: Child, professional: Professional | None, started_on, **new_fields
+) -> ChildProfessional:
+    """Link an existing professional to the child, or create one from ``new_fields`` and link it."""
+    _require_editor(access, child)
+    if professional is None:
+        professional = Professional(organisation_id=child.organisation_id, **new_fields)
+        professional.full_clean()
+        professional.save()
+    if ChildProfessional.objects.filter(
+        child=child, professional=professional, ended_on__isnull=True
+    ).exists():
+        raise ValidationError({"professional": f"{professional.name} is already linked."})
+    return ChildProfessional.objects.create(
+        organisation_id=child.organisation_id,
+        child=child,
+        professional=professional,
+        started_on=started_on,
+    )
+
+
+@transaction.atomic
+def professional_unlink(*, access: Access, link: ChildProfessional, ended_on) -> ChildProfessional:
+    _require_editor(access, link.child)
+    if ended_on < link.started_on:
+        raise ValidationError({"ended_on": "The end cannot be before the start."})
+    link.ended_on = ended_on
+    link.save(update_fields=["ended_on"])
+    return link

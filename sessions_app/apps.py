@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SessionsAppConfig(AppConfig):
+    verbose_name = "Key-work sessions"
+    name = "sessions_app"

@@ -1,0 +1,133 @@
+from zoneinfo import available_timezones
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .managers import TenantManager
+
+
+class Organisation(models.Model):
+    """The tenant: a trust, a care provider or a standalone school."""
+
+    class Kind(models.TextChoices):
+        TRUST = "trust", "Trust"
+        PROVIDER = "provider", "Care provider"
+        SCHOOL = "school", "Standalone school"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TenantModel(models.Model):
+    """Base of every tenant-owned table: a non-null organisation and a manager that refuses to
+    query without one. ``unscoped`` is the explicit, greppable escape."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    objects = TenantManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        abstract = True
+
+
+TIME_ZONE_CHOICES = sorted((tz, tz) for tz in available_timezones() if "/" in tz)
+
+
+class Site(TenantModel):
+    """A school or a children's home."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "school", "School"
+        HOME = "home", "Children's home"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    time_zone = models.CharField(max_length=64, default="Europe/London", choices=TIME_ZONE_CHOICES)
+    caseload_limit = models.PositiveSmallIntegerField(
+        default=5, help_text="Most children one key worker should hold at this site."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="site_unique_name_per_org"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_school(self) -> bool:
+        return self.kind == self.Kind.SCHOOL
+
+    @property
+    def child_word(self) -> str:
+        return "pupil" if self.is_school else "young person"
+
+    @property
+    def children_word(self) -> str:
+        return "pupils" if self.is_school else "young people"
+
+    @property
+    def contact_word(self) -> str:
+        return "parent" if self.is_school else "social worker"
+
+
+class Role(models.TextChoices):
+    KEY_WORKER = "key_worker", "Key worker"
+    MANAGER = "manager", "Manager"
+    MODERATOR = "moderator", "Moderator"
+    ORG_ADMIN = "org_admin", "Organisation admin"
+
+
+class Membership(TenantModel):
+    """A user's role at a site, or across the organisation for an organisation admin (site empty)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    job_title = models.CharField(max_length=100, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "site", "role"],
+                condition=Q(site__isnull=False),
+                name="membership_unique_role_per_site",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=Q(role="org_admin"),
+                name="membership_unique_org_admin",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="org_admin", site__isnull=True)
+                | (~Q(role="org_admin") & Q(site__isnull=False)),
+                name="membership_site_matches_role",
+            ),
+        ]
+        indexes = [
+            # The middleware's lookup of the signed-in user's memberships on every request.
+            models.Index(fields=["user", "is_active"], name="membership_user_active"),
+        ]
+
+    def __str__(self):
+        where = self.site.name if self.site_id else "all sites"
+        return f"{self.user} — {self.get_role_display()} ({where})"
