@@ -6,6 +6,7 @@ from django.db.models import Q
 from tenancy.models import Membership, Role, Site
 
 from .forms import StaffChoiceField
+from .models import Child
 
 
 class StaffFilter(django_filters.ModelChoiceFilter):
@@ -20,10 +21,16 @@ class ChildFilter(django_filters.FilterSet):
         method="filter_noop", label="Include those who have left", widget=forms.CheckboxInput
     )
 
+    class Meta:
+        model = Child
+        fields: list[str] = []
+
     def __init__(self, data=None, *, access, **kwargs):
-        super().__init__(data, **kwargs)
+        super().__init__(data, queryset=Child.objects.none(), **kwargs)
         sites = Site.objects.filter(pk__in=access.visible_site_ids)
         self.filters["site"].queryset = sites
+        self.filters["site"].extra["empty_label"] = "All sites"
+        self.filters["key_worker"].extra["empty_label"] = "Anyone"
         self.filters["key_worker"].queryset = (
             get_user_model()
             .objects.filter(

@@ -1,7 +1,7 @@
 import mimetypes
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -94,7 +94,7 @@ def child_detail(request, child_id):
 def child_create(request):
     access = request.access
     if not access.is_manager_anywhere:
-        raise Http404("Only managers add children.")
+        raise PermissionDenied("Only managers add children.")
     sites = Site.objects.filter(pk__in=access.managed_site_ids)
     form = ChildForm(request.POST or None, request.FILES or None, sites=sites, creating=True)
     if request.method == "POST" and form.is_valid():
@@ -224,8 +224,6 @@ def _editable_child(request, child_id):
     child = selectors.get_child_or_404(request.access, child_id)
     allocated = selectors.allocated_staff_ids(child)
     if not selectors.can_edit_child_details(request.access, child, allocated):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("Only the child's key worker or a manager can change this.")
     return child, allocated
 

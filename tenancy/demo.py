@@ -1,0 +1,51 @@
+"""Demo organisations, sites and staff. Idempotent: found by slug / username, created once."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from .models import Membership, Organisation, Role, Site
+
+DEMO_PASSWORD = "keywork-demo-2026"
+User = get_user_model()
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    name: str
+    what: str
+
+
+def demo_user(username: str, first: str, last: str) -> object:
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"first_name": first, "last_name": last, "email": username}
+    )
+    if created or not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+def member(user, org: Organisation, role: str, site: Site | None = None, job_title: str = ""):
+    Membership.unscoped.get_or_create(
+        user=user,
+        organisation=org,
+        site=site,
+        role=role,
+        defaults={"job_title": job_title},
+    )
+
+
+def organisation(slug: str, name: str, kind: str) -> tuple[Organisation, bool]:
+    return Organisation.objects.get_or_create(slug=slug, defaults={"name": name, "kind": kind})
+
+
+def site(org: Organisation, name: str, kind: str, caseload_limit: int) -> Site:
+    found, _ = Site.unscoped.get_or_create(
+        organisation=org, name=name, defaults={"kind": kind, "caseload_limit": caseload_limit}
+    )
+    return found
+
+
+__all__ = ["DEMO_PASSWORD", "DemoLogin", "Role", "demo_user", "member", "organisation", "site"]

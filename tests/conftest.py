@@ -1,0 +1,108 @@
+import datetime
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from tenancy.context import organisation_scope
+from tenancy.models import Role, Site
+
+from .factories import (
+    ChildFactory,
+    ChildProfessionalFactory,
+    GuardianFactory,
+    KeyWorkerAllocationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PenPortraitFactory,
+    SiteFactory,
+    UserFactory,
+)
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM in that thread is safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROLES = ("key_worker", "manager", "moderator", "org_admin", "other_site_key_worker")
+
+
+def build_world(label: str) -> SimpleNamespace:
+    """An organisation with a school and a home, one user per role, and a child with everything a
+    child page shows: family, a professional, a pen portrait, a key worker and cover."""
+    org = OrganisationFactory(name=f"{label} Trust", slug=f"{label.lower()}-trust")
+    school = SiteFactory(organisation=org, name=f"{label} School", kind=Site.Kind.SCHOOL)
+    home = SiteFactory(organisation=org, name=f"{label} House", kind=Site.Kind.HOME)
+    users = {}
+    for role in ROLES:
+        user = UserFactory(
+            username=f"{role}@{label.lower()}.example",
+            first_name=label.title(),
+            last_name=role.replace("_", " ").title(),
+        )
+        if role == "org_admin":
+            MembershipFactory(user=user, organisation=org, site=None, role=Role.ORG_ADMIN)
+        elif role == "other_site_key_worker":
+            MembershipFactory(user=user, site=home, role=Role.KEY_WORKER)
+        else:
+            MembershipFactory(user=user, site=school, role=role)
+        users[role] = user
+    cover_user = UserFactory(username=f"cover@{label.lower()}.example")
+    MembershipFactory(user=cover_user, site=school, role=Role.KEY_WORKER)
+    child = ChildFactory(site=school, first_name=f"{label}child", last_name=f"{label}surname")
+    PenPortraitFactory(child=child, household=f"{label} household secret")
+    guardian = GuardianFactory(child=child, name=f"{label} Parent")
+    link = ChildProfessionalFactory(child=child)
+    allocation = KeyWorkerAllocationFactory(
+        child=child, staff=users["key_worker"], changed_by=users["manager"]
+    )
+    today = timezone.localdate()
+    cover = KeyWorkerAllocationFactory(
+        child=child,
+        staff=cover_user,
+        kind="cover",
+        reason="planned_absence",
+        starts_on=today + datetime.timedelta(days=10),
+        ends_on=today + datetime.timedelta(days=20),
+        changed_by=users["manager"],
+    )
+    return SimpleNamespace(
+        org=org,
+        school=school,
+        home=home,
+        users=users,
+        cover_user=cover_user,
+        child=child,
+        guardian=guardian,
+        link=link,
+        allocation=allocation,
+        cover=cover,
+    )
+
+
+@pytest.fixture
+def org(db):
+    return build_world("Alpha")
+
+
+@pytest.fixture
+def other_org(db):
+    return build_world("Beta")
+
+
+@pytest.fixture
+def scope():
+    """Run a block as an organisation: ``with scope(world.org): ...``."""
+
+    def _scope(organisation):
+        return organisation_scope(organisation.pk)
+
+    return _scope
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
