@@ -54,3 +54,15 @@ def database_config(base_dir: Path) -> dict:
     config["ATOMIC_REQUESTS"] = True
     config["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_keywork")}
     return config
+
+
+def stop_embedded(pgdata: Path) -> None:
+    """Stop the embedded server of ``pgdata`` (used by `make stop-db` and CI's smoke test)."""
+    import os as _os
+
+    from pgserver import pg_ctl
+
+    if not (pgdata / "postmaster.pid").exists():
+        return
+    user = "pgserver" if _os.geteuid() == 0 else None
+    pg_ctl(["-w", "stop", "-m", "fast"], pgdata=pgdata, user=user)

@@ -1,0 +1,34 @@
+# Keywork: `make run` starts the demo, `make test` runs every check. Both set everything up first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup run test lint bench stop-db clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	scripts/run-demo.sh
+
+test: setup
+	scripts/test.sh
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: setup
+	$(PY) manage.py bench
+
+stop-db: setup
+	$(PY) -c "from pathlib import Path; from keywork.db import stop_embedded; stop_embedded(Path('.pgdata'))"
+
+clean: stop-db
+	rm -rf .pgdata .celery media staticfiles test-artifacts
