@@ -23,6 +23,8 @@ def embedded_database_url(pgdata: Path) -> str:
     """Start (or find running) the embedded server in ``pgdata`` and return a URL to its database."""
     import warnings
 
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(pgdata.parent / ".runtime"))
+    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, parents=True, exist_ok=True)
     warnings.filterwarnings("ignore", module="platformdirs")
     import pgserver
 

@@ -1,0 +1,30 @@
+# Production image: gunicorn serving Django; the same image runs the Celery worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=keywork.settings.production
+
+# WeasyPrint needs Pango and fonts; curl for the health check.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+      fonts-dejavu-core curl \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY keywork keywork
+COPY tenancy tenancy
+COPY people people
+COPY sessions_app sessions_app
+COPY behaviour behaviour
+COPY contacts contacts
+COPY plans plans
+COPY compliance compliance
+RUN pip install --no-cache-dir .
+COPY . .
+RUN SECRET_KEY=build-only DATABASE_URL=postgresql://build@localhost/build \
+    python manage.py collectstatic --noinput \
+ && useradd --system --uid 10001 keywork && mkdir -p /app/media && chown keywork /app/media
+USER keywork
+EXPOSE 8000
+CMD ["gunicorn", "keywork.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
