@@ -47,15 +47,76 @@ def _parse(url: str) -> dict:
     return config
 
 
-def database_config(base_dir: Path) -> dict:
+def bootstrap_roles(admin: dict, owner_role: str, app_role: str) -> None:
+    """Create the two roles (idempotent) with an administrator's connection, and hand the database
+    to the owner. Used where one administrator URL is given (development, CI, the embedded server);
+    production passes DATABASE_URL and DATABASE_OWNER_URL for roles its DBA made."""
+    import psycopg2
+
+    connection = psycopg2.connect(
+        dbname=admin["NAME"],
+        user=admin["USER"],
+        password=admin.get("PASSWORD") or None,
+        host=admin.get("HOST") or None,
+        port=admin.get("PORT") or None,
+    )
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                DO $$ BEGIN
+                  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = %(owner)s) THEN
+                    EXECUTE format('CREATE ROLE %%I LOGIN CREATEDB NOSUPERUSER NOBYPASSRLS', %(owner)s);
+                  END IF;
+                  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = %(app)s) THEN
+                    EXECUTE format('CREATE ROLE %%I LOGIN NOCREATEDB NOSUPERUSER NOBYPASSRLS', %(app)s);
+                  END IF;
+                END $$;
+                """,
+                {"owner": owner_role, "app": app_role},
+            )
+            cursor.execute(
+                "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s",
+                [admin["NAME"]],
+            )
+            (current_owner,) = cursor.fetchone()
+            if current_owner != owner_role:
+                from psycopg2 import sql
+
+                cursor.execute(
+                    sql.SQL("ALTER DATABASE {} OWNER TO {}").format(
+                        sql.Identifier(admin["NAME"]), sql.Identifier(owner_role)
+                    )
+                )
+    finally:
+        connection.close()
+
+
+def database_settings(base_dir: Path) -> dict[str, dict]:
+    """Two aliases on one database: ``migrator`` connects as the role that owns the tables and runs
+    migrations; ``default`` (every request and task) as a role that owns nothing, is not a superuser
+    and cannot bypass row-level security."""
+    owner_role = env_str("DATABASE_OWNER_ROLE", "keywork_owner")
+    app_role = env_str("DATABASE_APP_ROLE", "keywork_app")
     url = env_str("DATABASE_URL", "")
-    if not url:
-        pgdata = Path(os.environ.get("KEYWORK_PGDATA", base_dir / ".pgdata"))
-        url = embedded_database_url(pgdata)
-    config = _parse(url)
-    config["ATOMIC_REQUESTS"] = True
-    config["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "test_keywork")}
-    return config
+    owner_url = env_str("DATABASE_OWNER_URL", "")
+    if url and owner_url:
+        app, owner = _parse(url), _parse(owner_url)
+    else:
+        if not url:
+            pgdata = Path(os.environ.get("KEYWORK_PGDATA", base_dir / ".pgdata"))
+            url = embedded_database_url(pgdata)
+        admin = _parse(url)
+        bootstrap_roles(admin, owner_role, app_role)
+        owner = {**admin, "USER": owner_role, "PASSWORD": env_str("DATABASE_OWNER_PASSWORD", "")}
+        app = {**admin, "USER": app_role, "PASSWORD": env_str("DATABASE_APP_PASSWORD", "")}
+    test = {"NAME": env_str("TEST_DATABASE_NAME", "test_keywork")}
+    app.update(ATOMIC_REQUESTS=True, DISABLE_SERVER_SIDE_CURSORS=True, TEST=test)
+    owner.update(ATOMIC_REQUESTS=False, TEST=test)
+    # migrator first: the test runner creates and migrates the shared test database through the
+    # first alias of a group, and only the owner may create tables.
+    return {"migrator": owner, "default": app}
 
 
 def stop_embedded(pgdata: Path) -> None:

@@ -16,6 +16,25 @@ class NoOrganisationSelected(RuntimeError):
     """A tenant-owned model was queried with no organisation in scope."""
 
 
+_current_user_id: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "current_user_id", default=None
+)
+
+
+def current_user_id() -> int | None:
+    return _current_user_id.get()
+
+
+@contextmanager
+def user_scope(user_id: int | None):
+    """The signed-in user, so row-level security can show them their own memberships."""
+    token = _current_user_id.set(user_id)
+    try:
+        yield
+    finally:
+        _current_user_id.reset(token)
+
+
 def current_organisation_id() -> int | None:
     return _current_organisation_id.get()
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
+from .context import organisation_scope
 from .models import Membership, Organisation, Role, Site
 
 DEMO_PASSWORD = "keywork-demo-2026"
@@ -28,13 +29,14 @@ def demo_user(username: str, first: str, last: str) -> object:
 
 
 def member(user, org: Organisation, role: str, site: Site | None = None, job_title: str = ""):
-    Membership.unscoped.get_or_create(
-        user=user,
-        organisation=org,
-        site=site,
-        role=role,
-        defaults={"job_title": job_title},
-    )
+    with organisation_scope(org.pk):
+        Membership.objects.get_or_create(
+            user=user,
+            organisation=org,
+            site=site,
+            role=role,
+            defaults={"job_title": job_title},
+        )
 
 
 def organisation(slug: str, name: str, kind: str) -> tuple[Organisation, bool]:
@@ -42,9 +44,10 @@ def organisation(slug: str, name: str, kind: str) -> tuple[Organisation, bool]:
 
 
 def site(org: Organisation, name: str, kind: str, caseload_limit: int) -> Site:
-    found, _ = Site.unscoped.get_or_create(
-        organisation=org, name=name, defaults={"kind": kind, "caseload_limit": caseload_limit}
-    )
+    with organisation_scope(org.pk):
+        found, _ = Site.objects.get_or_create(
+            organisation=org, name=name, defaults={"kind": kind, "caseload_limit": caseload_limit}
+        )
     return found
 
 

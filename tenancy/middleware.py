@@ -1,43 +1,53 @@
 from .access import Access
-from .context import organisation_scope
+from .context import organisation_scope, user_scope
 from .models import Membership
 
 SESSION_KEY = "organisation_id"
 
 
-def _build_access(request) -> Access | None:
-    # Explicit escape from the tenant scope: a user's own memberships across organisations are
-    # what decides the scope, so they are read before one is set.
-    memberships = list(
+def _memberships(user) -> list[Membership]:
+    # Explicit escape from the ORM scope: a user's own memberships across organisations decide the
+    # scope. Row-level security shows them through the user clause of the membership policy; sites
+    # come back only for the organisation in scope.
+    return list(
         Membership.unscoped.filter(
-            user=request.user, is_active=True, organisation__is_active=True
+            user=user, is_active=True, organisation__is_active=True
         ).select_related("organisation", "site")
-    )
-    if not memberships:
-        return None
-    organisations = {m.organisation_id: m.organisation for m in memberships}
-    chosen = request.session.get(SESSION_KEY)
-    if chosen not in organisations:  # re-checked on every request, never trusted alone
-        chosen = min(organisations.values(), key=lambda o: (o.name, o.pk)).pk
-        request.session[SESSION_KEY] = chosen
-    return Access(
-        user=request.user,
-        organisation=organisations[chosen],
-        memberships=tuple(m for m in memberships if m.organisation_id == chosen),
-        organisations=tuple(sorted(organisations.values(), key=lambda o: o.name)),
     )
 
 
 class TenantMiddleware:
-    """Sets the current organisation from the signed-in user's memberships for the whole request."""
+    """Sets the current organisation from the signed-in user's memberships for the whole request.
+
+    The organisation remembered in the session is tried first (one query on the usual request) and is
+    re-checked against the memberships every time; it is never trusted alone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.access = None
-        if request.user.is_authenticated:
-            request.access = _build_access(request)
-        org_id = request.access.organisation.pk if request.access else None
-        with organisation_scope(org_id):
-            return self.get_response(request)
+        user = request.user
+        if not user.is_authenticated:
+            with user_scope(None), organisation_scope(None):
+                return self.get_response(request)
+        with user_scope(user.pk):
+            remembered = request.session.get(SESSION_KEY)
+            with organisation_scope(remembered):
+                memberships = _memberships(user)
+            organisations = {m.organisation_id: m.organisation for m in memberships}
+            chosen = remembered
+            if organisations and chosen not in organisations:
+                chosen = min(organisations.values(), key=lambda o: (o.name, o.pk)).pk
+                request.session[SESSION_KEY] = chosen
+                with organisation_scope(chosen):
+                    memberships = _memberships(user)
+            if organisations:
+                request.access = Access(
+                    user=user,
+                    organisation=organisations[chosen],
+                    memberships=tuple(m for m in memberships if m.organisation_id == chosen),
+                    organisations=tuple(sorted(organisations.values(), key=lambda o: o.name)),
+                )
+            with organisation_scope(chosen if organisations else None):
+                return self.get_response(request)

@@ -79,6 +79,30 @@ def build_world(label: str) -> SimpleNamespace:
     )
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb):
+    """The test database is created and migrated through the owner (``migrator``) alias; the tests
+    themselves run as the application role through ``default``, so row-level security applies to
+    them exactly as it does in production."""
+    from django.db import connections
+
+    verbosity = request.config.option.verbose
+    migrator, default = connections["migrator"], connections["default"]
+    with django_db_blocker.unblock():
+        original_name = migrator.settings_dict["NAME"]
+        # Django's own setup always creates through `default`; here the owner creates and migrates.
+        test_name = migrator.creation.create_test_db(
+            verbosity=verbosity, autoclobber=True, serialize=False, keepdb=django_db_keepdb
+        )
+        default.close()
+        default.settings_dict["NAME"] = test_name
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            default.close()
+            migrator.creation.destroy_test_db(original_name, verbosity=verbosity)
+
+
 @pytest.fixture
 def org(db):
     return build_world("Alpha")

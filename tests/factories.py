@@ -16,6 +16,7 @@ from people.models import (
     PenPortrait,
     Professional,
 )
+from tenancy.context import organisation_scope
 from tenancy.models import Membership, Organisation, Role, Site
 
 
@@ -26,6 +27,12 @@ class TenantFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _get_manager(cls, model_class):
         return model_class.unscoped
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Row-level security accepts a row only for the organisation in scope: write as its own.
+        with organisation_scope(kwargs["organisation"].pk):
+            return super()._create(model_class, *args, **kwargs)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

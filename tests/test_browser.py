@@ -2,6 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from people.models import KeyWorkerAllocation
+from tenancy.context import organisation_scope
 
 from .browser import browser, page, sign_in  # noqa: F401 - fixtures
 from .factories import MembershipFactory, UserFactory
@@ -33,5 +34,6 @@ def test_manager_opens_a_child_and_changes_their_key_worker(page, org):  # noqa:
     history = page.get_by_test_id("allocation-history")
     expect(history).to_contain_text("Emma is on long-term leave from Monday.")
     expect(history).to_contain_text(org.users["key_worker"].get_full_name())
-    assert KeyWorkerAllocation.unscoped.filter(child=org.child, kind="primary").count() == 2
+    with organisation_scope(org.org.pk):
+        assert KeyWorkerAllocation.objects.filter(child=org.child, kind="primary").count() == 2
     page.screenshot(path="test-artifacts/allocation-changed.png", full_page=True)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from keywork.db import database_config
+from keywork.db import database_settings
 from keywork.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -65,7 +65,13 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_config(BASE_DIR)}
+DATABASES = database_settings(BASE_DIR)
+# Aliases whose statements carry the current organisation for row-level security (tenancy/rls.py).
+RLS_DATABASE_ALIASES = ["default"]
+MIGRATION_DATABASE_ALIAS = "migrator"
+DATABASE_APP_ROLE = DATABASES["default"]["USER"]
+# Tests flush tables between browser tests; production never grants TRUNCATE to the app role.
+DATABASE_APP_CAN_TRUNCATE = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from people import services
 from people.models import KeyWorkerAllocation
 from tenancy.access import Access
+from tenancy.context import organisation_scope
 from tenancy.models import Membership
 
 from ..factories import KeyWorkerAllocationFactory, MembershipFactory, UserFactory
@@ -15,9 +16,16 @@ from ..factories import KeyWorkerAllocationFactory, MembershipFactory, UserFacto
 TODAY = timezone.localdate
 
 
+@pytest.fixture(autouse=True)
+def _in_org(org):
+    """Assertions below read the first organisation's rows, as that organisation."""
+    with organisation_scope(org.org.pk):
+        yield
+
+
 def access_for(user, world) -> Access:
     memberships = tuple(
-        Membership.unscoped.filter(user=user, organisation=world.org).select_related("site")
+        Membership.objects.filter(user=user, organisation=world.org).select_related("site")
     )
     return Access(user=user, organisation=world.org, memberships=memberships)
 

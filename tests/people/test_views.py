@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from people.models import Child, Guardian, KeyWorkerAllocation, PenPortrait
+from people.models import Child, ChildProfessional, Guardian, KeyWorkerAllocation, PenPortrait
+from tenancy.context import organisation_scope
 
 from ..factories import (
     ChildFactory,
@@ -18,6 +19,13 @@ from ..factories import (
 )
 
 TODAY = timezone.localdate
+
+
+@pytest.fixture(autouse=True)
+def _in_org(org):
+    """Assertions below read the first organisation's rows, as that organisation."""
+    with organisation_scope(org.org.pk):
+        yield
 
 
 def add_children(world, n):
@@ -161,7 +169,7 @@ def test_bad_allocation_input_is_explained_and_nothing_saved(client, org, data, 
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert message in response.content.decode()
-    assert KeyWorkerAllocation.unscoped.filter(child=org.child, kind="primary").count() == 1
+    assert KeyWorkerAllocation.objects.filter(child=org.child, kind="primary").count() == 1
 
 
 @pytest.mark.django_db
@@ -186,10 +194,10 @@ def test_first_allocation_for_a_new_child(client, org):
         },
     )
     assert response.status_code == 302
-    child = Child.unscoped.get(first_name="Nina")
-    allocation = KeyWorkerAllocation.unscoped.get(child=child)
+    child = Child.objects.get(first_name="Nina")
+    allocation = KeyWorkerAllocation.objects.get(child=child)
     assert allocation.reason == "first_allocation" and allocation.staff == org.users["key_worker"]
-    assert PenPortrait.unscoped.filter(child=child).exists()
+    assert PenPortrait.objects.filter(child=child).exists()
 
 
 @pytest.mark.django_db
@@ -216,7 +224,7 @@ def test_bad_child_input_saves_nothing(client, org, data, field):
     response = client.post("/children/new/", post)
     assert response.status_code == 200
     assert field in response.context["form"].errors
-    assert not Child.unscoped.filter(last_name="Newton").exists()
+    assert not Child.objects.filter(last_name="Newton").exists()
 
 
 @pytest.mark.django_db
@@ -250,7 +258,7 @@ def test_key_worker_completes_pen_portrait_and_adds_family(client, org):
         },
     )
     assert response.status_code == 302
-    portrait = PenPortrait.unscoped.get(child=org.child)
+    portrait = PenPortrait.objects.get(child=org.child)
     assert portrait.household == "Two sisters." and portrait.updated_by == org.users["key_worker"]
     response = client.post(
         f"/children/{org.child.pk}/family/add/",
@@ -262,7 +270,7 @@ def test_key_worker_completes_pen_portrait_and_adds_family(client, org):
         {"name": "Ann Lee", "relationship": "Aunt", "phone": "07700 900111"},
     )
     assert response.status_code == 302
-    assert Guardian.unscoped.filter(child=org.child, name="Ann Lee").exists()
+    assert Guardian.objects.filter(child=org.child, name="Ann Lee").exists()
 
 
 @pytest.mark.django_db
@@ -281,7 +289,7 @@ def test_professional_link_and_end(client, org):
         {"name": "Dr Rao", "role": "gp", "agency": "Riverside", "started_on": "2025-01-01"},
     )
     assert response.status_code == 302
-    link = org.child.professional_links.model.unscoped.get(professional__name="Dr Rao")
+    link = ChildProfessional.objects.get(professional__name="Dr Rao")
     end_url = f"/children/{org.child.pk}/professionals/{link.pk}/end/"
     assert client.post(end_url, {"ended_on": "2024-01-01"}).status_code == 200  # before start
     assert client.post(end_url, {"ended_on": TODAY().isoformat()}).status_code == 302
