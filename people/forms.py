@@ -5,6 +5,8 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from tenancy.forms import VersionedFormMixin
+
 from .models import Child, Guardian, KeyWorkerAllocation, PenPortrait, Professional
 from .selectors import assignable_staff
 
@@ -26,7 +28,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 UPN_RE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 
 
-class ChildForm(forms.ModelForm):
+class ChildForm(VersionedFormMixin, forms.ModelForm):
     key_worker = StaffChoiceField(
         queryset=None, required=False, help_text="Appoint at admission (you can do it later)."
     )
@@ -153,7 +155,7 @@ class CoverForm(forms.Form):
         return data
 
 
-class PenPortraitForm(forms.ModelForm):
+class PenPortraitForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = PenPortrait
         fields = ["medical", "behaviour", "household", "is_complete"]
@@ -170,7 +172,7 @@ class PenPortraitForm(forms.ModelForm):
             del self.fields["household"]
 
 
-class GuardianForm(forms.ModelForm):
+class GuardianForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Guardian
         fields = [

@@ -6,10 +6,11 @@ from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField,
 from django.db import models
 from django.db.models import F, Func, Q
 
+from tenancy.concurrency import Versioned
 from tenancy.models import Site, TenantModel
 
 
-class Child(TenantModel):
+class Child(TenantModel, Versioned):
     """A pupil at a school or a young person in a children's home."""
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="children")
@@ -59,7 +60,7 @@ class Child(TenantModel):
         return self.start_date <= day and (self.leaving_date is None or self.leaving_date > day)
 
 
-class PenPortrait(TenantModel):
+class PenPortrait(TenantModel, Versioned):
     """Know your child: medical, behaviour and household notes. Household is the narrow part."""
 
     child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="pen_portrait")
@@ -77,7 +78,7 @@ class PenPortrait(TenantModel):
     updated_at = models.DateTimeField(auto_now=True)
 
 
-class Guardian(TenantModel):
+class Guardian(TenantModel, Versioned):
     """A parent, carer or other person with a family role around the child."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardians")

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from tenancy.access import Access, require_manager
+from tenancy.audit import Action, audit_write, snapshot
+from tenancy.concurrency import save_if_unchanged
 from tenancy.timeutils import site_today
 
 from .models import (
@@ -34,7 +36,8 @@ def _check_staff(child: Child, staff) -> None:
         )
 
 
-def _save(allocation: KeyWorkerAllocation) -> KeyWorkerAllocation:
+def _save(allocation: KeyWorkerAllocation, *, actor, summary: str) -> KeyWorkerAllocation:
+    before = snapshot(KeyWorkerAllocation.objects.get(pk=allocation.pk)) if allocation.pk else None
     try:
         with transaction.atomic():
             allocation.save()
@@ -42,6 +45,13 @@ def _save(allocation: KeyWorkerAllocation) -> KeyWorkerAllocation:
         raise ValidationError(
             {"starts_on": "That period overlaps another allocation for this child."}
         )
+    audit_write(
+        actor=actor,
+        action=Action.UPDATE if before else Action.CREATE,
+        instance=allocation,
+        before=before,
+        summary=summary,
+    )
     return allocation
 
 
@@ -87,7 +97,7 @@ def allocation_change(
             )
         current.ends_on = starts_on
         current.end_reason = reason
-        _save(current)
+        _save(current, actor=access.user, summary="Key worker changed: allocation ended")
     return _save(
         KeyWorkerAllocation(
             organisation_id=child.organisation_id,
@@ -98,7 +108,9 @@ def allocation_change(
             reason=reason,
             detail=detail,
             changed_by=access.user,
-        )
+        ),
+        actor=access.user,
+        summary="Key worker appointed" if current is None else "Key worker changed",
     )
 
 
@@ -129,7 +141,9 @@ def cover_add(
             reason=Reason.PLANNED_ABSENCE,
             detail=detail,
             changed_by=access.user,
-        )
+        ),
+        actor=access.user,
+        summary="Cover planned",
     )
 
 
@@ -139,6 +153,7 @@ def child_create(*, access: Access, site, key_worker=None, **fields) -> Child:
     child = Child(organisation_id=site.organisation_id, site=site, **fields)
     child.full_clean()
     child.save()
+    audit_write(actor=access.user, action=Action.CREATE, instance=child, before=None)
     PenPortrait.objects.create(organisation_id=child.organisation_id, child=child)
     if key_worker is not None:
         allocation_change(
@@ -153,25 +168,30 @@ def child_create(*, access: Access, site, key_worker=None, **fields) -> Child:
 
 
 @transaction.atomic
-def child_update(*, access: Access, child: Child, **fields) -> Child:
+def child_update(*, access: Access, child: Child, version: int | None = None, **fields) -> Child:
     require_manager(access, child.site_id)
     child = _lock_child(child)
+    before = snapshot(child)
     leaving = fields.get("leaving_date")
     for name, value in fields.items():
         if name == "photo" and value is False:  # the form's "clear" box
             value = ""
         setattr(child, name, value)
     child.full_clean()
-    child.save()
+    save_if_unchanged(child, version, list(fields))
+    audit_write(actor=access.user, action=Action.UPDATE, instance=child, before=before)
     if leaving:
         # The child has left: their allocations end on the leaving date, kept as history.
         for allocation in KeyWorkerAllocation.objects.filter(child=child, ends_on__isnull=True):
             allocation.ends_on = max(leaving, allocation.starts_on + datetime.timedelta(days=1))
             allocation.end_reason = Reason.CHILD_LEFT
-            _save(allocation)
-        KeyWorkerAllocation.objects.filter(
+            _save(allocation, actor=access.user, summary="Child left")
+        for cover in KeyWorkerAllocation.objects.filter(
             child=child, kind=Kind.COVER, ends_on__gt=leaving, starts_on__lt=leaving
-        ).update(ends_on=leaving, end_reason=Reason.CHILD_LEFT)
+        ):
+            cover.ends_on = leaving
+            cover.end_reason = Reason.CHILD_LEFT
+            _save(cover, actor=access.user, summary="Child left: cover ended")
     return child
 
 
@@ -181,26 +201,52 @@ def _require_editor(access: Access, child: Child) -> None:
 
 
 @transaction.atomic
-def pen_portrait_update(*, access: Access, child: Child, **fields) -> PenPortrait:
+def pen_portrait_update(
+    *, access: Access, child: Child, version: int | None = None, **fields
+) -> PenPortrait:
     _require_editor(access, child)
-    portrait, _ = PenPortrait.objects.select_for_update().get_or_create(
+    portrait, created = PenPortrait.objects.get_or_create(
         child=child, defaults={"organisation_id": child.organisation_id}
     )
+    before = None if created else snapshot(portrait)
     for name, value in fields.items():
         setattr(portrait, name, value)
     portrait.updated_by = access.user
-    portrait.save()
+    save_if_unchanged(portrait, None if created else version, [*fields, "updated_by"])
+    audit_write(
+        actor=access.user,
+        action=Action.CREATE if created else Action.UPDATE,
+        instance=portrait,
+        before=before,
+    )
     return portrait
 
 
 @transaction.atomic
-def guardian_save(*, access: Access, child: Child, guardian: Guardian | None = None, **fields):
+def guardian_save(
+    *,
+    access: Access,
+    child: Child,
+    guardian: Guardian | None = None,
+    version: int | None = None,
+    **fields,
+):
     _require_editor(access, child)
+    before = snapshot(guardian) if guardian else None
     guardian = guardian or Guardian(organisation_id=child.organisation_id, child=child)
     for name, value in fields.items():
         setattr(guardian, name, value)
     guardian.full_clean()
-    guardian.save()
+    if before is None:
+        guardian.save()
+    else:
+        save_if_unchanged(guardian, version, list(fields))
+    audit_write(
+        actor=access.user,
+        action=Action.UPDATE if before else Action.CREATE,
+        instance=guardian,
+        before=before,
+    )
     return guardian
 
 
@@ -214,16 +260,19 @@ def professional_link(
         professional = Professional(organisation_id=child.organisation_id, **new_fields)
         professional.full_clean()
         professional.save()
+        audit_write(actor=access.user, action=Action.CREATE, instance=professional, before=None)
     if ChildProfessional.objects.filter(
         child=child, professional=professional, ended_on__isnull=True
     ).exists():
         raise ValidationError({"professional": f"{professional.name} is already linked."})
-    return ChildProfessional.objects.create(
+    link = ChildProfessional.objects.create(
         organisation_id=child.organisation_id,
         child=child,
         professional=professional,
         started_on=started_on,
     )
+    audit_write(actor=access.user, action=Action.CREATE, instance=link, before=None)
+    return link
 
 
 @transaction.atomic
@@ -231,6 +280,8 @@ def professional_unlink(*, access: Access, link: ChildProfessional, ended_on) ->
     _require_editor(access, link.child)
     if ended_on < link.started_on:
         raise ValidationError({"ended_on": "The end cannot be before the start."})
+    before = snapshot(link)
     link.ended_on = ended_on
     link.save(update_fields=["ended_on"])
+    audit_write(actor=access.user, action=Action.UPDATE, instance=link, before=before)
     return link

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tenancy.access import require_manager
+from tenancy.audit import audit_read
 from tenancy.decorators import staff_view
 from tenancy.models import Site
 from tenancy.timeutils import site_today
@@ -82,6 +83,7 @@ def child_list(request):
 def child_detail(request, child_id):
     child = selectors.get_child_or_404(request.access, child_id)
     page = selectors.child_page(request.access, child)
+    audit_read(actor=request.user, instance=child)
     return render(
         request,
         "people/child_detail.html",
@@ -98,7 +100,8 @@ def child_create(request):
     sites = Site.objects.filter(pk__in=access.managed_site_ids)
     form = ChildForm(request.POST or None, request.FILES or None, sites=sites, creating=True)
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("site", "key_worker")}
+        skip = ("site", "key_worker", "version")
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in skip}
         try:
             child = services.child_create(
                 access=access,
@@ -240,9 +243,13 @@ def pen_portrait_edit(request, child_id):
         show_household=selectors.can_see_household(access, child, allocated),
     )
     if request.method == "POST" and form.is_valid():
-        services.pen_portrait_update(access=access, child=child, **form.cleaned_data)
-        messages.success(request, "Pen portrait saved.")
-        return redirect("people:child_detail", child_id=child.pk)
+        try:
+            services.pen_portrait_update(access=access, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Pen portrait saved.")
+            return redirect("people:child_detail", child_id=child.pk)
     return _form_page(request, form=form, child=child, title="Pen portrait", submit="Save")
 
 
@@ -256,9 +263,15 @@ def guardian_edit(request, child_id, guardian_id=None):
         guardian = get_object_or_404(Guardian.objects.filter(child=child), pk=guardian_id)
     form = GuardianForm(request.POST or None, instance=guardian)
     if request.method == "POST" and form.is_valid():
-        services.guardian_save(access=access, child=child, guardian=guardian, **form.cleaned_data)
-        messages.success(request, "Family contact saved.")
-        return redirect("people:child_detail", child_id=child.pk)
+        try:
+            services.guardian_save(
+                access=access, child=child, guardian=guardian, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Family contact saved.")
+            return redirect("people:child_detail", child_id=child.pk)
     title = f"Edit {guardian.name}" if guardian else "Add a parent or carer"
     return _form_page(request, form=form, child=child, title=title, submit="Save")
 

@@ -6,3 +6,18 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email address"
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+
+
+class VersionedFormMixin:
+    """Adds the hidden ``version`` the record had when the form was shown (see tenancy.concurrency)."""
+
+    def __init__(self, *args, **kwargs):
+        from django import forms
+
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        self.fields["version"] = forms.IntegerField(
+            widget=forms.HiddenInput,
+            required=False,
+            initial=getattr(instance, "version", None) if instance and instance.pk else None,
+        )

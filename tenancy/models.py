@@ -131,3 +131,49 @@ class Membership(TenantModel):
     def __str__(self):
         where = self.site.name if self.site_id else "all sites"
         return f"{self.user} — {self.get_role_display()} ({where})"
+
+
+class AuditEvent(TenantModel):
+    """Who did what to which record, and who looked at it. Written by services and views through
+    ``tenancy.audit``; never changed or deleted (a database trigger refuses both)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Changed"
+        CORRECT = "correct", "Corrected"
+        RETRACT = "retract", "Retracted"
+        SUBMIT = "submit", "Submitted"
+        SIGN_OFF = "sign_off", "Signed off"
+        RETURN = "return", "Returned"
+        VIEW = "view", "Viewed"
+        EXPORT = "export", "Exported"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_type = models.CharField(max_length=100, help_text="app_label.model")
+    object_id = models.BigIntegerField()
+    object_repr = models.CharField(max_length=200, blank=True)
+    child_id = models.BigIntegerField(null=True, blank=True, help_text="The child it concerns.")
+    summary = models.CharField(max_length=300, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # A record's history: events for one object, newest first.
+            models.Index(fields=["organisation", "object_type", "object_id", "-created_at"]),
+            # A child's access log: views and exports of anything about one child.
+            models.Index(fields=["organisation", "child_id", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_type}#{self.object_id}"
+
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

@@ -1,0 +1,44 @@
+"""Two people editing one record: the second save is refused, and nothing they typed is lost.
+
+Editable models carry a ``version`` integer. The form sends back the version it was shown; the
+service saves only if the row still has it (one conditional UPDATE), otherwise raises
+``EditConflict`` and the view shows the form again with the person's own text and the message.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+CONFLICT_MESSAGE = (
+    "Someone else saved this record while you were editing it. Your text is below and has not been "
+    "saved: copy what you need, reload the page to see their version, then make your change again."
+)
+
+
+class EditConflict(ValidationError):
+    def __init__(self, message: str = CONFLICT_MESSAGE):
+        super().__init__(message, code="edit_conflict")
+
+
+class Versioned(models.Model):
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+def save_if_unchanged(instance: Versioned, expected_version: int | None, fields: list[str]) -> None:
+    """Write ``fields`` of an existing row only if its version is still ``expected_version``."""
+    model = type(instance)
+    if expected_version is None:
+        expected_version = instance.version
+    values = {name: getattr(instance, name) for name in fields}
+    auto_now = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+    for name in auto_now:
+        field = model._meta.get_field(name)
+        values[name] = field.pre_save(instance, add=False)
+    updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
+        version=models.F("version") + 1, **values
+    )
+    if updated != 1:
+        raise EditConflict()
+    instance.version = expected_version + 1
