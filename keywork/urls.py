@@ -29,5 +29,10 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("children/", include("people.urls")),
+    path("sessions/", include("sessions_app.urls")),
+    path("behaviour/", include("behaviour.urls")),
+    path("contacts/", include("contacts.urls")),
+    path("plans/", include("plans.urls")),
+    path("compliance/", include("compliance.urls")),
     path("", include("tenancy.urls")),
 ]

@@ -65,7 +65,7 @@ def build_world(label: str) -> SimpleNamespace:
         ends_on=today + datetime.timedelta(days=20),
         changed_by=users["manager"],
     )
-    return SimpleNamespace(
+    world = SimpleNamespace(
         org=org,
         school=school,
         home=home,
@@ -77,6 +77,23 @@ def build_world(label: str) -> SimpleNamespace:
         allocation=allocation,
         cover=cover,
     )
+    # Real ids by URL argument name, for the cross-organisation walk. Each app's tests/<app>/world.py
+    # adds its own rows to the world and their ids here (extend(world) -> dict).
+    world.ids = {"child_id": child.pk, "guardian_id": guardian.pk, "link_id": link.pk}
+    for module in _world_extensions():
+        world.ids.update(module.extend(world))
+    return world
+
+
+def _world_extensions():
+    import importlib
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    return [
+        importlib.import_module(f"tests.{path.parent.name}.world")
+        for path in sorted(here.glob("*/world.py"))
+    ]
 
 
 @pytest.fixture(scope="session")

@@ -38,18 +38,17 @@ ARGUMENT = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 
 
 def ids_for(world) -> dict[str, int]:
-    """The first organisation's real ids, by URL argument name."""
-    return {
-        "child_id": world.child.pk,
-        "guardian_id": world.guardian.pk,
-        "link_id": world.link.pk,
-    }
+    """The first organisation's real ids, by URL argument name (conftest.build_world and each app's
+    tests/<app>/world.py fill them)."""
+    return world.ids
 
 
 def fill(route: str, ids: dict[str, int]) -> str:
     def replace(match):
         name = match["name"]
-        assert name in ids, f"Add a real id for <{name}> to ids_for() so {route} is walked."
+        assert name in ids, (
+            f"Add a real id for <{name}> in tests/<app>/world.py so {route} is walked."
+        )
         return str(ids[name])
 
     return "/" + ARGUMENT.sub(replace, route)

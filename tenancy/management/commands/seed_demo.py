@@ -4,6 +4,8 @@ Idempotent: an organisation that exists already is left as it is; logins are (re
 """
 
 import random
+from importlib import import_module
+from types import SimpleNamespace
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -146,6 +148,39 @@ class Command(BaseCommand):
             consultant, school_org, Role.MODERATOR, school, "Independent quality consultant"
         )
         demo.member(consultant, provider, Role.MODERATOR, oak, "Independent quality consultant")
+
+        # Each later app seeds its own demo data from <app>/demo.py: seed(world), idempotent itself.
+        world = SimpleNamespace(
+            rng=rng,
+            school_org=school_org,
+            school=school,
+            provider=provider,
+            oak=oak,
+            willow=willow,
+            users={
+                "deputy": deputy,
+                "behaviour_lead": lead,
+                "hlta": hlta,
+                "school_admin": school_admin,
+                "tas": tas,
+                "oak_manager": oak_mgr,
+                "willow_manager": willow_mgr,
+                "quality": quality,
+                "provider_admin": provider_admin,
+                "oak_rsw": oak_rsw,
+                "willow_rsw": willow_rsw,
+                "consultant": consultant,
+            },
+            stdout=self.stdout,
+        )
+        for app in ("sessions_app", "behaviour", "contacts", "plans", "compliance"):
+            try:
+                module = import_module(f"{app}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"{app}.demo":
+                    raise
+                continue
+            module.seed(world)
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of these:"))
         self.stdout.write(f"  password for every demo login: {DEMO_PASSWORD}")

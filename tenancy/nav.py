@@ -1,0 +1,6 @@
+from django.urls import reverse
+
+
+def items(request):
+    url = reverse("staff_list")
+    return [("Staff", url, url)]
