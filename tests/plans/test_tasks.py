@@ -1,0 +1,46 @@
+import pytest
+
+from plans.models import PlanUpdateTask
+from plans.services import plan_update_task_open, plan_update_tasks_close
+from tenancy.context import organisation_scope
+from tenancy.models import AuditEvent
+
+
+@pytest.mark.django_db
+def test_a_flag_opens_one_task_and_a_new_version_closes_it(org):
+    manager, kw = org.users["manager"], org.users["key_worker"]
+    with organisation_scope(org.org.pk):
+        first = plan_update_task_open(
+            actor=kw,
+            child=org.child,
+            plan_type="placement_plan",
+            details="Health section",
+            source=org.child,
+        )
+        again = plan_update_task_open(
+            actor=kw,
+            child=org.child,
+            plan_type="placement_plan",
+            details="Health section",
+            source=org.child,
+        )
+        assert first.pk == again.pk  # the same source never opens a second task
+        assert (
+            plan_update_tasks_close(actor=manager, child=org.child, plan_type="placement_plan") == 1
+        )
+        first.refresh_from_db()
+        assert first.status == PlanUpdateTask.Status.DONE and first.closed_by == manager
+        actions = list(
+            AuditEvent.objects.filter(object_type="plans.planupdatetask").values_list(
+                "action", flat=True
+            )
+        )
+    assert sorted(actions) == ["create", "update"]
+
+
+@pytest.mark.django_db
+def test_unknown_plan_type_is_refused(org):
+    with organisation_scope(org.org.pk), pytest.raises(ValueError):
+        plan_update_task_open(
+            actor=org.users["key_worker"], child=org.child, plan_type="x", details=""
+        )
