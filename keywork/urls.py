@@ -27,6 +27,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("children/", include("people.urls")),
     path("sessions/", include("sessions_app.urls")),

@@ -1,6 +1,7 @@
 from zoneinfo import available_timezones
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -20,6 +21,16 @@ class Organisation(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    idle_timeout_minutes = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text="Staff are signed out after this many minutes without activity.",
+    )
+    school_retention_years = models.PositiveSmallIntegerField(
+        default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Schools: review a pupil's records this many years after their date of birth.",
+    )
 
     class Meta:
         ordering = ["name"]

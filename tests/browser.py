@@ -44,8 +44,16 @@ def page(browser, live_server):
 
 
 def sign_in(page, username: str, password: str = "correct-horse-battery"):
+    """Password, then the authenticator code, as a person signs in (the device is made for them)."""
+    from django.contrib.auth import get_user_model
+
+    from .auth import authenticator_for, current_code
+
+    device = authenticator_for(get_user_model().objects.get(username=username))
     page.goto("/accounts/login/")
     page.get_by_label("Email address").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(current_code(device))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/")

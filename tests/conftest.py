@@ -141,6 +141,15 @@ def scope():
 
 
 @pytest.fixture
+def client():
+    """Django's test client whose force_login also passes two-factor authentication (tests of the
+    sign-in itself pass verified=False or use a plain Client)."""
+    from .auth import VerifiedClient
+
+    return VerifiedClient()
+
+
+@pytest.fixture
 def login(client):
     def _login(user):
         client.force_login(user)

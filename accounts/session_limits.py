@@ -1,0 +1,52 @@
+"""Idle and absolute session limits, and "recent authentication" for sensitive actions."""
+
+import time
+
+from django.conf import settings
+
+SIGNED_IN_AT = "auth_started_at"
+LAST_SEEN = "auth_last_seen"
+CONFIRMED_AT = "auth_confirmed_at"
+TOUCH_EVERY_SECONDS = 60  # write the last-seen time at most once a minute
+
+
+def mark_signed_in(sender, request, user, **kwargs):
+    now = time.time()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN] = now
+
+
+def idle_limit_seconds(request) -> int:
+    access = getattr(request, "access", None)
+    if access is not None:
+        return access.organisation.idle_timeout_minutes * 60
+    return settings.SESSION_IDLE_TIMEOUT_MINUTES * 60
+
+
+def expired_reason(request, now: float) -> str | None:
+    session = request.session
+    started = session.get(SIGNED_IN_AT)
+    if started is not None and now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
+        return f"You were signed out after {settings.SESSION_ABSOLUTE_HOURS} hours. Please sign in again."
+    last = session.get(LAST_SEEN)
+    limit = idle_limit_seconds(request)
+    if last is not None and now - last > limit:
+        return f"You were signed out after {limit // 60} minutes without activity. Nothing you saved is lost."
+    return None
+
+
+def touch(request, now: float) -> None:
+    session = request.session
+    session.setdefault(SIGNED_IN_AT, now)
+    if now - session.get(LAST_SEEN, 0) > TOUCH_EVERY_SECONDS:
+        session[LAST_SEEN] = now
+
+
+def recently_confirmed(request) -> bool:
+    """Signed in with two factors, or re-entered the password, within the last few minutes."""
+    confirmed = request.session.get(CONFIRMED_AT)
+    return confirmed is not None and time.time() - confirmed < settings.REAUTH_WINDOW_MINUTES * 60
+
+
+def mark_confirmed(request) -> None:
+    request.session[CONFIRMED_AT] = time.time()

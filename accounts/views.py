@@ -1,0 +1,116 @@
+import base64
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.qr import write_qrcode_image
+
+from . import services
+from .forms import ConfirmForm, TokenForm
+from .session_limits import mark_confirmed
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return "/"
+    return target
+
+
+def _qr_data_uri(text: str) -> str:
+    out = io.BytesIO()
+    write_qrcode_image(text, out)
+    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    user = request.user
+    if user.is_verified():
+        return redirect(_next(request))
+    if user_has_device(user):
+        return redirect(f"/accounts/two-factor/?next={_next(request)}")
+    device = services.pending_authenticator(user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = services.authenticator_confirm(
+            user=user, device=device, token=form.cleaned_data["token"]
+        )
+        if codes is None:
+            form.add_error(
+                "token", "That code did not match. Check the time on your phone and try again."
+            )
+        else:
+            otp_login(request, device)
+            mark_confirmed(request)
+            return render(
+                request, "accounts/recovery_codes.html", {"codes": codes, "next": _next(request)}
+            )
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr": _qr_data_uri(device.config_url),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "next": _next(request),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    user = request.user
+    if user.is_verified():
+        return redirect(_next(request))
+    if not user_has_device(user):
+        return redirect(f"/accounts/two-factor/setup/?next={_next(request)}")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["token"])
+        if device is None:
+            form.add_error("token", "That code did not match, or it has been used already.")
+        else:
+            otp_login(request, device)
+            mark_confirmed(request)
+            return redirect(_next(request))
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": _next(request)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm_identity(request):
+    """Password and a code again before a bulk export or other sensitive action."""
+    form = ConfirmForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        if match_token(request.user, form.cleaned_data["token"]) is None:
+            form.add_error("token", "That code did not match, or it has been used already.")
+        else:
+            mark_confirmed(request)
+            return redirect(_next(request))
+    return render(request, "accounts/confirm.html", {"form": form, "next": _next(request)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request):
+    """New recovery codes (the old ones stop working); needs a recent confirmation."""
+    from .decorators import recent_authentication_required
+
+    @recent_authentication_required
+    def inner(request):
+        if request.method == "POST":
+            codes = services.recovery_codes_regenerate(user=request.user)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": "/"})
+        return render(request, "accounts/recovery_codes_confirm.html")
+
+    return inner(request)
