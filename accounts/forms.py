@@ -23,13 +23,16 @@ class ConfirmForm(TokenForm):
 
     field_order = ["password", "token"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.request = request
+        self.user = request.user
         self.fields["token"].widget.attrs.pop("autofocus", None)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if authenticate(username=self.user.get_username(), password=password) is None:
+        # Through the same backends as signing in, so repeated wrong passwords lock out here too.
+        user = authenticate(self.request, username=self.user.get_username(), password=password)
+        if user is None or user.pk != self.user.pk:
             raise forms.ValidationError("That password is not right.")
         return password

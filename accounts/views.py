@@ -38,10 +38,17 @@ def two_factor_setup(request):
     device = services.pending_authenticator(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = services.authenticator_confirm(
-            user=user, device=device, token=form.cleaned_data["token"]
-        )
-        if codes is None:
+        allowed, _ = device.verify_is_allowed()
+        codes = None
+        if allowed:
+            codes = services.authenticator_confirm(
+                user=user, device=device, token=form.cleaned_data["token"]
+            )
+        if not allowed:
+            form.add_error(
+                "token", "Too many wrong codes in a row: wait a few seconds and try again."
+            )
+        elif codes is None:
             form.add_error(
                 "token", "That code did not match. Check the time on your phone and try again."
             )
@@ -62,6 +69,14 @@ def two_factor_setup(request):
             "next": _next(request),
         },
     )
+
+
+def _mismatch_message(user) -> str:
+    from django_otp import devices_for_user
+
+    if any(not device.verify_is_allowed()[0] for device in devices_for_user(user)):
+        return "That code did not match. Too many wrong codes in a row: wait a few seconds and try again."
+    return "That code did not match, or it has been used already."
 
 
 @login_required
@@ -90,10 +105,10 @@ def two_factor_verify(request):
 @require_http_methods(["GET", "POST"])
 def confirm_identity(request):
     """Password and a code again before a bulk export or other sensitive action."""
-    form = ConfirmForm(request.POST or None, user=request.user)
+    form = ConfirmForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         if match_token(request.user, form.cleaned_data["token"]) is None:
-            form.add_error("token", "That code did not match, or it has been used already.")
+            form.add_error("token", _mismatch_message(request.user))
         else:
             mark_confirmed(request)
             return redirect(_next(request))
