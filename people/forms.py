@@ -233,3 +233,21 @@ class EndLinkForm(forms.Form):
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+class RetractForm(VersionedFormMixin, forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why it is being removed. The record is kept, with your reason, in the history.",
+    )
+
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+
+
+class HistoryFilterForm(forms.Form):
+    show = forms.ChoiceField(
+        choices=[("all", "Everything"), ("changes", "Changes"), ("access", "Views and exports")],
+        required=False,
+    )

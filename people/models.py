@@ -6,7 +6,7 @@ from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField,
 from django.db import models
 from django.db.models import F, Func, Q
 
-from tenancy.concurrency import Versioned
+from tenancy.concurrency import Retractable, Versioned
 from tenancy.models import Site, TenantModel
 
 
@@ -78,7 +78,7 @@ class PenPortrait(TenantModel, Versioned):
     updated_at = models.DateTimeField(auto_now=True)
 
 
-class Guardian(TenantModel, Versioned):
+class Guardian(TenantModel, Versioned, Retractable):
     """A parent, carer or other person with a family role around the child."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardians")

@@ -136,7 +136,7 @@ def child_page(access: Access, child: Child) -> ChildPage:
     return ChildPage(
         child=child,
         pen_portrait=pen_portrait,
-        guardians=list(Guardian.objects.filter(child=child)),
+        guardians=list(Guardian.objects.filter(child=child, retracted_at__isnull=True)),
         professional_links=list(
             ChildProfessional.objects.filter(child=child).select_related("professional")
         ),
@@ -219,3 +219,15 @@ def staff_with_caseloads(access: Access, *, site_id: int | None = None) -> list[
             over_limit=caseload > m.site.caseload_limit,
         )
     return list(rows.values())
+
+
+def child_history(child: Child, *, show: str = "all"):
+    """Every audit entry about the child and the records that hang off it, newest first."""
+    from tenancy.models import AuditEvent
+
+    qs = AuditEvent.objects.filter(child_id=child.pk).select_related("actor")
+    if show == "changes":
+        qs = qs.exclude(action__in=[AuditEvent.Action.VIEW, AuditEvent.Action.EXPORT])
+    elif show == "access":
+        qs = qs.filter(action__in=[AuditEvent.Action.VIEW, AuditEvent.Action.EXPORT])
+    return qs

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
@@ -285,3 +286,29 @@ def professional_unlink(*, access: Access, link: ChildProfessional, ended_on) ->
     link.save(update_fields=["ended_on"])
     audit_write(actor=access.user, action=Action.UPDATE, instance=link, before=before)
     return link
+
+
+@transaction.atomic
+def guardian_retract(
+    *, access: Access, guardian: Guardian, reason: str, version: int | None = None
+):
+    """Withdraw a family contact recorded in error: hidden from the child's page, kept in history."""
+    _require_editor(access, guardian.child)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this contact is being removed."})
+    if guardian.is_retracted:
+        raise ValidationError("This contact has already been removed.")
+    before = snapshot(guardian)
+    guardian.retracted_at = timezone.now()
+    guardian.retracted_by = access.user
+    guardian.retraction_reason = reason.strip()
+    save_if_unchanged(guardian, version, ["retracted_at", "retracted_by", "retraction_reason"])
+    audit_write(
+        actor=access.user,
+        action=Action.RETRACT,
+        instance=guardian,
+        before=before,
+        after=snapshot(guardian),
+        summary=reason.strip(),
+    )
+    return guardian

@@ -15,6 +15,12 @@ urlpatterns = [
     path("<int:child_id>/pen-portrait/", views.pen_portrait_edit, name="pen_portrait_edit"),
     path("<int:child_id>/family/add/", views.guardian_edit, name="guardian_add"),
     path("<int:child_id>/family/<int:guardian_id>/", views.guardian_edit, name="guardian_edit"),
+    path(
+        "<int:child_id>/family/<int:guardian_id>/remove/",
+        views.guardian_retract,
+        name="guardian_retract",
+    ),
+    path("<int:child_id>/history/", views.child_history, name="child_history"),
     path("<int:child_id>/professionals/add/", views.professional_add, name="professional_add"),
     path(
         "<int:child_id>/professionals/<int:link_id>/end/",

@@ -21,8 +21,10 @@ from .forms import (
     CoverForm,
     EndLinkForm,
     GuardianForm,
+    HistoryFilterForm,
     PenPortraitForm,
     ProfessionalLinkForm,
+    RetractForm,
 )
 from .models import ChildProfessional, Guardian, KeyWorkerAllocation
 
@@ -327,4 +329,53 @@ def professional_end(request, child_id, link_id):
         title=f"End {link.professional.name}'s involvement",
         submit="Save",
         intro="The link is kept in the child's history.",
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def guardian_retract(request, child_id, guardian_id):
+    access = request.access
+    child, _ = _editable_child(request, child_id)
+    guardian = get_object_or_404(
+        Guardian.objects.filter(child=child, retracted_at__isnull=True), pk=guardian_id
+    )
+    form = RetractForm(request.POST or None, instance=guardian)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guardian_retract(access=access, guardian=guardian, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request, f"{guardian.name} removed. The record is kept in the history."
+            )
+            return redirect("people:child_detail", child_id=child.pk)
+    return _form_page(
+        request,
+        form=form,
+        child=child,
+        title=f"Remove {guardian.name}",
+        submit="Remove",
+        intro="Use this for a contact recorded in error or no longer involved.",
+    )
+
+
+@staff_view
+def child_history(request, child_id):
+    """The record's change history and access log: managers and organisation admins only."""
+    access = request.access
+    child = selectors.get_child_or_404(access, child_id)
+    require_manager(access, child.site_id)
+    form = HistoryFilterForm(request.GET or None)
+    show = form.cleaned_data["show"] if form.is_valid() and form.cleaned_data["show"] else "all"
+    page = Paginator(selectors.child_history(child, show=show), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "people/child_history.html",
+        {"child": child, "page": page, "form": form, "show": show, "query": query.urlencode()},
     )

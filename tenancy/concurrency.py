@@ -5,6 +5,7 @@ service saves only if the row still has it (one conditional UPDATE), otherwise r
 ``EditConflict`` and the view shows the form again with the person's own text and the message.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -42,3 +43,25 @@ def save_if_unchanged(instance: Versioned, expected_version: int | None, fields:
     if updated != 1:
         raise EditConflict()
     instance.version = expected_version + 1
+
+
+class Retractable(models.Model):
+    """A record withdrawn with a reason: hidden from normal lists, kept for inspectors and history."""
+
+    retracted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    retraction_reason = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retracted_at is not None
