@@ -1,5 +1,6 @@
 """The top navigation, gathered from each app's ``nav.py`` (a function ``items(request)`` returning
-``(label, url, active_prefix)`` tuples), so an app adds its pages without editing the base template."""
+``(label, url, active_prefix)`` tuples, and optionally ``admin_items(request)`` returning
+``(label, url)`` for the user menu), so an app adds its pages without editing the base template."""
 
 from importlib import import_module
 
@@ -24,13 +25,16 @@ def _modules():
 def navigation(request):
     access = getattr(request, "access", None)
     if access is None:
-        return {"nav_items": []}
-    items = []
+        return {"nav_items": [], "menu_items": []}
+    items, menu = [], []
     for module in _modules():
         items.extend(module.items(request))
+        if hasattr(module, "admin_items"):  # occasional pages, in the user menu
+            menu.extend(module.admin_items(request))
     return {
         "nav_items": [
             {"label": label, "url": url, "active": request.path.startswith(prefix)}
             for label, url, prefix in items
-        ]
+        ],
+        "menu_items": [{"label": label, "url": url} for label, url in menu],
     }

@@ -3,4 +3,12 @@ from django.urls import reverse
 
 def items(request):
     url = reverse("people:child_list")
-    return [(request.access.terms["children"].capitalize(), url, url)]
+    entries = [(request.access.terms["children"].capitalize(), url, url)]
+    return entries
+
+
+def admin_items(request):
+    """Links for the user menu (less frequent pages)."""
+    if request.access.is_manager_anywhere:
+        return [("Records retention", reverse("people:retention"))]
+    return []

@@ -5,7 +5,19 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    Func,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -230,4 +242,36 @@ def child_history(child: Child, *, show: str = "all"):
         qs = qs.exclude(action__in=[AuditEvent.Action.VIEW, AuditEvent.Action.EXPORT])
     elif show == "access":
         qs = qs.filter(action__in=[AuditEvent.Action.VIEW, AuditEvent.Action.EXPORT])
+    return qs
+
+
+HOME_RETENTION_YEARS = 75  # Children's Homes (England) Regulations 2015, reg. 36: the 75th birthday
+
+
+class _AddYears(Func):
+    """``(date + make_interval(years => n))::date`` in the database."""
+
+    arg_joiner = " + make_interval(years => "
+    template = "(%(expressions)s))::date"
+    output_field = DateField()
+
+
+def retention_report(access: Access, *, reached_only: bool = False) -> QuerySet[Child]:
+    """Children who have left, with the date their records come up for review: the 75th birthday in
+    children's homes, the organisation's policy in schools. Nothing is removed before that date,
+    and the application removes nothing itself: the report is for a person to act on."""
+    years = Case(
+        When(site__kind="home", then=Value(HOME_RETENTION_YEARS)),
+        default=Value(access.organisation.school_retention_years),
+        output_field=IntegerField(),
+    )
+    qs = (
+        children_visible_to(access)
+        .filter(site_id__in=access.managed_site_ids, leaving_date__isnull=False)
+        .select_related("site")
+        .annotate(review_on=_AddYears(F("date_of_birth"), years))
+        .order_by("review_on", "last_name", "pk")
+    )
+    if reached_only:
+        qs = qs.filter(review_on__lte=_today())
     return qs

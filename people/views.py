@@ -379,3 +379,23 @@ def child_history(request, child_id):
         "people/child_history.html",
         {"child": child, "page": page, "form": form, "show": show, "query": query.urlencode()},
     )
+
+
+@staff_view
+def retention(request):
+    access = request.access
+    if not access.is_manager_anywhere:
+        raise PermissionDenied("Only managers and organisation admins see the retention report.")
+    reached_only = request.GET.get("reached") == "1"
+    rows = selectors.retention_report(access, reached_only=reached_only)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/retention.html",
+        {
+            "page": page,
+            "reached_only": reached_only,
+            "query": "reached=1" if reached_only else "",
+            "today": selectors._today(),
+        },
+    )

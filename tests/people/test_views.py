@@ -332,3 +332,38 @@ def test_home_lists_my_children_including_cover(client, org):
     client.force_login(org.users["key_worker"])
     body = client.get("/").content.decode()
     assert org.child.first_name in body and "Covered" in body and "Covering until" in body
+
+
+@pytest.mark.django_db
+def test_retention_report_lists_left_children_with_their_review_dates(
+    client, org, django_assert_num_queries
+):
+    left_home = ChildFactory(
+        site=org.home,
+        date_of_birth=datetime.date(1940, 6, 1),
+        leaving_date=datetime.date(1958, 6, 1),
+        start_date=datetime.date(1955, 1, 1),
+        first_name="Oldhome",
+    )
+    left_school = ChildFactory(
+        site=org.school,
+        date_of_birth=datetime.date(2005, 1, 1),
+        leaving_date=datetime.date(2021, 7, 20),
+        start_date=datetime.date(2016, 9, 1),
+        first_name="Recentpupil",
+    )
+    client.force_login(org.users["org_admin"])
+    rows = {
+        c.first_name: c.review_on
+        for c in client.get("/children/retention/").context["page"].object_list
+    }
+    assert rows == {"Oldhome": datetime.date(2015, 6, 1), "Recentpupil": datetime.date(2030, 1, 1)}
+    reached = client.get("/children/retention/", {"reached": "1"}).context["page"].object_list
+    assert [c.pk for c in reached] == [left_home.pk]
+    assert left_school.pk not in [c.pk for c in reached]
+    # 1 session, 2 user, 3 two-factor device, 4 memberships, 5 all sites (organisation admin),
+    # 6 savepoint, 7 count, 8 page with sites, 9 release.
+    with django_assert_num_queries(9):
+        client.get("/children/retention/")
+    client.force_login(org.users["key_worker"])
+    assert client.get("/children/retention/").status_code == 403
