@@ -37,6 +37,7 @@ def two_factor_setup(request):
         return redirect(f"/accounts/two-factor/?next={_next(request)}")
     device = services.pending_authenticator(user)
     form = TokenForm(request.POST or None)
+    form.fields["token"].help_text = "The 6-digit code your authenticator app shows for Keywork."
     if request.method == "POST" and form.is_valid():
         allowed, _ = device.verify_is_allowed()
         codes = None

@@ -28,7 +28,9 @@ class TenantMiddleware:
     def __call__(self, request):
         request.access = None
         user = request.user
-        if not user.is_authenticated:
+        # No organisation until the second factor is given: nothing about any child is reachable.
+        verified = getattr(user, "is_verified", None)
+        if not user.is_authenticated or (verified is not None and not verified()):
             with user_scope(None), organisation_scope(None):
                 return self.get_response(request)
         with user_scope(user.pk):

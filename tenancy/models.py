@@ -184,6 +184,15 @@ class AuditEvent(TenantModel):
     def __str__(self):
         return f"{self.get_action_display()} {self.object_type}#{self.object_id}"
 
+    @property
+    def record_label(self) -> str:
+        from django.apps import apps
+
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name).capitalize()
+        except (LookupError, ValueError):
+            return self.object_type
+
     def changed_fields(self) -> list[tuple[str, object, object]]:
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))

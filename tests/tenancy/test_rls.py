@@ -87,7 +87,7 @@ def test_the_setting_does_not_survive_on_a_reused_connection(org):
 
 @pytest.mark.django_db
 def test_a_thousand_alternating_requests_on_one_connection_never_cross(org, other_org):
-    from django.test import Client
+    from ..auth import VerifiedClient as Client
 
     for n in range(5):
         ChildFactory(site=org.school, first_name=f"Alphakid{n}")
@@ -104,3 +104,12 @@ def test_a_thousand_alternating_requests_on_one_connection_never_cross(org, othe
         body = client.get("/children/").content.decode()
         assert f"{mine}kid" in body and f"{theirs}kid" not in body, f"request {i}"
     assert connection.connection.info.backend_pid == backend_pid  # one reused connection throughout
+
+
+@pytest.mark.django_db
+def test_celery_tasks_act_for_the_organisation_they_are_given(org, other_org):
+    from tenancy.tasks import count_children
+
+    ChildFactory(site=other_org.school)
+    assert count_children.delay(org.org.pk).get() == 1
+    assert count_children.delay(other_org.org.pk).get() == 2
