@@ -47,7 +47,9 @@ def _parse(url: str) -> dict:
     return config
 
 
-def bootstrap_roles(admin: dict, owner_role: str, app_role: str) -> None:
+def bootstrap_roles(
+    admin: dict, owner_role: str, app_role: str, passwords: dict[str, str] | None = None
+) -> None:
     """Create the two roles (idempotent) with an administrator's connection, and hand the database
     to the owner. Used where one administrator URL is given (development, CI, the embedded server);
     production passes DATABASE_URL and DATABASE_OWNER_URL for roles its DBA made."""
@@ -76,14 +78,20 @@ def bootstrap_roles(admin: dict, owner_role: str, app_role: str) -> None:
                 """,
                 {"owner": owner_role, "app": app_role},
             )
+            from psycopg2 import sql
+
+            for role, password in (passwords or {}).items():
+                if password:
+                    cursor.execute(
+                        sql.SQL("ALTER ROLE {} PASSWORD %s").format(sql.Identifier(role)),
+                        [password],
+                    )
             cursor.execute(
                 "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s",
                 [admin["NAME"]],
             )
             (current_owner,) = cursor.fetchone()
             if current_owner != owner_role:
-                from psycopg2 import sql
-
                 cursor.execute(
                     sql.SQL("ALTER DATABASE {} OWNER TO {}").format(
                         sql.Identifier(admin["NAME"]), sql.Identifier(owner_role)
@@ -108,9 +116,13 @@ def database_settings(base_dir: Path) -> dict[str, dict]:
             pgdata = Path(os.environ.get("KEYWORK_PGDATA", base_dir / ".pgdata"))
             url = embedded_database_url(pgdata)
         admin = _parse(url)
-        bootstrap_roles(admin, owner_role, app_role)
-        owner = {**admin, "USER": owner_role, "PASSWORD": env_str("DATABASE_OWNER_PASSWORD", "")}
-        app = {**admin, "USER": app_role, "PASSWORD": env_str("DATABASE_APP_PASSWORD", "")}
+        owner_password = env_str("DATABASE_OWNER_PASSWORD", "")
+        app_password = env_str("DATABASE_APP_PASSWORD", "")
+        bootstrap_roles(
+            admin, owner_role, app_role, {owner_role: owner_password, app_role: app_password}
+        )
+        owner = {**admin, "USER": owner_role, "PASSWORD": owner_password}
+        app = {**admin, "USER": app_role, "PASSWORD": app_password}
     test = {"NAME": env_str("TEST_DATABASE_NAME", "test_keywork")}
     app.update(ATOMIC_REQUESTS=True, DISABLE_SERVER_SIDE_CURSORS=True, TEST=test)
     owner.update(ATOMIC_REQUESTS=False, TEST=test)
