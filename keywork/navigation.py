@@ -1,6 +1,7 @@
 """The top navigation, gathered from each app's ``nav.py`` (a function ``items(request)`` returning
 ``(label, url, active_prefix)`` tuples, and optionally ``admin_items(request)`` returning
 ``(label, url)`` for the user menu), so an app adds its pages without editing the base template."""
+# Apps also offer buttons for a child's page with ``child_links(request, child)`` (see below).
 
 from importlib import import_module
 
@@ -38,3 +39,15 @@ def navigation(request):
         ],
         "menu_items": [{"label": label, "url": url} for label, url in menu],
     }
+
+
+def child_links(request, child) -> list[dict]:
+    """Buttons on a child's page from every app: ``child_links(request, child)`` in its ``nav.py``
+    returning ``(label, url)`` pairs, so the child page needs no edit when an app is added."""
+    links = []
+    for module in _modules():
+        if hasattr(module, "child_links"):
+            links.extend(
+                {"label": label, "url": url} for label, url in module.child_links(request, child)
+            )
+    return links

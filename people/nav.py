@@ -12,3 +12,9 @@ def admin_items(request):
     if request.access.is_manager_anywhere:
         return [("Records retention", reverse("people:retention"))]
     return []
+
+
+def child_links(request, child):
+    if request.access.can_manage_site(child.site_id):
+        return [("History and access log", reverse("people:child_history", args=[child.pk]))]
+    return []

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from keywork.navigation import child_links
 from tenancy.access import require_manager
 from tenancy.audit import audit_read
 from tenancy.decorators import staff_view
@@ -89,7 +90,12 @@ def child_detail(request, child_id):
     return render(
         request,
         "people/child_detail.html",
-        {"page": page, "child": child, "age": child.age_on(site_today(child.site))},
+        {
+            "page": page,
+            "child": child,
+            "age": child.age_on(site_today(child.site)),
+            "links": child_links(request, child),
+        },
     )
 
 
