@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "contacts",
     "plans",
     "compliance",
+    "quality",
 ]
 
 MIDDLEWARE = [
