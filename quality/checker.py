@@ -42,6 +42,7 @@ class FieldSpec:
     required: bool = True
     min_words: int = 0
     implied_timeframe: bool = False  # the form itself says "by the next session"
+    prose: bool = True  # sentences that end with a full stop (a title does not)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ SCHOOL_SESSION = (
     FieldSpec("targets", "SMART targets", kind="targets", min_words=4, implied_timeframe=True),
 )
 HOME_SESSION = (
-    FieldSpec("summary", "Summary title", min_words=3),
+    FieldSpec("summary", "Summary title", min_words=3, prose=False),
     FieldSpec("standards_discussed", "Details of the Quality Standards discussed", min_words=20),
     FieldSpec("child_agenda", "Key child's agenda", min_words=4),
     FieldSpec("key_worker_agenda", "Key worker's agenda", min_words=4),
@@ -878,7 +879,9 @@ def check(
         if is_targets:
             findings += _targets(name, text, spec)
         findings += _spelling(name, text, accepted)
-        findings += _punctuation(name, text, starts, prose=not is_targets)
+        findings += _punctuation(
+            name, text, starts, prose=not is_targets and (spec.prose if spec else True)
+        )
         if context.child_id is not None:
             findings += _disclosures(name, text, context, starts)
     findings += _session_rules(fields, context, duration_minutes, tuple(quality_standards))
