@@ -306,7 +306,10 @@ ABBREVIATIONS = {"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "approx", "vs", "
 WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
 OPEN_QUOTE = re.compile(r"(?:(?<=^)|(?<=[\s(\[{—–-]))(['‘\"“])(?=\S)", re.MULTILINE)
 CLOSERS = {"'": "'’", "‘": "’'", '"': '"”', "“": '”"'}
-BULLET = re.compile(r"[\s\-•*○·–—\d.)]*")
+BULLET = re.compile(r"[ \t]*(?:(?:[-•*○·–—]|\d{1,2}[.)])[ \t]*)?")
+SENTENCE_BREAK = re.compile(r"\A|\n|[.!?][ \t\n]+")
+SENTENCE_LEAD = re.compile(r"[ \t]*(?:(?:[-•*○·–—]|\d{1,2}[.)])[ \t]+)?['‘\"“(\[]*")
+ADDRESS = re.compile(r"\S*(?:://|@|www\.)\S*")
 
 # ------------------------------------------------------------------------------------ outputs
 
@@ -441,30 +444,22 @@ def _inside(spans: list[tuple[int, int]], start: int) -> bool:
 
 
 def sentence_starts(text: str) -> list[int]:
-    """Offsets of the first letter of each sentence (after . ! ? or a line break)."""
+    """Offsets of the first letter of each sentence: at the start, after a line break, or after
+    . ! ? and a space (not after an abbreviation such as "e.g." or "Mr."); bullets, list numbers
+    and opening quotes before the letter are skipped."""
     starts = []
-    boundary = True
-    index = 0
-    length = len(text)
-    while index < length:
-        char = text[index]
-        if boundary:
-            match = BULLET.match(text, index)
-            index = match.end() if match and match.end() > index else index
-            if index < length and text[index].isalpha():
-                starts.append(index)
-                boundary = False
-            elif index < length and text[index] not in "\n'‘\"“([":
-                boundary = False
-            index += 1
-            continue
-        if char == "\n":
-            boundary = True
-        elif char in ".!?" and index + 1 < length and text[index + 1] in " \n":
-            word = re.search(r"([\w.]+)$", text[max(0, index - 6) : index])
-            if not (word and word.group(1).lower() in ABBREVIATIONS):
-                boundary = True
-        index += 1
+    for match in SENTENCE_BREAK.finditer(text):
+        if match.group(0)[:1] in ".!?":
+            word = re.search(r"([\w.]+)$", text[max(0, match.start() - 6) : match.start()])
+            if word and word.group(1).lower() in ABBREVIATIONS:
+                continue
+        position = SENTENCE_LEAD.match(text, match.end()).end()
+        if (
+            position < len(text)
+            and text[position].isalpha()
+            and (not starts or starts[-1] != position)
+        ):
+            starts.append(position)
     return starts
 
 
@@ -620,6 +615,7 @@ def _targets(name: str, text: str, spec: FieldSpec | None) -> list[Finding]:
     return found
 
 
+@lru_cache(maxsize=64)
 def _accepted(context: Context) -> frozenset[str]:
     names: set[str] = set()
     for person in context.children:
@@ -632,16 +628,14 @@ def _accepted(context: Context) -> frozenset[str]:
 
 def _spelling(name: str, text: str, accepted: frozenset[str]) -> list[Finding]:
     found = []
-    for match in WORD.finditer(text):
+    masked = ADDRESS.sub(lambda m: " " * len(m.group(0)), text)  # same offsets, no addresses
+    for match in WORD.finditer(masked):
         word, start = match.group(0), match.start()
         if len(word) < 2 or (word.isupper() and len(word) <= 6):
             continue
         before = text[max(0, start - 1) : start]
         after = text[start + len(word) : start + len(word) + 1]
         if before.isdigit() or after.isdigit() or (before and before in "@/#_"):
-            continue
-        chunk = re.search(r"\S*$", text[:start]).group(0) + re.match(r"\S*", text[start:]).group(0)
-        if "://" in chunk or "@" in chunk or chunk.startswith("www."):
             continue
         if spelling.known(word, accepted):
             continue
@@ -755,7 +749,10 @@ def _name_patterns(
     return alternation(full), alternation(single)
 
 
-def _disclosures(name: str, text: str, context: Context, starts: list[int]) -> list[Finding]:
+@lru_cache(maxsize=64)
+def _name_matchers(context: Context) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """The patterns for one context's other children (cached: a context is rebuilt equal on every
+    request, so the 1,000-name patterns of a large organisation are compiled once)."""
     subject = next((p for p in context.children if p.child_id == context.child_id), None)
     others = tuple(
         sorted(
@@ -766,7 +763,12 @@ def _disclosures(name: str, text: str, context: Context, starts: list[int]) -> l
     )
     own = tuple(sorted(n for n in (subject.first, subject.preferred) if n)) if subject else ()
     staff = tuple(sorted({n.split()[0] for n in context.staff_names if n.split()}))
-    full, single = _name_patterns(others, own, staff)
+    return _name_patterns(others, own, staff)
+
+
+def _disclosures(name: str, text: str, context: Context, starts: list[int]) -> list[Finding]:
+    full, single = _name_matchers(context)
+    starts_set = set(starts)
     weight_note = (
         " In a contact with a parent or social worker this discloses another child's information."
         if context.record_kind == "contact"
@@ -780,7 +782,7 @@ def _disclosures(name: str, text: str, context: Context, starts: list[int]) -> l
         for match in pattern.finditer(text):
             if any(a <= match.start() < b for a, b in taken):
                 continue
-            if not is_full and match.start() in starts:
+            if not is_full and match.start() in starts_set:
                 continue  # "Will you …", "Grace was …" at a sentence start: too likely a word
             taken.append((match.start(), match.end()))
             found.append(
