@@ -328,6 +328,13 @@ class Finding:
     def label(self) -> str:
         return RULES[self.rule].label
 
+    @property
+    def severity(self) -> str:
+        """ "high" for what a moderator would return the record for, "medium" for targets and
+        sections, "low" for spelling and punctuation."""
+        weight = RULES[self.rule].weight
+        return "high" if weight >= 6 else "medium" if weight >= 3 else "low"
+
 
 @dataclass(frozen=True)
 class Deduction:
@@ -347,7 +354,13 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def must_fix(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "high")
+
+    @property
     def band(self) -> str:
+        if self.must_fix and self.score >= 50:
+            return "Fix what is marked “Must fix” before submitting"
         if self.score >= 90:
             return "Ready to submit"
         if self.score >= 70:
@@ -376,6 +389,7 @@ class Report:
         return {
             "score": self.score,
             "band": self.band,
+            "must_fix": self.must_fix,
             "findings": [asdict(f) for f in self.findings],
             "deductions": [asdict(d) for d in self.deductions],
             "notes": list(self.notes),

@@ -54,6 +54,8 @@ class CheckTextForm(forms.Form):
         self.fields["site_kind"].choices = [(k, KIND_LABELS[k]) for k in kinds]
         if kinds:
             self.fields["site_kind"].initial = kinds[0]
+        if "home" not in kinds:
+            del self.fields["quality_standards"]  # children's homes only
         self.fields["child"].queryset = children.select_related("site").order_by(
             "first_name", "last_name"
         )

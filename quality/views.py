@@ -50,6 +50,8 @@ def _rows(report: checker.Report, fields: dict[str, str], context: checker.Conte
                     "finding": finding,
                     "before": text[max(0, finding.start - 40) : finding.start],
                     "after": text[finding.end : finding.end + 40],
+                    "cut_before": finding.start > 40,
+                    "cut_after": finding.end + 40 < len(text),
                 }
             )
         groups.append({"name": name, "label": _label(name, context), "rows": rows})
@@ -88,7 +90,7 @@ def check_page(request):
             record_kind="note",
             child=child,
             duration=data["duration_minutes"],
-            standards=data["quality_standards"],
+            standards=data.get("quality_standards") or (),
         )
     return render(
         request,

@@ -330,3 +330,12 @@ def test_a_thousand_word_record_is_checked_quickly():
         timings.append(time.perf_counter() - started)
     assert len([f for f in report.findings if f.rule == "opinion"]) == repeats
     assert statistics.median(timings) < 0.2
+
+
+def test_a_must_fix_finding_keeps_a_high_score_from_reading_ready():
+    report = check({"text": "She may have been drinking."}, HOME)
+    assert report.score == 92 and report.must_fix == 1
+    assert "Must fix" in report.band
+    assert check({"text": "She drank two cans of cider."}, HOME).band == "Ready to submit"
+    stored = report.as_dict()
+    assert stored["findings"][0]["start"] == 4 and stored["must_fix"] == 1
