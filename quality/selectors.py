@@ -8,7 +8,7 @@ from people.selectors import children_visible_to
 from tenancy.access import Access
 from tenancy.models import Membership
 
-from .checker import Context, Person
+from .checker import Context, Person, Report, check
 from .models import QualitySettings
 
 
@@ -64,4 +64,25 @@ def check_context(
         staff_names=staff,
         place_names=places,
         child_id=child.pk if child else None,
+    )
+
+
+def run_check(
+    access: Access,
+    *,
+    fields: dict[str, str],
+    site_kind: str,
+    record_kind: str = "note",
+    child: Child | None = None,
+    duration_minutes: int | None = None,
+    quality_standards: tuple[int, ...] = (),
+) -> Report:
+    """Check a record as ``access``'s organisation sees it: the one call a form's live check and a
+    service's submit both make (store ``report.as_dict()`` and ``report.score`` with the record)."""
+    context = check_context(access, site_kind=site_kind, record_kind=record_kind, child=child)
+    return check(
+        fields,
+        context,
+        duration_minutes=duration_minutes,
+        quality_standards=tuple(quality_standards),
     )

@@ -19,6 +19,7 @@ CONTROL = {
     "record_kind",
     "duration_minutes",
     "quality_standards",
+    "quality_fields",
     "version",
 }
 RECORD_KINDS = ("note", "session", "contact")
@@ -59,12 +60,16 @@ def _rows(report: checker.Report, fields: dict[str, str], context: checker.Conte
 
 
 def _result(access, *, fields, site_kind, record_kind, child, duration, standards) -> dict:
-    context = selectors.check_context(
-        access, site_kind=site_kind, record_kind=record_kind, child=child
+    report = selectors.run_check(
+        access,
+        fields=fields,
+        site_kind=site_kind,
+        record_kind=record_kind,
+        child=child,
+        duration_minutes=duration,
+        quality_standards=tuple(standards),
     )
-    report = checker.check(
-        fields, context, duration_minutes=duration, quality_standards=tuple(standards)
-    )
+    context = checker.Context(site_kind=site_kind, record_kind=record_kind)
     return {
         "report": report,
         "groups": _rows(report, fields, context),
@@ -115,7 +120,8 @@ def check_endpoint(request):
     Besides the text fields it reads ``site_kind`` (school or home), ``record_kind`` (note, session
     or contact; sessions and contacts also get the required-section checks), ``child_id`` (or
     ``child``; another organisation's or site's child is a 404), ``duration_minutes`` and
-    ``quality_standards`` (numbers 1 to 9, repeated). Problems with the input are shown in the
+    ``quality_standards`` (numbers 1 to 9, repeated). ``quality_fields`` (comma-separated names)
+    limits the check to those fields, so a whole form can be posted with ``hx-include``. Problems with the input are shown in the
     partial, never as an error page, so the form keeps working.
     """
     access = request.access
@@ -151,7 +157,12 @@ def check_endpoint(request):
         else:
             problems.append("Quality Standards are numbered 1 to 9.")
             break
-    fields = {k: _normalise(v) for k, v in post.items() if k not in CONTROL}
+    wanted = [n.strip() for n in post.get("quality_fields", "").split(",") if n.strip()]
+    fields = {
+        k: _normalise(v)
+        for k, v in post.items()
+        if k not in CONTROL and (not wanted or k in wanted)
+    }
     if len(fields) > MAX_FIELDS or sum(len(v) for v in fields.values()) > MAX_TEXT:
         problems.append(f"The text is too long to check at once (at most {MAX_TEXT:,} characters).")
     context = {"problems": problems}

@@ -1,12 +1,12 @@
 import pytest
 from playwright.sync_api import expect
 
-from ..browser import browser, page, sign_in  # noqa: F401 - fixtures
+from ..browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_key_worker_sees_findings_appear_while_writing_and_fixes_them(page, org):  # noqa: F811
+def test_key_worker_sees_findings_appear_while_writing_and_fixes_them(page, org):
     sign_in(page, org.users["key_worker"].username)
     page.get_by_role("link", name="Check a text").click()
     expect(page.get_by_role("heading", name="Check a text")).to_be_visible()

@@ -229,3 +229,13 @@ def test_nav_shows_check_a_text(client, org):
     client.force_login(org.users["key_worker"])
     body = client.get("/").content.decode()
     assert 'href="/quality/"' in body and "Check a text" in body
+
+
+@pytest.mark.django_db
+def test_quality_fields_limits_the_check_to_the_named_fields(client, org):
+    client.force_login(org.users["key_worker"])
+    form = {"details": "Amber went home.", "start_time": "She may have been drinking."}
+    limited = post_check(client, quality_fields="details, targets", **form).content.decode()
+    assert 'data-testid="no-findings"' in limited
+    everything = post_check(client, **form).content.decode()
+    assert 'data-rule="opinion"' in everything
