@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quality.checker import Context, Person, check, quoted_spans
 
@@ -339,3 +341,26 @@ def test_a_must_fix_finding_keeps_a_high_score_from_reading_ready():
     assert check({"text": "She drank two cans of cider."}, HOME).band == "Ready to submit"
     stored = report.as_dict()
     assert stored["findings"][0]["start"] == 4 and stored["must_fix"] == 1
+
+
+# -- any text at all ------------------------------------------------------------------------------
+
+TEXT = st.text(
+    alphabet=st.sampled_from(list("abcdeAmberLeahJones may have  'you did'\n.,!?-•1–’“”")),
+    max_size=300,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=TEXT, targets=TEXT)
+def test_any_text_gives_valid_offsets_and_the_same_report_twice(text, targets):
+    fields = {"account": text, "targets": targets}
+    report = check(fields, HOME, duration_minutes=30, quality_standards=(1, 9))
+    assert 0 <= report.score <= 100
+    for finding in report.findings:
+        if finding.field in fields:
+            source = fields[finding.field]
+            assert 0 <= finding.start <= finding.end <= len(source)
+            if finding.end - finding.start <= 80:
+                assert source[finding.start : finding.end] == finding.excerpt
+    assert check(fields, HOME, duration_minutes=30, quality_standards=(1, 9)) == report
