@@ -19,12 +19,17 @@ class CheckTextForm(forms.Form):
     """The stand-alone "check a text" page: one record, its targets and, optionally, the child it is
     about (so other children's names are found) and the session's length and Quality Standards."""
 
-    site_kind = forms.ChoiceField(label="Where the record is written", choices=())
+    site_kind = forms.ChoiceField(
+        label="Where the record is written",
+        choices=(),
+        help_text="When you choose a child, their site decides.",
+    )
     child = ChildChoiceField(
         queryset=Child.objects.none(),
         required=False,
         label="The child the record is about",
         empty_label="Nobody in particular",
+        help_text="Choose them to have other children's names picked up.",
     )
     text = forms.CharField(
         label="Record",
