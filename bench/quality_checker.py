@@ -4,7 +4,7 @@
 
 Pure Python, no database: it times loading the British English word list (once per process), the
 first check (which also compiles the organisation's name and phrase patterns, cached afterwards) and
-then repeated checks of a 1,000-word home session record with realistic slips, for an organisation
+then repeated checks (wall-clock and CPU time) of a 1,000-word home session record with realistic slips, for an organisation
 of 1,000 children and 300 staff. The target is under 50 ms a check once loaded.
 """
 
@@ -85,11 +85,12 @@ def main() -> None:
     report = check(fields, ctx, quality_standards=(3, 5, 7))
     first_ms = (time.perf_counter() - started) * 1000
 
-    timings = []
+    timings, cpu = [], []
     for _ in range(args.runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         check(fields, ctx, quality_standards=(3, 5, 7))
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
     print(f"record: {words} words, {len(report.findings)} findings, score {report.score}")
@@ -100,6 +101,8 @@ def main() -> None:
         f"check, {args.runs} runs: median {statistics.median(timings):.1f} ms, "
         f"p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
     )
+    # CPU time is what the checker itself costs; wall time also counts other work on a busy machine.
+    print(f"check, CPU time: median {statistics.median(cpu):.1f} ms, total {sum(cpu):.0f} ms")
 
 
 if __name__ == "__main__":

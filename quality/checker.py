@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from . import spelling
 
@@ -45,8 +46,10 @@ class FieldSpec:
     prose: bool = True  # sentences that end with a full stop (a title does not)
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
+    """A child of the organisation (a named tuple: hashing a thousand of them for the pattern cache
+    is then cheap)."""
+
     first: str
     last: str
     preferred: str = ""
@@ -780,8 +783,10 @@ def _name_matchers(context: Context) -> tuple[re.Pattern | None, re.Pattern | No
     return _name_patterns(others, own, staff)
 
 
-def _disclosures(name: str, text: str, context: Context, starts: list[int]) -> list[Finding]:
-    full, single = _name_matchers(context)
+def _disclosures(
+    name: str, text: str, context: Context, starts: list[int], matchers
+) -> list[Finding]:
+    full, single = matchers
     starts_set = set(starts)
     weight_note = (
         " In a contact with a parent or social worker this discloses another child's information."
@@ -881,6 +886,7 @@ def check(
     accepted = _accepted(context)
     extra = tuple(sorted({p.strip() for p in context.extra_phrases if p.strip()}))
     notes = []
+    matchers = _name_matchers(context) if context.child_id is not None else (None, None)
     if context.child_id is None:
         notes.append("No child chosen: other children's names were not looked for.")
     for name, text in fields.items():
@@ -899,7 +905,7 @@ def check(
             name, text, starts, prose=not is_targets and (spec.prose if spec else True)
         )
         if context.child_id is not None:
-            findings += _disclosures(name, text, context, starts)
+            findings += _disclosures(name, text, context, starts, matchers)
     findings += _session_rules(fields, context, duration_minutes, tuple(quality_standards))
     order = {name: i for i, name in enumerate(fields)}
     findings = sorted(
