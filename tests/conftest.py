@@ -8,6 +8,9 @@ from django.utils import timezone
 from tenancy.context import organisation_scope
 from tenancy.models import Role, Site
 
+# The browser fixtures live here once, so every app's browser tests share one Chromium (a second
+# session-scoped Playwright, from a second module importing them, fails inside the first's loop).
+from .browser import browser, page  # noqa: F401 - fixtures
 from .factories import (
     ChildFactory,
     ChildProfessionalFactory,

@@ -4,13 +4,13 @@ from playwright.sync_api import expect
 from people.models import KeyWorkerAllocation
 from tenancy.context import organisation_scope
 
-from .browser import browser, page, sign_in  # noqa: F401 - fixtures
+from .browser import sign_in
 from .factories import MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_manager_opens_a_child_and_changes_their_key_worker(page, org):  # noqa: F811
+def test_manager_opens_a_child_and_changes_their_key_worker(page, org):
     newcomer = UserFactory(first_name="Priya", last_name="Shah")
     MembershipFactory(user=newcomer, site=org.school)
     sign_in(page, org.users["manager"].username)
