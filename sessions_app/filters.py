@@ -45,10 +45,12 @@ class ChildChoiceField(forms.ModelChoiceField):
         return obj.full_name
 
 
+class ChildFilter(django_filters.ModelChoiceFilter):
+    field_class = ChildChoiceField
+
+
 class SessionFilter(django_filters.FilterSet):
-    child = django_filters.ModelChoiceFilter(
-        queryset=None, method="noop", field_class=ChildChoiceField, label="Child"
-    )
+    child = ChildFilter(queryset=None, method="noop", label="Child")
     key_worker = StaffFilter(queryset=None, method="noop", label="Key worker")
     period = django_filters.ChoiceFilter(
         choices=[
@@ -63,10 +65,11 @@ class SessionFilter(django_filters.FilterSet):
     )
     start = django_filters.DateFilter(method="noop", label="From", widget=DateInput())
     end = django_filters.DateFilter(method="noop", label="To", widget=DateInput())
-    topic = django_filters.ModelChoiceFilter(queryset=None, method="noop", empty_label="Any topic")
-    quality_standard = django_filters.TypedChoiceFilter(
+    topic = django_filters.ModelChoiceFilter(
+        queryset=None, method="noop", label="Topic", empty_label="Any topic"
+    )
+    quality_standard = django_filters.ChoiceFilter(
         choices=QualityStandard.choices,
-        coerce=int,
         method="noop",
         label="Quality Standard",
         empty_label="Any",

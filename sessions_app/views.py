@@ -3,11 +3,11 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from people.selectors import get_child_or_404, my_children
 from tenancy.audit import Action, audit_read
@@ -93,12 +93,11 @@ def _list_page(request, *, title, heading_child=None, site=None, author=None, sh
 
 @staff_view
 def my_sessions(request):
-    context = _list_page(
-        request,
-        title="My key-work sessions",
-        author=request.user,
-        show=("child", "period", "topic", "quality_standard", "focus", "status"),
-    )
+    kinds = {site.kind for site in request.access.all_sites}
+    show = ("child", "period", "topic", "status")
+    show += ("focus",) if "school" in kinds else ()
+    show += ("quality_standard",) if "home" in kinds else ()
+    context = _list_page(request, title="My key-work sessions", author=request.user, show=show)
     context["my_children"] = list(my_children(request.access))
     context["tab"] = "mine"
     return render(request, "sessions_app/session_list.html", context)
@@ -256,10 +255,11 @@ def session_edit(request, session_id):
 
 
 @staff_view
-@require_POST
 def session_autosave(request, session_id):
     """htmx autosave of a draft: saves what parsed, says what did not, refuses a stale tab."""
     session = _editable_session(request, session_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if not session.is_editable:
         return render(
             request,
@@ -366,10 +366,11 @@ def session_pdf(request, session_id):
 
 
 @staff_view
-@require_POST
 def session_review(request, session_id):
     access = request.access
     session = selectors.get_session_or_404(access, session_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = ReturnForm(request.POST)
     form.is_valid()
     try:
@@ -433,9 +434,10 @@ def session_correct(request, session_id):
 
 
 @staff_view
-@require_POST
 def bundle_start(request, child_id):
     child = get_child_or_404(request.access, child_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = BundleForm(request.POST)
     if not form.is_valid():
         messages.error(
