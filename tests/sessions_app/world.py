@@ -13,7 +13,10 @@ from .factories import (
 def extend(world) -> dict:
     kw = world.users["key_worker"]
     session = KeyWorkSessionFactory(
-        child=world.child, author=kw, account=f"{world.child.first_name} secret account"
+        child=world.child,
+        author=kw,
+        account=f"{world.child.first_name} secret account",
+        record_version=2,
     )
     SessionTopicFactory(session=session)
     target = TargetFactory(set_in=session)
