@@ -42,6 +42,13 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=base, url_fetcher=_fetcher_class()()).write_pdf()
 
 
+def _loaded(session, attribute: str, relation: str) -> list:
+    """What the selector loaded already (``session_record``) or the prefetched relation."""
+    if hasattr(session, attribute):
+        return getattr(session, attribute)
+    return list(getattr(session, relation).all())
+
+
 def session_context(session, *, organisation) -> dict:
     """Everything one session's page of the PDF shows (``session`` comes from
     ``selectors.session_record`` or ``selectors.bundle_sessions``)."""
@@ -52,9 +59,9 @@ def session_context(session, *, organisation) -> dict:
         "site": child.site,
         "organisation": organisation,
         "is_school": child.site.is_school,
-        "topics": getattr(session, "topic_list", None) or list(session.topics.all()),
-        "targets": getattr(session, "targets_set", None) or list(session.targets.all()),
-        "reviews": getattr(session, "review_list", None) or list(session.reviews.all()),
+        "topics": _loaded(session, "topic_list", "topics"),
+        "targets": _loaded(session, "targets_set", "targets"),
+        "reviews": _loaded(session, "review_list", "reviews"),
         "since_last_rows": summary_rows(session.since_last),
     }
 
