@@ -170,6 +170,11 @@ class SessionForm(VersionedFormMixin, forms.ModelForm):
             self.fields["child_agenda"].label = f"Key child's agenda (what the {word} wanted)"
             self.fields["worker_agenda"].label = "Key worker's agenda"
 
+    def _post_clean(self):
+        # The form never writes the instance: the services validate the record (with messages
+        # beside the fields) and save it, so a draft can hold what is not valid yet.
+        pass
+
     def service_data(self) -> dict:
         """Cleaned values of the fields that parsed (a draft keeps the rest on the page)."""
         data = getattr(self, "cleaned_data", {})

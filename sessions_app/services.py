@@ -223,10 +223,22 @@ def session_save_draft(
     targets: list[dict] | None = None,
     reviews: dict | None = None,
 ) -> KeyWorkSession:
-    """Autosave: store whatever has been typed, refusing only a stale version (another tab)."""
+    """Autosave: store whatever has been typed, refusing only a stale version (another tab).
+    A value the table cannot hold yet (an end before the start) is left out and named in
+    ``session.draft_warnings``; the person still has it on their page."""
     _require_author(access, session)
     _require_editable(session)
-    fields = _assign(session, data)
+    session.draft_warnings = []
+    start = data.get("start_time", session.start_time)
+    end = data.get("end_time", session.end_time)
+    if start and end and end <= start:
+        data = {k: v for k, v in data.items() if k != "end_time"}
+        session.end_time = None
+        data_fields_extra = ["end_time"]
+        session.draft_warnings.append("End time (the session must end after it starts)")
+    else:
+        data_fields_extra = []
+    fields = _assign(session, data) + data_fields_extra
     if targets is not None:
         session.planned_targets = _json_targets(targets)
         fields.append("planned_targets")

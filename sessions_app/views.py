@@ -247,7 +247,12 @@ def session_edit(request, session_id):
         if submitting:
             messages.success(request, "Submitted and signed. The record is now read-only.")
             return redirect("sessions_app:session_detail", session_id=session.pk)
-        messages.success(request, "Draft saved.")
+        if session.draft_warnings:
+            messages.warning(
+                request, "Draft saved, except: " + "; ".join(session.draft_warnings) + "."
+            )
+        else:
+            messages.success(request, "Draft saved.")
         return redirect("sessions_app:session_edit", session_id=session.pk)
     # Keep what was typed: the session object may hold half-applied values, so re-read the row.
     session.refresh_from_db()
@@ -283,6 +288,7 @@ def session_autosave(request, session_id):
         return render(request, "sessions_app/_autosave.html", {"error": DRAFT_CONFLICT})
     except ValidationError as error:
         return render(request, "sessions_app/_autosave.html", {"error": " ".join(error.messages)})
+    unsaved += session.draft_warnings
     if targets.total_error_count():
         unsaved.append("targets")
     return render(

@@ -254,6 +254,16 @@ def test_autosave_saves_the_draft_and_returns_the_new_version(client, org):
     assert "not saved yet" in response.content.decode()
     with organisation_scope(org.org.pk):
         assert KeyWorkSession.objects.get(pk=session.pk).account == "More"
+    # An end before the start is kept out of the table (never a 500) and named.
+    response = client.post(
+        url,
+        editor_post(org, session, version=session.version + 2, end_time="09:00", account="Again"),
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "must end after it starts" in body
+    with organisation_scope(org.org.pk):
+        saved = KeyWorkSession.objects.get(pk=session.pk)
+    assert saved.account == "Again" and saved.end_time is None
 
 
 def test_autosave_from_a_stale_tab_is_refused_with_a_message(client, org):
