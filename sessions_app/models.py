@@ -140,6 +140,11 @@ class KeyWorkSession(TenantModel, Versioned):
     behaviour_plan_update = models.BooleanField(null=True, blank=True)
     behaviour_plan_details = models.TextField(blank=True)
 
+    editing_tab = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="The browser tab that saved the draft last: its own autosaves never conflict.",
+    )
     # Targets and reviews typed into a draft; rows are made from them on submission.
     planned_targets = models.JSONField(default=list, blank=True)
     planned_reviews = models.JSONField(default=dict, blank=True)

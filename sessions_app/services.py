@@ -187,6 +187,19 @@ def _set_topics(session: KeyWorkSession, topics) -> None:
     )
 
 
+def _version_for_tab(session: KeyWorkSession, expected_version: int | None, tab: str) -> int | None:
+    """A tab's own autosave may still be in flight when it saves again or submits: that is not a
+    conflict. Another tab's save is (the tab token differs), and is refused."""
+    if not tab or expected_version is None:
+        return expected_version
+    current = (
+        KeyWorkSession.objects.filter(pk=session.pk).values_list("version", "editing_tab").first()
+    )
+    if current and current[1] == tab:
+        return current[0]
+    return expected_version
+
+
 def _json_targets(targets: list[dict]) -> list[dict]:
     rows = []
     for t in targets or []:
@@ -222,6 +235,7 @@ def session_save_draft(
     topics=None,
     targets: list[dict] | None = None,
     reviews: dict | None = None,
+    tab: str = "",
 ) -> KeyWorkSession:
     """Autosave: store whatever has been typed, refusing only a stale version (another tab).
     A value the table cannot hold yet (an end before the start) is left out and named in
@@ -245,8 +259,10 @@ def session_save_draft(
     if reviews is not None:
         session.planned_reviews = _json_reviews(reviews)
         fields.append("planned_reviews")
+    session.editing_tab = tab[:32]
+    fields.append("editing_tab")
     before = snapshot(KeyWorkSession.objects.get(pk=session.pk))
-    save_if_unchanged(session, expected_version, fields)
+    save_if_unchanged(session, _version_for_tab(session, expected_version, tab), fields)
     if topics is not None:
         _set_topics(session, topics)
     audit_write(
@@ -445,6 +461,7 @@ def session_submit(
     topics,
     targets: list[dict],
     reviews: dict,
+    tab: str = "",
 ) -> KeyWorkSession:
     """Sign and submit the record: it becomes read-only, its targets and reviews become rows, the
     school panel is frozen into it, and "needs updating" answers open tasks for the manager."""
@@ -480,7 +497,9 @@ def session_submit(
         "status",
         "submitted_at",
     ]
-    save_if_unchanged(session, expected_version, sorted(set(fields)))
+    save_if_unchanged(
+        session, _version_for_tab(session, expected_version, tab), sorted(set(fields))
+    )
     _set_topics(session, topics)
     _apply_targets(session, reviewable)
     _open_plan_tasks(actor=access.user, session=session)

@@ -1,4 +1,5 @@
 import datetime
+import secrets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -204,6 +205,7 @@ def _editor(request, session, form, targets, review_form, extra_errors=None, sta
             "since": since,
             "next_due": services.next_due(child, session.date),
             "school_max": services.SCHOOL_MAX_TARGETS,
+            "tab": request.POST.get("tab") or secrets.token_hex(8),
         },
         status=status,
     )
@@ -233,6 +235,7 @@ def session_edit(request, session_id):
         "topics": list(form.cleaned_data.get("topics") or []),
         "targets": targets.rows(),
         "reviews": review_form.reviews(),
+        "tab": request.POST.get("tab", ""),
     }
     try:
         if submitting:
@@ -283,6 +286,7 @@ def session_autosave(request, session_id):
             topics=list(form.cleaned_data.get("topics") or []),
             targets=targets.rows() if not targets.total_error_count() else None,
             reviews=review_form.reviews(),
+            tab=request.POST.get("tab", ""),
         )
     except EditConflict:
         return render(request, "sessions_app/_autosave.html", {"error": DRAFT_CONFLICT})

@@ -270,11 +270,36 @@ def test_autosave_from_a_stale_tab_is_refused_with_a_message(client, org):
     session = new_draft(org)
     client.force_login(org.users["key_worker"])
     url = f"/sessions/{session.pk}/draft/"
-    client.post(url, editor_post(org, session, account="First tab"))
-    response = client.post(url, editor_post(org, session, account="Second tab"))  # old version
+    client.post(url, editor_post(org, session, account="First tab", tab="tab-a"))
+    # Tab B still holds the version it was shown.
+    response = client.post(url, editor_post(org, session, account="Second tab", tab="tab-b"))
     assert "saved from another tab" in response.content.decode()
     with organisation_scope(org.org.pk):
         assert KeyWorkSession.objects.get(pk=session.pk).account == "First tab"
+
+
+def test_a_tabs_own_autosave_in_flight_is_not_a_conflict(client, org):
+    session = new_draft(org)
+    client.force_login(org.users["key_worker"])
+    shown = session.version
+    client.post(f"/sessions/{session.pk}/draft/", editor_post(org, session, tab="tab-a"))
+    # The same tab submits with the version it had before its autosave answered.
+    with organisation_scope(org.org.pk):
+        open_target = org.session.targets.first().pk
+    response = client.post(
+        f"/sessions/{session.pk}/edit/",
+        editor_post(
+            org,
+            session,
+            version=shown,
+            tab="tab-a",
+            action="submit",
+            **{f"outcome_{open_target}": "partly"},
+        ),
+    )
+    assert response.status_code == 302
+    with organisation_scope(org.org.pk):
+        assert KeyWorkSession.objects.get(pk=session.pk).status == "submitted"
 
 
 def test_submitting_bad_input_keeps_the_text_and_says_why(client, org):
