@@ -286,6 +286,7 @@ def test_a_tabs_own_autosave_in_flight_is_not_a_conflict(client, org):
     # The same tab submits with the version it had before its autosave answered.
     with organisation_scope(org.org.pk):
         open_target = org.session.targets.first().pk
+        topic = org.session.topics.first().pk
     response = client.post(
         f"/sessions/{session.pk}/edit/",
         editor_post(
@@ -294,6 +295,7 @@ def test_a_tabs_own_autosave_in_flight_is_not_a_conflict(client, org):
             version=shown,
             tab="tab-a",
             action="submit",
+            topics=[topic],
             **{f"outcome_{open_target}": "partly"},
         ),
     )
