@@ -117,7 +117,8 @@ def _seed_child(world, child, topics, manager) -> int:
             status = rng.choice([Status.SUBMITTED, Status.SUBMITTED, Status.DRAFT])
         elif rng.random() < 0.06:
             status = Status.RETURNED
-        start = datetime.time(rng.choice([9, 10, 12, 13, 15, 16, 18, 19]), rng.choice([0, 15, 30]))
+        hours = [9, 10, 11, 12, 13, 14] if school else [10, 13, 16, 18, 19]
+        start = datetime.time(rng.choice(hours), rng.choice([0, 15, 30]))
         minutes = rng.choice([10, 15, 20]) if school else rng.choice([20, 30, 45])
         end = (datetime.datetime.combine(day, start) + datetime.timedelta(minutes=minutes)).time()
         name = child.first_name
@@ -129,6 +130,7 @@ def _seed_child(world, child, topics, manager) -> int:
             else rng.choice(SCHOOL_ACCOUNTS if school else HOME_ACCOUNTS).format(name=name)
         )
         submitted = status != Status.DRAFT
+        initiator = "key_worker" if declined or rng.random() < 0.7 else "child"
         at = timezone.make_aware(datetime.datetime.combine(day, end))
         session = KeyWorkSession.objects.create(
             organisation_id=child.organisation_id,
@@ -139,8 +141,14 @@ def _seed_child(world, child, topics, manager) -> int:
             date=day,
             start_time=start,
             end_time=end,
-            initiated_by="key_worker" if declined or rng.random() < 0.7 else "child",
-            initiated_why="Planned fortnightly session." if school else "Weekly key-work session.",
+            initiated_by=initiator,
+            initiated_why=(
+                f"{name} asked to talk about something that happened this week."
+                if initiator == "child"
+                else "Planned fortnightly session."
+                if school
+                else "Weekly key-work session."
+            ),
             purpose=rng.choice(["progress", "issue", "future"]),
             engagement="declined" if declined else rng.choice(["engaged", "engaged", "partly"]),
             account=account,
