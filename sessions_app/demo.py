@@ -104,9 +104,9 @@ def _seed_child(world, child, topics, manager) -> int:
     made = 0
     is_amber = child.first_name == "Amber" and child.last_name == "Smith"
     for n in range(WEEKS * 7 // step, 0, -1):
-        day = today - datetime.timedelta(days=n * step - rng.randint(0, 2))
-        if is_amber and today - day < datetime.timedelta(days=14):
-            continue  # the worked example and its follow-up are Amber's latest sessions
+        day = today - datetime.timedelta(days=(n - 1) * step + rng.randint(1, 3))
+        if is_amber and datetime.timedelta(days=7) < today - day < datetime.timedelta(days=14):
+            continue  # the week of the worked example (ten days ago) is Amber's cannabis session
         author = _author_on(allocations, day)
         if author is None or day < child.start_date:
             continue
@@ -154,7 +154,7 @@ def _seed_child(world, child, topics, manager) -> int:
             account=account,
             follow_up="" if declined else "Check in with the class team on Friday.",
             matters="" if declined or rng.random() < 0.6 else "Share the plan with home.",
-            focus=FOCI[n % len(FOCI)] if school else "",
+            focus=FOCI[(n + child.pk) % len(FOCI)] if school else "",
             barriers="Finds afternoons hard." if school and not declined else "",
             since_last={} if school and submitted else None,
             since_last_start=day - datetime.timedelta(days=14) if school and submitted else None,

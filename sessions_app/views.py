@@ -111,6 +111,7 @@ def site_sessions(request, site_id):
     show += ("focus",) if site.is_school else ("quality_standard",)
     context = _list_page(request, title=f"Sessions at {site.name}", site=site, show=show)
     context["tab"] = f"site-{site.pk}"
+    context["can_sign_off"] = request.access.can_manage_site(site.pk)
     return render(request, "sessions_app/session_list.html", context)
 
 
