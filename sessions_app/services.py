@@ -302,7 +302,10 @@ def _check_record(session: KeyWorkSession, *, topic_count: int, check_targets: b
     if not session.initiated_by:
         add("initiated_by", "Say who initiated the session.")
     if not session.engagement:
-        add("engagement", "Say how the child engaged (a declined session is logged as an attempt).")
+        add(
+            "engagement",
+            f"Say how {child.first_name} engaged (a declined session is logged as an attempt).",
+        )
     if topic_count == 0:
         add("topics", "Choose at least one topic.")
     if not session.account.strip():

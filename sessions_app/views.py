@@ -247,6 +247,14 @@ def session_edit(request, session_id):
         form.add_error(None, error)
     except ValidationError as error:
         _apply_errors(form, error, extra)
+        if submitting:
+            # Not submitted, but nothing typed is lost: keep it as the draft.
+            session.refresh_from_db()
+            kwargs["session"] = session
+            try:
+                services.session_save_draft(**kwargs)
+            except ValidationError:
+                pass  # an edit conflict: the form says so already
     else:
         if submitting:
             messages.success(request, "Submitted and signed. The record is now read-only.")

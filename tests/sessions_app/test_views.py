@@ -325,7 +325,8 @@ def test_submitting_bad_input_keeps_the_text_and_says_why(client, org):
     assert "The session must end after it starts." in body
     assert "Every word I typed" in body
     with organisation_scope(org.org.pk):
-        assert KeyWorkSession.objects.get(pk=session.pk).status == "draft"
+        draft = KeyWorkSession.objects.get(pk=session.pk)
+    assert draft.status == "draft" and draft.account == "Every word I typed"  # kept as the draft
 
 
 def test_a_fourth_target_in_the_browser_form_is_refused(client, org):
