@@ -147,9 +147,9 @@ def open_targets(child: Child, *, exclude_session: KeyWorkSession | None = None)
     return list(qs.order_by("due_on", "pk"))
 
 
-def target_history(child: Child) -> list[Target]:
+def target_history(child: Child) -> QuerySet[Target]:
     """Every counted target of the child, newest first, with its reviews and the sessions."""
-    return list(
+    return (
         Target.objects.filter(child=child, set_in__status__in=KeyWorkSession.COUNTED)
         .select_related("set_in__author", "closed_in")
         .prefetch_related(

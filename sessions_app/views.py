@@ -137,9 +137,13 @@ def child_sessions(request, child_id):
 @staff_view
 def child_targets(request, child_id):
     child = get_child_or_404(request.access, child_id)
-    targets = selectors.target_history(child)
+    page = Paginator(selectors.target_history(child), PAGE_SIZE).get_page(request.GET.get("page"))
     audit_read(actor=request.user, instance=child, summary="Target history")
-    return render(request, "sessions_app/targets.html", {"child": child, "targets": targets})
+    return render(
+        request,
+        "sessions_app/targets.html",
+        {"child": child, "targets": page.object_list, "page": page, "query": ""},
+    )
 
 
 # -- Recording ----------------------------------------------------------------------------------
