@@ -397,3 +397,47 @@ def test_the_child_page_links_to_sessions_and_targets(client, org):
     body = client.get(f"/children/{org.child.pk}/").content.decode()
     assert f"/sessions/child/{org.child.pk}/" in body
     assert f"/sessions/child/{org.child.pk}/targets/" in body
+
+
+def test_a_correction_through_the_page_keeps_the_earlier_version_readable(client, org):
+    client.force_login(org.users["key_worker"])
+    url = f"/sessions/{org.session.pk}/correct/"
+    with organisation_scope(org.org.pk):
+        topic = org.session.topics.first().pk
+    data = {
+        "version": org.session.version,
+        "date": org.session.date.isoformat(),
+        "start_time": "10:00",
+        "end_time": "10:20",
+        "initiated_by": "key_worker",
+        "engagement": "engaged",
+        "focus": "general",
+        "topics": [topic],
+        "account": "The corrected account.",
+    }
+    refused = client.post(url, data)  # no reason
+    assert "Say why the record is being corrected." in refused.content.decode()
+    response = client.post(url, {**data, "reason": "The start time was wrong."})
+    assert response.status_code == 302
+    with organisation_scope(org.org.pk):
+        revision = org.session.revisions.get(record_version=2)
+    detail = client.get(f"/sessions/{org.session.pk}/").content.decode()
+    assert "The corrected account." in detail and "Version 3" in detail
+    earlier = client.get(f"/sessions/{org.session.pk}/versions/{revision.pk}/").content.decode()
+    assert f"{org.child.first_name} secret account" in earlier
+    assert "The start time was wrong." in earlier
+
+
+def test_managers_add_and_retire_topics_and_key_workers_cannot(client, org):
+    client.force_login(org.users["key_worker"])
+    assert client.get("/sessions/topics/").status_code == 403
+    client.force_login(org.users["manager"])
+    client.post("/sessions/topics/", {"name": "  Gaming   and gambling "})
+    again = client.post("/sessions/topics/", {"name": "gaming and gambling"})
+    assert "already on the list" in again.content.decode()
+    with organisation_scope(org.org.pk):
+        topic = Topic.objects.get(name="Gaming and gambling")
+    client.post("/sessions/topics/", {"topic": topic.pk, "active": "0"})
+    with organisation_scope(org.org.pk):
+        topic.refresh_from_db()
+    assert topic.is_active is False
