@@ -160,7 +160,7 @@ def _seed_school(world) -> None:
                     continue
                 rate_high = 0.01
                 if child == rising_pupil:
-                    rate_high = 0.02 if week < WEEKS // 2 else 0.12 + 0.06 * (week - WEEKS // 2)
+                    rate_high = 0.01 if week < WEEKS // 2 else 0.2 + 0.1 * (week - WEEKS // 2)
                 for kind, rate, texts in (
                     (Kind.LOW, 0.08, LOW),
                     (Kind.HIGH, rate_high, HIGH),

@@ -5,6 +5,7 @@ to do about it. Thresholds are chosen so that scattered, random absences raise n
 """
 
 import datetime
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,11 +17,12 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 # Same weekday: absent on at least this many of that weekday, and on at least this share of them,
 # and at least twice as often as on the other weekdays.
 WEEKDAY_MIN_DAYS = 3
-WEEKDAY_MIN_SHARE = 0.5
+WEEKDAY_MIN_SHARE = 0.6
 WEEKDAY_MIN_RATIO = 2.0
 LATES_MIN = 3
 MIN_SESSIONS_FOR_RATE = 10
 RISING_MIN_LATE = 4
+RISING_MAX_CHANCE = 0.02
 BELOW_RADAR_SHARE = 0.6
 
 APPOINTMENT_WORDS = re.compile(
@@ -207,6 +209,11 @@ def rising_incidents(weekly_high: list[int]) -> list[Pattern]:
     half = len(weekly_high) // 2
     early, late = sum(weekly_high[:half]), sum(weekly_high[half:])
     if late < RISING_MIN_LATE or late < 2 * early + 2:
+        return []
+    # Were the incidents spread evenly, how likely is a split this lopsided? (binomial tail)
+    total = early + late
+    tail = sum(math.comb(total, k) for k in range(late, total + 1)) / 2**total
+    if tail >= RISING_MAX_CHANCE:
         return []
     return [
         Pattern(

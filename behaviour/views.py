@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -349,9 +349,11 @@ def saved_filter_save(request):
 
 
 @staff_view
-@require_POST
 def saved_filter_delete(request, filter_id):
+    # Looked up before the method check: someone else's filter is a 404 whatever the method.
     saved = get_object_or_404(SavedFilter.objects.filter(user=request.user), pk=filter_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     services.saved_filter_delete(access=request.access, saved=saved)
     messages.success(request, f"Filter “{saved.name}” removed.")
     return redirect("behaviour:slip_list")
