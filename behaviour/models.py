@@ -52,6 +52,10 @@ class SlipType(TenantModel):
         return f"{self.name} ({self.get_kind_display().lower()})"
 
 
+def new_incident_ref() -> str:
+    return uuid.uuid4().hex
+
+
 class Outcome(models.TextChoices):
     NONE = "", "None"
     LOSS_OF_ENRICHMENT = "loss_of_enrichment", "Loss of enrichment"
@@ -85,7 +89,7 @@ class Slip(TenantModel, Versioned):
     worth_a_call = models.BooleanField(
         default=False, help_text="A reward worth a same-day call home."
     )
-    incident_ref = models.UUIDField(default=uuid.uuid4, editable=False)
+    incident_ref = models.CharField(max_length=32, default=new_incident_ref, editable=False)
     is_linked = models.BooleanField(
         default=False, help_text="Made for a child named as involved in another child's slip."
     )

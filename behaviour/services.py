@@ -84,7 +84,7 @@ def slip_record(
             raise ValidationError(
                 {"others": f"{other.full_name} is at another site: record their slip there."}
             )
-    ref = uuid.uuid4()
+    ref = uuid.uuid4().hex
     common = dict(
         organisation_id=child.organisation_id,
         site_id=child.site_id,
