@@ -1,3 +1,4 @@
+import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -36,6 +37,8 @@ from .forms import (
 from .models import SavedFilter, Slip
 
 PAGE_SIZE = 25
+# WeasyPrint reports each layout step at INFO; the certificate needs none of that in the logs.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 SUMMARY_PRESETS = [p for p in periods.PRESETS] + [("year", "This school year")]
 
 
