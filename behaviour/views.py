@@ -124,6 +124,9 @@ def slip_list(request):
 
 
 def _export(request, fmt: str):
+    if not request.GET:
+        # A bare address (a bookmark, a link without filters): say what will be exported first.
+        return render(request, "behaviour/export_choose.html", {"fmt": fmt})
     filterset, query, period = _slip_query(request)
     slips = list(selectors.slip_list(request.access, query))
     tz = selectors._tz(query.site)

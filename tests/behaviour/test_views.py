@@ -71,13 +71,22 @@ def test_slip_list_runs_a_fixed_number_of_queries(client, org, django_assert_num
 def test_exports_run_a_fixed_number_of_queries(client, org, fmt, django_assert_num_queries):
     client.force_login(org.users["manager"])
     add_slips(org, 2)
-    small = count_queries(client, f"/behaviour/export.{fmt}")
+    small = count_queries(client, f"/behaviour/export.{fmt}?preset=fortnight")
     add_slips(org, 20)
     # 1 session, 2 user, 3 memberships, 4 savepoint, 5 slip types, 6 the slips with child,
     # recorder and type, 7 the audit entry for the export, 8 release.
     with django_assert_num_queries(8):
-        client.get(f"/behaviour/export.{fmt}")
+        response = client.get(f"/behaviour/export.{fmt}?preset=fortnight")
     assert small == 8
+    assert "attachment" in response["Content-Disposition"]
+
+
+@pytest.mark.django_db
+def test_a_bare_export_address_explains_instead_of_downloading(client, org):
+    client.force_login(org.users["key_worker"])
+    response = client.get("/behaviour/export.docx")
+    assert response.status_code == 200 and "Content-Disposition" not in response
+    assert "exactly the slips of a filtered list" in response.content.decode()
 
 
 @pytest.mark.django_db
