@@ -49,6 +49,7 @@ def weekly_slips(by_week: list[dict]) -> dict:
                 "segments": segments,
                 "label": row["week"].strftime("%-d %b"),
                 "total": row["total"],
+                "top": round(y, 1),
                 "label_x": round(x + bar_w / 2, 1),
             }
         )

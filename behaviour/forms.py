@@ -48,8 +48,8 @@ class SlipForm(forms.Form):
     location = forms.CharField(max_length=60, required=False)
     what_happened = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Facts only. Do not name other children: name them under “Other children "
-        "involved” and each gets their own linked slip.",
+        help_text="Facts only. Do not name other children here: choose them in the list below "
+        "and each gets their own linked slip.",
     )
     action_taken = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     outcome = forms.ChoiceField(choices=Outcome.choices, required=False)

@@ -155,38 +155,41 @@ def absence_rate(marks: list[MarkRow]) -> list[Pattern]:
 
 
 def coding_errors(marks: list[MarkRow], appointments: list[AppointmentRow]) -> list[Pattern]:
+    """Absences coded I, O or N on a day a medical or dental appointment is known (logged, or named in
+    the register note): one finding per day, for the office to check."""
     by_session = {(m.date, m.session): m for m in marks}
-    found: list[Pattern] = []
-    flagged: set[tuple] = set()
+    found: dict[datetime.date, dict] = {}
     for appt in sorted(appointments, key=lambda a: a.date):
-        sessions = [appt.session] if appt.session else ["AM", "PM"]
-        for session in sessions:
+        for session in [appt.session] if appt.session else ["AM", "PM"]:
             mark = by_session.get((appt.date, session))
-            if mark and mark.code in codes.MEDICAL_MISCODES and (mark.date, session) not in flagged:
-                flagged.add((mark.date, session))
-                found.append(_miscode(mark, f"a {appt.kind} appointment was logged for that day"))
+            if mark and mark.code in codes.MEDICAL_MISCODES:
+                day = found.setdefault(
+                    mark.date, {"marks": {}, "why": f"a {appt.kind} appointment was logged"}
+                )
+                day["marks"][session] = mark.code
     for mark in marks:
-        if (
-            mark.code in codes.MEDICAL_MISCODES
-            and APPOINTMENT_WORDS.search(mark.note or "")
-            and (mark.date, mark.session) not in flagged
-        ):
-            flagged.add((mark.date, mark.session))
-            found.append(_miscode(mark, f"the register note says “{mark.note}”"))
-    return found
+        if mark.code in codes.MEDICAL_MISCODES and APPOINTMENT_WORDS.search(mark.note or ""):
+            day = found.setdefault(
+                mark.date, {"marks": {}, "why": f"the register note says “{mark.note}”"}
+            )
+            day["marks"].setdefault(mark.session, mark.code)
+    return [_miscode(day, info["marks"], info["why"]) for day, info in sorted(found.items())]
 
 
-def _miscode(mark: MarkRow, why: str) -> Pattern:
-    code = codes.CODES[mark.code]
+def _miscode(day: datetime.date, marks: dict[str, str], why: str) -> Pattern:
+    sessions = " and ".join(
+        f"{session} {code} ({codes.CODES[code].description})"
+        for session, code in sorted(marks.items())
+    )
     return Pattern(
         kind="coding_error",
         severity="office",
-        title=f"Check the code for {mark.date:%a} {_fmt(mark.date)} {mark.session}",
+        title=f"Check the code for {day:%a} {_fmt(day)}",
         detail=(
-            f"Marked {code.code} ({code.description}) but {why}: a medical or dental appointment "
-            "is usually M (authorised). Raise it with the office."
+            f"Marked {sessions}, but {why}: a medical or dental appointment is usually M "
+            "(authorised). Raise it with the office."
         ),
-        dates=[mark.date],
+        dates=[day],
     )
 
 

@@ -166,6 +166,13 @@ class Analysis:
         ]
 
     @property
+    def kind_totals(self) -> list[tuple[str, int]]:
+        return [
+            (label, sum(w["counts"].get(kind, 0) for w in self.by_week))
+            for kind, label in Kind.choices
+        ]
+
+    @property
     def week_rows(self) -> list[tuple[dict, dict]]:
         return list(zip(self.by_week, self.points_weeks, strict=True))
 

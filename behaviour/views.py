@@ -560,8 +560,11 @@ def register(request):
         rows = selectors.register(site, day, session)
         if request.method == "POST":
             marks = []
+            present = "/" if session == "AM" else "\\"
             for row in rows:
                 code = request.POST.get(f"code_{row.child.pk}", "").strip()
+                if not code and request.POST.get("all_present") and row.mark is None:
+                    code = present
                 if not code:
                     continue
                 marks.append(

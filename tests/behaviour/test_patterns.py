@@ -84,9 +84,11 @@ def test_logged_medical_appointment_marked_o_or_i_is_a_coding_error():
     marks = register(lambda d: d == day, code="O")
     found = patterns.coding_errors(marks, [AppointmentRow(day, "AM", "medical")])
     assert len(found) == 1 and found[0].kind == "coding_error"
-    assert "Marked O" in found[0].detail and found[0].dates == [day]
+    assert "Marked AM O" in found[0].detail and found[0].dates == [day]
     illness = register(lambda d: d == day, code="I")
-    assert len(patterns.coding_errors(illness, [AppointmentRow(day, "", "dental")])) == 2
+    whole_day = patterns.coding_errors(illness, [AppointmentRow(day, "", "dental")])
+    assert len(whole_day) == 1  # one finding for the day, naming both sessions
+    assert "AM I (illness) and PM I (illness)" in whole_day[0].detail
 
 
 def test_appointment_correctly_coded_m_is_not_an_error():

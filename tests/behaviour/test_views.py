@@ -390,3 +390,23 @@ def test_key_work_summary_is_json_ready_and_counts_the_period(org):
     attendance = summary["attendance"]
     assert attendance["lates"] == 1 and attendance["unauthorised_absence_sessions"] == 1
     assert isinstance(summary["patterns"], list)
+
+
+@pytest.mark.django_db
+def test_register_marks_everyone_left_unmarked_present_when_asked(client, org):
+    day = datetime.date(2026, 11, 9)
+    absent = ChildFactory(site=org.school, start_date=datetime.date(2025, 9, 1))
+    client.force_login(org.users["key_worker"])
+    response = client.post(
+        "/behaviour/attendance/",
+        {
+            "site": org.school.pk,
+            "date": day.isoformat(),
+            "session": "PM",
+            f"code_{absent.pk}": "I",
+            "all_present": "1",
+        },
+    )
+    assert response.status_code == 302
+    marks = dict(AttendanceMark.objects.filter(date=day).values_list("child_id", "code"))
+    assert marks == {absent.pk: "I", org.child.pk: "\\"}
