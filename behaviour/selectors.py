@@ -343,6 +343,8 @@ def below_the_radar(
         .annotate(total=Sum("points"))
         .values_list("child_id", "total")
     )
+    if not points:
+        return []  # no class points recorded at the site in the period: nothing to compare with
     rows = []
     for child in children:
         total = points.get(child.pk, 0)

@@ -410,3 +410,22 @@ def test_register_marks_everyone_left_unmarked_present_when_asked(client, org):
     assert response.status_code == 302
     marks = dict(AttendanceMark.objects.filter(date=day).values_list("child_id", "code"))
     assert marks == {absent.pk: "I", org.child.pk: "\\"}
+
+
+@pytest.mark.django_db
+def test_below_the_radar_lists_pupils_with_no_slips_and_few_points(client, org):
+    quiet = ChildFactory(site=org.school, first_name="Quiet", start_date=datetime.date(2025, 9, 1))
+    busy = ChildFactory(site=org.school, first_name="Busy", start_date=datetime.date(2025, 9, 1))
+    keen = ChildFactory(site=org.school, first_name="Keen", start_date=datetime.date(2025, 9, 1))
+    client.force_login(org.users["manager"])
+    url = "/behaviour/analysis/?preset=fortnight"
+    assert client.get(url).context["radar"] == []  # no class points at all yet: nothing to judge
+    for day in range(1, 11):
+        date = ago(day).date()
+        ClassPointsFactory(child=quiet, date=date, points=5)
+        ClassPointsFactory(child=busy, date=date, points=5)
+        ClassPointsFactory(child=keen, date=date, points=25)
+    SlipFactory(child=busy, occurred_at=ago(2))
+    radar = client.get(url).context["radar"]
+    names = {r.child.first_name for r in radar}
+    assert "Quiet" in names and "Busy" not in names and "Keen" not in names
