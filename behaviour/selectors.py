@@ -380,30 +380,71 @@ def pattern_window(end: datetime.date) -> tuple[datetime.date, datetime.date]:
     return end - datetime.timedelta(weeks=PATTERN_WEEKS) + datetime.timedelta(days=1), end
 
 
-def child_patterns(child: Child, end: datetime.date) -> list[patterns.Pattern]:
-    """Attendance and behaviour patterns over the 12 weeks to ``end`` (3 queries)."""
+def patterns_for(children: list[Child], end: datetime.date) -> dict[int, list[patterns.Pattern]]:
+    """Attendance and behaviour patterns of several children over the 12 weeks to ``end``
+    (3 queries however many children). Weeks are the first child's site's weeks."""
+    if not children:
+        return {}
     start, end = pattern_window(end)
-    found = patterns.attendance_patterns(
-        marks_for(child, start, end), appointments_for(child, start, end)
-    )
-    lo, hi = day_bounds(child.site, start, end)
-    tz = _tz(child.site)
-    weekly = {
-        r["week"].astimezone(tz).date(): r["n"]
-        for r in Slip.objects.filter(
-            child=child,
+    ids = [c.pk for c in children]
+    site = children[0].site
+    tz = _tz(site)
+    lo, hi = day_bounds(site, start, end)
+    marks: dict[int, list] = {pk: [] for pk in ids}
+    for child_id, *row in (
+        AttendanceMark.objects.filter(child_id__in=ids, date__gte=start, date__lte=end)
+        .order_by("child_id", "date", "session")
+        .values_list("child_id", "date", "session", "code", "note")
+    ):
+        marks[child_id].append(patterns.MarkRow(*row))
+    appointments: dict[int, list] = {pk: [] for pk in ids}
+    for child_id, *row in (
+        Appointment.objects.filter(child_id__in=ids, date__gte=start, date__lte=end)
+        .order_by("date")
+        .values_list("child_id", "date", "session", "kind")
+    ):
+        appointments[child_id].append(patterns.AppointmentRow(*row))
+    weekly: dict[int, dict] = {pk: {} for pk in ids}
+    for row in (
+        Slip.objects.filter(
+            child_id__in=ids,
             kind=Kind.HIGH,
             retracted_at__isnull=True,
             occurred_at__gte=lo,
             occurred_at__lt=hi,
         )
         .annotate(week=TruncWeek("occurred_at", tzinfo=tz))
-        .values("week")
+        .values("child_id", "week")
         .annotate(n=Count("pk"))
         .order_by()
+    ):
+        weekly[row["child_id"]][row["week"].astimezone(tz).date()] = row["n"]
+    week_list = periods.weeks(start, end)
+    return {
+        pk: patterns.attendance_patterns(marks[pk], appointments[pk])
+        + patterns.rising_incidents([weekly[pk].get(w, 0) for w in week_list])
+        for pk in ids
     }
-    found += patterns.rising_incidents([weekly.get(w, 0) for w in periods.weeks(start, end)])
-    return found
+
+
+def child_patterns(child: Child, end: datetime.date) -> list[patterns.Pattern]:
+    """One child's patterns over the 12 weeks to ``end`` (3 queries)."""
+    return patterns_for([child], end)[child.pk]
+
+
+@dataclass
+class PatternRow:
+    child: Child
+    patterns: list
+
+
+def my_children_patterns(access: Access, end: datetime.date) -> list[PatternRow]:
+    """The key worker's own children (key worker or cover today) and their patterns (4 queries)."""
+    from people.selectors import my_children
+
+    children = list(my_children(access).order_by("last_name", "first_name"))
+    found = patterns_for(children, end)
+    return [PatternRow(child=c, patterns=found[c.pk]) for c in children]
 
 
 @dataclass

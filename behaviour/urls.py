@@ -19,6 +19,7 @@ urlpatterns = [
     path("points/", views.points_entry, name="points_entry"),
     path("points/target/", views.points_target, name="points_target"),
     path("analysis/", views.site_analysis, name="site_analysis"),
+    path("my/", views.my_patterns, name="my_patterns"),
     path("attendance/", views.register, name="register"),
     path("attendance/import/", views.attendance_import, name="attendance_import"),
     path("progress/import/", views.progress_import, name="progress_import"),

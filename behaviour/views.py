@@ -535,6 +535,21 @@ def child_panel(request, child_id):
     )
 
 
+@staff_view
+def my_patterns(request):
+    """Patterns for the children the signed-in key worker looks after, to prepare their sessions."""
+    sites = _sites(request)
+    today = site_today(sites[0])
+    return render(
+        request,
+        "behaviour/my_patterns.html",
+        {
+            "rows": selectors.my_children_patterns(request.access, today),
+            "pattern_start": selectors.pattern_window(today)[0],
+        },
+    )
+
+
 # ---- attendance ------------------------------------------------------------------------------
 
 

@@ -429,3 +429,30 @@ def test_below_the_radar_lists_pupils_with_no_slips_and_few_points(client, org):
     radar = client.get(url).context["radar"]
     names = {r.child.first_name for r in radar}
     assert "Quiet" in names and "Busy" not in names and "Keen" not in names
+
+
+@pytest.mark.django_db
+def test_my_pupils_patterns_runs_a_fixed_number_of_queries(client, org, django_assert_num_queries):
+    from ..factories import KeyWorkerAllocationFactory
+
+    kw = org.users["key_worker"]
+    client.force_login(kw)
+    monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    for week in range(1, 6):
+        AttendanceMarkFactory(
+            child=org.child, date=monday - datetime.timedelta(weeks=week), code="O"
+        )
+    small = count_queries(client, "/behaviour/my/")
+    for _ in range(6):
+        child = ChildFactory(site=org.school)
+        KeyWorkerAllocationFactory(child=child, staff=kw)
+        AttendanceMarkFactory(child=child, date=monday - datetime.timedelta(weeks=1), code="I")
+        SlipFactory(child=child, kind=Kind.HIGH, occurred_at=ago(3))
+    # 1 session, 2 user, 3 memberships, 4 savepoint, 5 my children with sites, 6 their current
+    # allocations, 7 marks, 8 appointments, 9 high-level slips by week, 10 release.
+    with django_assert_num_queries(10):
+        response = client.get("/behaviour/my/")
+    assert small == 10
+    rows = {r.child.pk: r.patterns for r in response.context["rows"]}
+    assert len(rows) == 7
+    assert [p.kind for p in rows[org.child.pk]] == ["same_weekday"]
