@@ -2,7 +2,7 @@
 
 Penkford School: the first pupil of Emma Doyle (ta1) is absent most Mondays and has a dental
 appointment logged on a day the register says O; her second pupil's high-level incidents rise over the
-weeks; her third is "below the radar" (no slips, few points). Brightwater's homes get incidents and
+weeks; her third is "below the radar" (no slips, few points); her fourth is often late lately. Brightwater's homes get incidents and
 the young people's school attendance. Idempotent: skipped for an organisation that has slips.
 """
 
@@ -109,7 +109,7 @@ def _seed_school(world) -> None:
         staff = [world.users["deputy"], world.users["behaviour_lead"], *world.users["tas"]]
         pupils = list(Child.objects.filter(site=site, leaving_date__isnull=True).order_by("pk"))
         mine = _key_worker_pupils(site, world.users["tas"][0])
-        monday_pupil, rising_pupil, radar_pupil = mine[0], mine[1], mine[2]
+        monday_pupil, rising_pupil, radar_pupil, late_pupil = mine[0], mine[1], mine[2], mine[3]
         SlipType.objects.get_or_create(
             organisation=org, name="Uniform", defaults={"kind": Kind.LOW}
         )
@@ -124,6 +124,13 @@ def _seed_school(world) -> None:
                         code = "#"
                     elif child == monday_pupil and day.weekday() == 0 and week % 4 != 3:
                         code = "N" if week > WEEKS - 3 else "O"
+                    elif (
+                        child == late_pupil
+                        and session == "AM"
+                        and i >= len(days) - 15
+                        and i % 3 == 0
+                    ):
+                        code = "L"
                     elif rng.random() < absence_rate:
                         code = rng.choice(["I", "I", "M", "O", "N", "G"])
                     elif session == "AM" and rng.random() < 0.03:
@@ -239,7 +246,7 @@ def _seed_school(world) -> None:
         world.stdout.write(
             f"  behaviour: {monday_pupil.full_name} (absent most Mondays, a miscoded appointment), "
             f"{rising_pupil.full_name} (rising incidents), {radar_pupil.full_name} (below the "
-            "radar) are Emma Doyle's pupils"
+            f"radar) and {late_pupil.full_name} (repeatedly late) are Emma Doyle's pupils"
         )
 
 

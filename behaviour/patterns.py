@@ -19,7 +19,8 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 WEEKDAY_MIN_DAYS = 3
 WEEKDAY_MIN_SHARE = 0.6
 WEEKDAY_MIN_RATIO = 2.0
-LATES_MIN = 3
+LATES_MIN = 4
+LATES_WINDOW_DAYS = 28
 MIN_SESSIONS_FOR_RATE = 10
 RISING_MIN_LATE = 4
 RISING_MAX_CHANCE = 0.02
@@ -114,15 +115,20 @@ def same_weekday_absence(marks: list[MarkRow]) -> list[Pattern]:
 
 
 def repeated_lates(marks: list[MarkRow]) -> list[Pattern]:
+    """At least ``LATES_MIN`` lates within any four weeks (an occasional late is not a pattern)."""
     lates = sorted(m.date for m in marks if codes.CODES[m.code].late)
-    if len(lates) < LATES_MIN:
+    busiest = 0
+    for i, first in enumerate(lates):
+        window = [d for d in lates[i:] if (d - first).days < LATES_WINDOW_DAYS]
+        busiest = max(busiest, len(window))
+    if busiest < LATES_MIN:
         return []
     after_close = sum(1 for m in marks if m.code == "U")
     return [
         Pattern(
             kind="lates",
             severity="warning",
-            title=f"Late {len(lates)} times",
+            title=f"Late {busiest} times within four weeks",
             detail=(
                 f"Late on {', '.join(_fmt(d) for d in lates)}"
                 + (
@@ -130,7 +136,7 @@ def repeated_lates(marks: list[MarkRow]) -> list[Pattern]:
                     if after_close
                     else ""
                 )
-                + "."
+                + ". Ask what makes mornings hard."
             ),
             dates=lates,
         )

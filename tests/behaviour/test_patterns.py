@@ -72,11 +72,20 @@ def test_too_few_sessions_for_a_rate_says_nothing():
     assert patterns.absence_rate(marks) == []
 
 
-def test_repeated_lates_found_and_a_single_late_is_not():
+def test_repeated_lates_within_four_weeks_are_found():
     days = school_days()
-    three = set(days[3:40:15])
-    assert kinds(patterns.repeated_lates(register(late_on=lambda d: d in three))) == ["lates"]
-    assert patterns.repeated_lates(register(late_on=lambda d: d == days[5])) == []
+    planted = {days[40], days[43], days[47], days[52]}  # four lates in under four weeks
+    found = patterns.repeated_lates(register(late_on=lambda d: d in planted))
+    assert kinds(found) == ["lates"] and found[0].title == "Late 4 times within four weeks"
+    spread = set(days[::15])  # four lates across twelve weeks
+    assert patterns.repeated_lates(register(late_on=lambda d: d in spread)) == []
+
+
+def test_occasional_random_lates_are_not_a_pattern():
+    for seed in range(30):
+        rng = random.Random(seed)
+        marks = register(late_on=lambda d, rng=rng: rng.random() < 0.03)
+        assert patterns.repeated_lates(marks) == [], f"false alarm with seed {seed}"
 
 
 def test_logged_medical_appointment_marked_o_or_i_is_a_coding_error():
