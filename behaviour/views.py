@@ -690,8 +690,7 @@ def progress_import(request):
 
 def _certificate(request, child_id):
     child = get_child_or_404(request.access, child_id)
-    form = PeriodForm(request.GET or None, presets=SUMMARY_PRESETS, initial={"preset": "year"})
-    _, period = _period(request, child.site, child, default="year")
+    form, period = _period(request, child.site, child, default="year")
     return child, form, period, selectors.certificate(child, period.start, period.end)
 
 

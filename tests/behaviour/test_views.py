@@ -456,3 +456,13 @@ def test_my_pupils_patterns_runs_a_fixed_number_of_queries(client, org, django_a
     rows = {r.child.pk: r.patterns for r in response.context["rows"]}
     assert len(rows) == 7
     assert [p.kind for p in rows[org.child.pk]] == ["same_weekday"]
+
+
+@pytest.mark.django_db
+def test_a_saved_filter_keeps_only_a_query_string(client, org):
+    client.force_login(org.users["key_worker"])
+    response = client.post(
+        "/behaviour/filters/save/", {"name": "Odd", "query": "preset=fortnight\r\nSet-Cookie: x=1"}
+    )
+    assert response.status_code == 302 and "\n" not in response["Location"]
+    assert response["Location"].startswith("/behaviour/?preset=fortnight")
