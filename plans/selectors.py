@@ -336,3 +336,9 @@ def _describe(row) -> str:
     when = getattr(row, "date", None) or getattr(row, "occurred_on", None)
     title = getattr(row, "title", None) or getattr(row, "summary", None) or str(row)
     return f"{when:%d %b}: {title}" if isinstance(when, datetime.date) else str(title)
+
+
+def open_tasks_for(child: Child, plan_type: str) -> QuerySet[PlanUpdateTask]:
+    return PlanUpdateTask.objects.filter(
+        child=child, plan_type=plan_type, status="open"
+    ).select_related("created_by")

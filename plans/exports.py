@@ -1,0 +1,89 @@
+"""PDFs of plan versions (WeasyPrint). The fetcher reads only the project's own static files: a plan
+never makes the server fetch anything from the network or the wider file system."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from .models import PlanType
+
+
+def static_only_fetcher(url: str, *args, **kwargs):
+    """WeasyPrint URL fetcher: ``/static/...`` (or ``file:`` paths inside the static folders) only."""
+    from weasyprint.urls import default_url_fetcher
+
+    prefix = settings.STATIC_URL
+    path = None
+    if url.startswith(prefix):
+        path = url[len(prefix) :]
+    elif url.startswith("file://"):
+        for root in [*settings.STATICFILES_DIRS, settings.STATIC_ROOT]:
+            root = str(Path(root).resolve())
+            local = str(Path(url[len("file://") :]).resolve())
+            if local.startswith(root + "/"):
+                path = local[len(root) + 1 :]
+                break
+    found = finders.find(path) if path and ".." not in path else None
+    if not found:
+        raise ValueError(f"PDFs may only use the project's static files, not {url!r}")
+    return default_url_fetcher(Path(found).resolve().as_uri(), *args, **kwargs)
+
+
+def render_pdf(html: str):
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=settings.STATIC_URL, url_fetcher=static_only_fetcher).render()
+
+
+def plan_version_pdf(*, version, sections, child, generated_by, today) -> bytes:
+    """The PDF of one version; the pupil on a page is laid out to fit one A4 page."""
+    template = (
+        "plans/pdf/pupil_on_a_page.html"
+        if version.plan.plan_type == PlanType.PUPIL_ON_A_PAGE
+        else "plans/pdf/plan.html"
+    )
+    html = render_to_string(
+        template,
+        {
+            "version": version,
+            "plan": version.plan,
+            "child": child,
+            "blocks": content_blocks(version, sections),
+            "generated_by": generated_by,
+            "today": today,
+        },
+    )
+    return render_pdf(html).write_pdf()
+
+
+def content_blocks(version, sections) -> list[dict]:
+    """The version's content in section order, with labels: for pages and PDFs alike. Sections the
+    organisation has since retired still show, under the title they had."""
+    content = version.content or {}
+    known = {s.key: s for s in sections}
+    order = [s.key for s in sections] + [k for k in content if k not in known]
+    blocks = []
+    for key in order:
+        data = content.get(key)
+        if data is None:
+            continue
+        section = known.get(key)
+        title = data.get("title") or (section.title if section else key)
+        if "items" in data:
+            labels = {f.name: f.label for f in section.fields} if section else {}
+            items = [
+                [(labels.get(k, k), v) for k, v in item.items() if k != "ref" and v]
+                for item in data["items"]
+            ]
+            blocks.append({"key": key, "title": title, "items": items, "many": True})
+        else:
+            fields = [
+                ((f.label if section and len(section.fields) > 1 else ""), data.get(f.name, ""))
+                for f in (section.fields if section else [])
+            ]
+            if not section:
+                fields = [("", v) for k, v in data.items() if k != "title"]
+            blocks.append({"key": key, "title": title, "fields": fields, "many": False})
+    return blocks
