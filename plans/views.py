@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from people.selectors import get_child_or_404
 from tenancy.audit import Action, audit_read
@@ -248,9 +248,10 @@ def version_pdf(request, child_id, plan_type, version_id):
 
 
 @staff_view
-@require_POST
 def plan_share(request, child_id, plan_type):
     child, plan, can_edit = _visible_plan(request, child_id, plan_type)
+    if request.method != "POST":  # after the access check: another organisation's id is a 404
+        return HttpResponseNotAllowed(["POST"])
     if not can_edit:
         raise PermissionDenied("Only the key worker or a manager can share this.")
     if plan is None:
