@@ -10,31 +10,43 @@ from django.template.loader import render_to_string
 from .models import PlanType
 
 
-def static_only_fetcher(url: str, *args, **kwargs):
-    """WeasyPrint URL fetcher: ``/static/...`` (or ``file:`` paths inside the static folders) only."""
-    from weasyprint.urls import default_url_fetcher
-
+def static_path(url: str) -> Path:
+    """The file in the project's static folders that ``url`` names (``/static/...`` or a ``file:``
+    URI inside a static folder); ``ValueError`` for anything else."""
     prefix = settings.STATIC_URL
     path = None
     if url.startswith(prefix):
         path = url[len(prefix) :]
     elif url.startswith("file://"):
+        local = str(Path(url[len("file://") :].split("?")[0]).resolve())
         for root in [*settings.STATICFILES_DIRS, settings.STATIC_ROOT]:
             root = str(Path(root).resolve())
-            local = str(Path(url[len("file://") :]).resolve())
             if local.startswith(root + "/"):
                 path = local[len(root) + 1 :]
                 break
-    found = finders.find(path) if path and ".." not in path else None
+    found = finders.find(path) if path and ".." not in path.split("/") else None
     if not found:
         raise ValueError(f"PDFs may only use the project's static files, not {url!r}")
-    return default_url_fetcher(Path(found).resolve().as_uri(), *args, **kwargs)
+    return Path(found).resolve()
+
+
+def static_only_fetcher():
+    """A WeasyPrint fetcher that opens nothing but the project's static files: no network, no
+    other file on the server."""
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            return super().fetch(static_path(url).as_uri(), headers)
+
+    return StaticOnlyFetcher(allowed_protocols={"file"}, allow_redirects=False)
 
 
 def render_pdf(html: str):
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=settings.STATIC_URL, url_fetcher=static_only_fetcher).render()
+    base = (Path(settings.STATICFILES_DIRS[0]).resolve()).as_uri() + "/"
+    return HTML(string=html, base_url=base, url_fetcher=static_only_fetcher()).render()
 
 
 def plan_version_pdf(*, version, sections, child, generated_by, today) -> bytes:

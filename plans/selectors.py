@@ -182,7 +182,10 @@ def child_plans(access: Access, child: Child) -> ChildPlans:
 def get_plan_for_child(child: Child, plan_type: str) -> Plan | None:
     if plan_type not in plan_types_for(child.site):
         raise Http404("No such plan for this child.")
-    return Plan.objects.filter(child=child, plan_type=plan_type).first()
+    plan = Plan.objects.filter(child=child, plan_type=plan_type).first()
+    if plan is not None:
+        plan.child = child  # already loaded: no second query for it
+    return plan
 
 
 def plan_versions(plan: Plan) -> QuerySet[PlanVersion]:
@@ -191,9 +194,11 @@ def plan_versions(plan: Plan) -> QuerySet[PlanVersion]:
 
 def get_version_or_404(plan: Plan, version_id) -> PlanVersion:
     try:
-        return plan_versions(plan).get(pk=version_id)
+        version = plan_versions(plan).get(pk=version_id)
     except (PlanVersion.DoesNotExist, ValueError, TypeError):
         raise Http404("No such version.")
+    version.plan = plan
+    return version
 
 
 def ehcp_outcomes(child: Child) -> list[dict]:

@@ -148,6 +148,7 @@ def plan_edit(request, child_id, plan_type):
         instance=draft,
         outcome_choices=outcome_choices,
     )
+    publish_refused = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         publish = request.POST.get("action") == "publish"
@@ -170,8 +171,9 @@ def plan_edit(request, child_id, plan_type):
         except EditConflict as error:
             form.add_error(None, error)
         except ValidationError as error:
-            if publish and draft.version != (data.get("version") or 0):
+            if publish and draft.version != data.get("version"):
                 # The draft was saved; only publishing was refused. Keep the form current.
+                publish_refused = True
                 form.data = form.data.copy()
                 form.data["version"] = draft.version
             _apply_errors(form, error)
@@ -195,6 +197,7 @@ def plan_edit(request, child_id, plan_type):
             "draft": draft,
             "form": form,
             "groups": form.bound_groups(),
+            "publish_refused": publish_refused,
             "tasks": list(selectors.open_tasks_for(child, plan_type)),
         },
     )
