@@ -81,7 +81,8 @@ def placement_titles() -> list[tuple[str, str]]:
 
 
 def sections(plan_type: str) -> list[Section]:
-    return sections_for(plan_type, placement_titles())
+    follows_placement = plan_type in (PlanType.PLACEMENT_PLAN, PlanType.MONTHLY_REVIEW)
+    return sections_for(plan_type, placement_titles() if follows_placement else [])
 
 
 # ---------------------------------------------------------------- a child's plans

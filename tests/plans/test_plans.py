@@ -731,7 +731,7 @@ def test_a_plan_page_runs_a_fixed_number_of_queries(client, org, home, django_as
         publish_placement(org, home, summary="Again")
     # 1 savepoint, 2 session, 3 user, 4 memberships, 5 the child with its site, 6 the plan,
     # 7 current allocations, 8 count of versions, 9 the page of versions with authors, 10 the
-    # draft, 11 open tasks, 12 placement section titles, 13 the audit read entry, 14 release.
+    # draft, 11 open tasks, 12 the audit read entry, 13 placement section titles, 14 release.
     with django_assert_num_queries(14):
         client.get(url)
     assert small == 14
