@@ -1,6 +1,7 @@
 """PDFs of plan versions (WeasyPrint). The fetcher reads only the project's own static files: a plan
 never makes the server fetch anything from the network or the wider file system."""
 
+import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from .models import PlanType
+from .sections import outcomes
 
 
 def static_path(url: str) -> Path:
@@ -49,7 +51,9 @@ def render_pdf(html: str):
     return HTML(string=html, base_url=base, url_fetcher=static_only_fetcher()).render()
 
 
-def plan_version_pdf(*, version, sections, child, generated_by, today) -> bytes:
+def plan_version_pdf(
+    *, version, sections, child, generated_by, today, outcome_labels=None
+) -> bytes:
     """The PDF of one version; the pupil on a page is laid out to fit one A4 page."""
     template = (
         "plans/pdf/pupil_on_a_page.html"
@@ -62,7 +66,7 @@ def plan_version_pdf(*, version, sections, child, generated_by, today) -> bytes:
             "version": version,
             "plan": version.plan,
             "child": child,
-            "blocks": content_blocks(version, sections),
+            "blocks": content_blocks(version, sections, outcome_labels),
             "generated_by": generated_by,
             "today": today,
         },
@@ -70,10 +74,27 @@ def plan_version_pdf(*, version, sections, child, generated_by, today) -> bytes:
     return render_pdf(html).write_pdf()
 
 
-def content_blocks(version, sections) -> list[dict]:
-    """The version's content in section order, with labels: for pages and PDFs alike. Sections the
-    organisation has since retired still show, under the title they had."""
+def _display(spec, value, outcome_labels: dict) -> str:
+    if not value or spec is None:
+        return value
+    if spec.kind == "date":
+        try:
+            return datetime.date.fromisoformat(value).strftime("%-d %B %Y")
+        except ValueError:
+            return value
+    if spec.kind == "choice":
+        return dict(spec.choices).get(value, value)
+    if spec.kind == "outcome":
+        return outcome_labels.get(value, "an outcome no longer in the EHCP")
+    return value
+
+
+def content_blocks(version, sections, outcome_labels: dict | None = None) -> list[dict]:
+    """The version's content in section order, with labels and readable values: for pages and PDFs
+    alike. Sections the organisation has since retired still show, under the title they had."""
     content = version.content or {}
+    if outcome_labels is None:
+        outcome_labels = {o.get("ref"): o.get("outcome", "") for o in outcomes(content)}
     known = {s.key: s for s in sections}
     order = [s.key for s in sections] + [k for k in content if k not in known]
     blocks = []
@@ -82,20 +103,28 @@ def content_blocks(version, sections) -> list[dict]:
         if data is None:
             continue
         section = known.get(key)
+        specs = {f.name: f for f in section.fields} if section else {}
         title = data.get("title") or (section.title if section else key)
         if "items" in data:
-            labels = {f.name: f.label for f in section.fields} if section else {}
             items = [
-                [(labels.get(k, k), v) for k, v in item.items() if k != "ref" and v]
+                [
+                    (specs[k].label if k in specs else k, _display(specs.get(k), v, outcome_labels))
+                    for k, v in item.items()
+                    if k != "ref" and v
+                ]
                 for item in data["items"]
             ]
             blocks.append({"key": key, "title": title, "items": items, "many": True})
-        else:
+        elif section:
             fields = [
-                ((f.label if section and len(section.fields) > 1 else ""), data.get(f.name, ""))
-                for f in (section.fields if section else [])
+                (
+                    f.label if len(section.fields) > 1 else "",
+                    _display(f, data.get(f.name, ""), outcome_labels),
+                )
+                for f in section.fields
             ]
-            if not section:
-                fields = [("", v) for k, v in data.items() if k != "title"]
+            blocks.append({"key": key, "title": title, "fields": fields, "many": False})
+        else:
+            fields = [("", v) for k, v in data.items() if k != "title"]
             blocks.append({"key": key, "title": title, "fields": fields, "many": False})
     return blocks

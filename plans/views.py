@@ -52,6 +52,13 @@ def _visible_plan(request, child_id, plan_type):
     return child, plan, selectors.can_edit_plans(access, child, allocated)
 
 
+def _outcome_labels(child, plan_type) -> dict | None:
+    """IEP targets name the EHCP outcome they serve; other plans need nothing extra."""
+    if plan_type != PlanType.IEP:
+        return None
+    return {o.get("ref"): o.get("outcome", "") for o in selectors.ehcp_outcomes(child)}
+
+
 def _editor_child(request, child_id):
     child = get_child_or_404(request.access, child_id)
     if not selectors.can_edit_plans(request.access, child, services.allocated_staff_ids(child)):
@@ -103,7 +110,9 @@ def plan_detail(request, child_id, plan_type):
             "plan_type": plan_type,
             "label": PlanType(plan_type).label,
             "current": current,
-            "blocks": exports.content_blocks(current, selectors.sections(plan_type))
+            "blocks": exports.content_blocks(
+                current, selectors.sections(plan_type), _outcome_labels(child, plan_type)
+            )
             if current
             else [],
             "draft": draft,
@@ -222,7 +231,9 @@ def version_detail(request, child_id, plan_type, version_id):
             "label": PlanType(plan_type).label,
             "version": version,
             "here": f"Version {version.number}",
-            "blocks": exports.content_blocks(version, selectors.sections(plan_type)),
+            "blocks": exports.content_blocks(
+                version, selectors.sections(plan_type), _outcome_labels(child, plan_type)
+            ),
         },
     )
 
@@ -241,6 +252,7 @@ def version_pdf(request, child_id, plan_type, version_id):
         child=child,
         generated_by=request.user,
         today=site_today(child.site),
+        outcome_labels=_outcome_labels(child, plan_type),
     )
     audit_read(actor=request.user, instance=version, action=Action.EXPORT, summary="PDF")
     response = HttpResponse(pdf, content_type="application/pdf")
