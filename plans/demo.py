@@ -199,6 +199,7 @@ def _seed_site(site, rng, today, key_workers_of) -> list:
                     published_at=timezone.now() - datetime.timedelta(days=40),
                     published_by=author,
                 )
+            review = today + datetime.timedelta(days=_review_days(index, plan_type, rng))
             PlanVersion.objects.create(
                 organisation_id=child.organisation_id,
                 plan=plan,
@@ -207,9 +208,10 @@ def _seed_site(site, rng, today, key_workers_of) -> list:
                 status=PlanVersion.Status.CURRENT,
                 content=content,
                 plan_date=plan_date,
-                next_review_date=today
-                + datetime.timedelta(days=_review_days(index, plan_type, rng)),
-                paperwork_deadline=None,
+                next_review_date=review,
+                paperwork_deadline=review - datetime.timedelta(days=14)
+                if plan_type == PlanType.EHCP
+                else None,
                 change_summary="Reviewed with the child and updated."
                 if index % 4 == 0
                 else "First version.",
