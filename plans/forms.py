@@ -189,7 +189,7 @@ class HealthRegistrationForm(forms.ModelForm):
         labels = {"practice": "Practice or clinic"}
 
 
-class HealthAppointmentForm(forms.ModelForm):
+class HealthAppointmentForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = HealthAppointment
         fields = ["kind", "due_on", "attended_on", "notes"]

@@ -240,6 +240,15 @@ def get_document_or_404(access: Access, child: Child, document_id) -> PlanDocume
     return document
 
 
+def get_appointment_or_404(child: Child, appointment_id) -> HealthAppointment:
+    try:
+        appointment = HealthAppointment.objects.get(pk=appointment_id, child=child)
+    except (HealthAppointment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such appointment.")
+    appointment.child = child
+    return appointment
+
+
 # ---------------------------------------------------------------- tasks
 
 

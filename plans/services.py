@@ -565,3 +565,27 @@ def clothing_add(
     )
     audit_write(actor=access.user, action=Action.CREATE, instance=row, before=None)
     return row
+
+
+@transaction.atomic
+def health_appointment_update(
+    *,
+    access: Access,
+    appointment: HealthAppointment,
+    expected_version: int | None,
+    kind: str,
+    due_on: datetime.date,
+    attended_on: datetime.date | None = None,
+    notes: str = "",
+) -> HealthAppointment:
+    """Correct an appointment or record that it happened. Refused if someone saved it meanwhile."""
+    child = appointment.child
+    _require_editor(access, child)
+    if attended_on and attended_on > site_today(child.site):
+        raise ValidationError({"attended_on": "An appointment cannot be attended in the future."})
+    before = snapshot(appointment)
+    appointment.kind, appointment.due_on = kind, due_on
+    appointment.attended_on, appointment.notes = attended_on, notes.strip()
+    save_if_unchanged(appointment, expected_version, ["kind", "due_on", "attended_on", "notes"])
+    audit_write(actor=access.user, action=Action.UPDATE, instance=appointment, before=before)
+    return appointment

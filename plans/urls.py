@@ -29,6 +29,11 @@ urlpatterns = [
         views.health_appointment_add,
         name="health_appointment_add",
     ),
+    path(
+        "child/<int:child_id>/health/appointment/<int:appointment_id>/",
+        views.health_appointment_edit,
+        name="health_appointment_edit",
+    ),
     path("child/<int:child_id>/clothing/", views.clothing_add, name="clothing_add"),
     path("child/<int:child_id>/<slug:plan_type>/", views.plan_detail, name="plan_detail"),
     path("child/<int:child_id>/<slug:plan_type>/edit/", views.plan_edit, name="plan_edit"),

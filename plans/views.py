@@ -380,7 +380,8 @@ def _home_form(request, child_id, form_class, service, title, done):
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            service(access=request.access, child=child, **form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            service(access=request.access, child=child, **data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -412,6 +413,34 @@ def health_appointment_add(request, child_id):
         services.health_appointment_add,
         "Add a health appointment",
         "Appointment saved.",
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def health_appointment_edit(request, child_id, appointment_id):
+    child = _editor_child(request, child_id)
+    appointment = selectors.get_appointment_or_404(child, appointment_id)
+    form = HealthAppointmentForm(request.POST or None, instance=appointment)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("version", None)
+        try:
+            services.health_appointment_update(
+                access=request.access, appointment=appointment, expected_version=expected, **data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Appointment saved.")
+            return redirect("plans:child_plans", child_id=child.pk)
+    return _form_page(
+        request,
+        form=form,
+        child=child,
+        title=f"{appointment.get_kind_display()} appointment",
+        submit="Save",
+        intro="Record the date it happened, or correct the due date.",
     )
 
 

@@ -735,3 +735,30 @@ def test_a_plan_page_runs_a_fixed_number_of_queries(client, org, home, django_as
     with django_assert_num_queries(14):
         client.get(url)
     assert small == 14
+
+
+@pytest.mark.django_db
+def test_recording_an_appointment_attended_refuses_a_stale_edit(client, org, home):
+    from plans.models import HealthAppointment
+
+    from .factories import HealthAppointmentFactory
+
+    appointment = HealthAppointmentFactory(child=home.child, created_by=home.kw)
+    url = f"/plans/child/{home.child.pk}/health/appointment/{appointment.pk}/"
+    client.force_login(home.kw)
+    data = {
+        "version": appointment.version,
+        "kind": "dentist",
+        "due_on": appointment.due_on.isoformat(),
+        "attended_on": TODAY().isoformat(),
+        "notes": "Check-up done.",
+    }
+    assert client.post(url, data).status_code == 302
+    data["notes"] = "My stale note"
+    stale = client.post(url, data)
+    assert stale.status_code == 200 and "My stale note" in stale.content.decode()
+    assert "Someone else saved this record" in stale.content.decode()
+    saved = HealthAppointment.objects.get(pk=appointment.pk)
+    assert saved.attended_on == TODAY() and saved.notes == "Check-up done."
+    client.force_login(home.colleague)
+    assert client.get(url).status_code == 403
