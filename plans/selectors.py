@@ -252,20 +252,43 @@ def get_appointment_or_404(child: Child, appointment_id) -> HealthAppointment:
 # ---------------------------------------------------------------- tasks
 
 
-def open_tasks(access: Access) -> QuerySet[PlanUpdateTask]:
-    """Open plan-update tasks: every child's at the sites a user manages, and their own children's."""
+def _my_plans_scope(access: Access) -> Q:
+    """Children whose plans a user looks after: every child at the sites they manage, and the
+    children they are key worker (or cover) for. Both are people who may see every plan."""
     mine = KeyWorkerAllocation.objects.filter(
         current_allocations_q(timezone.localdate()), staff=access.user
     ).values("child_id")
     scope = Q(child_id__in=mine)
     if access.managed_site_ids:
         scope |= Q(child__site_id__in=access.managed_site_ids)
+    return scope
+
+
+def open_tasks(access: Access) -> QuerySet[PlanUpdateTask]:
+    """Open plan-update tasks: every child's at the sites a user manages, and their own children's."""
+    scope = _my_plans_scope(access)
     children = children_visible_to(access)
     return (
         PlanUpdateTask.objects.filter(status="open", child__in=children)
         .filter(scope)
         .select_related("child", "child__site", "created_by")
         .order_by("created_at", "pk")
+    )
+
+
+def reviews_due(access: Access, *, within_days: int = 14) -> QuerySet[PlanVersion]:
+    """Current versions whose review is overdue or due within ``within_days``, soonest first, for
+    the children a user looks after (see ``_my_plans_scope``)."""
+    until = timezone.localdate() + datetime.timedelta(days=within_days)
+    return (
+        PlanVersion.objects.filter(
+            status="current",
+            next_review_date__lte=until,
+            child__in=children_visible_to(access).filter(leaving_date__isnull=True),
+        )
+        .filter(_my_plans_scope(access))
+        .select_related("plan", "child", "child__site")
+        .order_by("next_review_date", "pk")
     )
 
 

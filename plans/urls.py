@@ -6,6 +6,7 @@ app_name = "plans"
 
 urlpatterns = [
     path("tasks/", views.task_list, name="task_list"),
+    path("reviews/", views.review_list, name="review_list"),
     path("sections/", views.section_settings, name="section_settings"),
     path("child/<int:child_id>/", views.child_plans, name="child_plans"),
     path("child/<int:child_id>/documents/add/", views.document_upload, name="document_upload"),

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from people.selectors import get_child_or_404
@@ -468,6 +469,18 @@ def task_list(request):
         request,
         "plans/task_list.html",
         {"page": page, "is_org_admin": request.access.is_org_admin},
+    )
+
+
+@staff_view
+def review_list(request):
+    page = Paginator(selectors.reviews_due(request.access), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "plans/review_list.html",
+        {"page": page, "today": timezone.localdate(), "is_org_admin": request.access.is_org_admin},
     )
 
 

@@ -762,3 +762,36 @@ def test_recording_an_appointment_attended_refuses_a_stale_edit(client, org, hom
     assert saved.attended_on == TODAY() and saved.notes == "Check-up done."
     client.force_login(home.colleague)
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_reviews_due_list_overdue_first_in_a_fixed_number_of_queries(
+    client, org, django_assert_num_queries
+):
+    client.force_login(org.users["manager"])
+    org.plan_version.next_review_date = TODAY() + datetime.timedelta(days=3)
+    org.plan_version.save()
+    later = PlanVersionFactory(
+        plan=PlanFactory(child=org.child, plan_type=PlanType.EHCP),
+        next_review_date=TODAY() + datetime.timedelta(days=200),
+    )
+    small = queries(client, "/plans/reviews/")
+    overdue = []
+    for _ in range(8):
+        child = ChildFactory(site=org.school)
+        overdue.append(
+            PlanVersionFactory(
+                plan=PlanFactory(child=child),
+                plan_date=TODAY() - datetime.timedelta(days=60),
+                next_review_date=TODAY() - datetime.timedelta(days=2),
+            )
+        )
+    # 1 savepoint, 2 session, 3 user, 4 memberships, 5 count for the paginator, 6 the page of
+    # versions with their plans, children and sites, 7 release savepoint.
+    with django_assert_num_queries(7):
+        response = client.get("/plans/reviews/")
+    assert small == 7
+    rows = list(response.context["page"].object_list)
+    assert rows[-1] == org.plan_version and later not in rows and len(rows) == 9
+    client.force_login(org.users["moderator"])  # looks after no child's plans
+    assert client.get("/plans/reviews/").context["page"].paginator.count == 0
