@@ -24,14 +24,27 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+_running: dict = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
+    """One Chromium for the whole run. Each test module that imports this fixture registers its
+    own session fixture, and a second Playwright cannot start inside the first one's event loop,
+    so later modules share the browser the first one launched."""
+    if "browser" in _running:
+        yield _running["browser"]
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        _running["browser"] = browser
+        try:
+            yield browser
+        finally:
+            _running.pop("browser", None)
+            browser.close()
 
 
 @pytest.fixture
