@@ -245,3 +245,16 @@ def missing_sections(sections: list[Section], content: dict) -> list[str]:
 def outcomes(content: dict) -> list[dict]:
     """The EHCP outcomes (section E) of a version's content, each with its stable ``ref``."""
     return list(((content or {}).get("E") or {}).get("items") or [])
+
+
+def changed_sections(before: dict | None, after: dict) -> list[str]:
+    """Titles of the sections whose content differs between two versions (all, for a first one)."""
+    before = before or {}
+    titles = []
+    for key in dict.fromkeys([*after, *before]):
+        old, new = dict(before.get(key) or {}), dict(after.get(key) or {})
+        old.pop("title", None)
+        title = new.pop("title", None) or (before.get(key) or {}).get("title") or key
+        if old != new:
+            titles.append(title)
+    return titles

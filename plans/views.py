@@ -23,6 +23,7 @@ from .forms import (
     SectionTitlesForm,
 )
 from .models import PlanType, PlanVersion
+from .sections import changed_sections
 
 PAGE_SIZE = 25
 
@@ -221,6 +222,7 @@ def version_detail(request, child_id, plan_type, version_id):
     version = selectors.get_version_or_404(plan, version_id)
     if version.status == "draft" and not can_edit:
         raise Http404("No such version.")
+    previous = plan.versions.filter(number__lt=version.number).order_by("-number").first()
     audit_read(actor=request.user, instance=version)
     return render(
         request,
@@ -232,6 +234,8 @@ def version_detail(request, child_id, plan_type, version_id):
             "label": PlanType(plan_type).label,
             "version": version,
             "here": f"Version {version.number}",
+            "previous": previous,
+            "changed": changed_sections(previous.content if previous else None, version.content),
             "blocks": exports.content_blocks(
                 version, selectors.sections(plan_type), _outcome_labels(child, plan_type)
             ),

@@ -795,3 +795,13 @@ def test_reviews_due_list_overdue_first_in_a_fixed_number_of_queries(
     assert rows[-1] == org.plan_version and later not in rows and len(rows) == 9
     client.force_login(org.users["moderator"])  # looks after no child's plans
     assert client.get("/plans/reviews/").context["page"].paginator.count == 0
+
+
+@pytest.mark.django_db
+def test_a_version_page_names_the_sections_that_changed(client, org, home):
+    publish_placement(org, home, health="Asthma.")
+    second = publish_placement(org, home, health="Asthma; dentist booked.", summary="Dentist")
+    client.force_login(home.manager)
+    response = client.get(f"/plans/child/{home.child.pk}/placement_plan/versions/{second.pk}/")
+    assert response.context["changed"] == ["Health"]
+    assert "Sections changed since version 1:" in response.content.decode()
