@@ -227,6 +227,12 @@ def link_choices(child: Child) -> list[tuple[str, str]]:
     ]
 
 
+def link_label(child: Child, value: str) -> str:
+    """The words for a stored link (see ``link_choices``); a link to an outcome or section that has
+    since gone says so rather than failing."""
+    return dict(link_choices(child)).get(value, "A plan section or outcome no longer in the plan")
+
+
 # ---------------------------------------------------------------- documents
 
 
@@ -338,6 +344,17 @@ def review_dates(*, site_ids=None, child_ids=None) -> list[ReviewDate]:
                 )
             )
     return rows
+
+
+def appointments_due(*, site_ids=None) -> QuerySet[HealthAppointment]:
+    """Health appointments not yet attended, by due date, for the compliance engine (LAC health
+    assessments, dentist, optician). Runs in the organisation in scope."""
+    qs = HealthAppointment.objects.filter(
+        attended_on__isnull=True, child__leaving_date__isnull=True
+    ).select_related("child")
+    if site_ids is not None:
+        qs = qs.filter(child__site_id__in=site_ids)
+    return qs.order_by("due_on", "pk")
 
 
 # ---------------------------------------------------------------- the month's records (monthly review)

@@ -805,3 +805,20 @@ def test_a_version_page_names_the_sections_that_changed(client, org, home):
     response = client.get(f"/plans/child/{home.child.pk}/placement_plan/versions/{second.pk}/")
     assert response.context["changed"] == ["Health"]
     assert "Sections changed since version 1:" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_stored_link_reads_back_and_survives_the_outcome_going(org):
+    plan = PlanFactory(child=org.child, plan_type=PlanType.EHCP)
+    PlanVersionFactory(plan=plan, content={"E": {"items": [{"ref": "abc", "outcome": "Read"}]}})
+    assert selectors.link_label(org.child, "ehcp:E:abc") == "EHCP outcome: Read"
+    assert "no longer in the plan" in selectors.link_label(org.child, "ehcp:E:gone")
+
+
+@pytest.mark.django_db
+def test_appointments_due_leave_out_those_attended(org, home):
+    from .factories import HealthAppointmentFactory
+
+    due = HealthAppointmentFactory(child=home.child, kind="lac_health", created_by=home.kw)
+    HealthAppointmentFactory(child=home.child, attended_on=TODAY(), created_by=home.kw)
+    assert list(selectors.appointments_due(site_ids=[org.home.pk])) == [due]
