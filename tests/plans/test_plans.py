@@ -416,12 +416,39 @@ def test_uploads_that_lie_about_their_type_are_refused(client, org, name, conten
 
 
 @pytest.mark.django_db
-def test_an_upload_over_ten_megabytes_is_refused(client, org):
+def test_an_upload_over_ten_megabytes_is_refused_without_reading_it_all(client, org):
     client.force_login(org.users["key_worker"])
-    big = PDF_BYTES + b"0" * (10 * 1024 * 1024)
+    big = PDF_BYTES + b"0" * (11 * 1024 * 1024)
     response = upload(client, org.child, "big.pdf", big)
     assert response.status_code == 200
     assert "the limit is 10 MB" in str(response.context["form"].errors["file"])
+    assert not PlanDocument.objects.filter(original_name="big.pdf").exists()
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_a_file_just_over_the_limit_too(org):
+    big = SimpleUploadedFile("big.pdf", PDF_BYTES + b"0" * services.MAX_UPLOAD_BYTES)
+    with pytest.raises(ValidationError) as refused:
+        services.document_upload(
+            access=access_for(org.users["key_worker"], org),
+            child=org.child,
+            kind="other",
+            title="Big",
+            document_date=TODAY(),
+            upload=big,
+        )
+    assert "the limit is 10 MB" in str(refused.value.message_dict["file"])
+
+
+@pytest.mark.django_db
+def test_the_upload_form_still_needs_its_csrf_token(org):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(org.users["key_worker"])
+    response = upload(client, org.child, "report.pdf", PDF_BYTES)
+    assert response.status_code == 403
+    assert not PlanDocument.objects.filter(original_name="report.pdf").exists()
 
 
 @pytest.mark.django_db
