@@ -9,7 +9,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from .models import PlanType
-from .sections import outcomes
+from .sections import outcomes, risk_rating
 
 
 def static_path(url: str) -> Path:
@@ -106,14 +106,16 @@ def content_blocks(version, sections, outcome_labels: dict | None = None) -> lis
         specs = {f.name: f for f in section.fields} if section else {}
         title = data.get("title") or (section.title if section else key)
         if "items" in data:
-            items = [
-                [
+            items = []
+            for item in data["items"]:
+                row = [
                     (specs[k].label if k in specs else k, _display(specs.get(k), v, outcome_labels))
                     for k, v in item.items()
                     if k != "ref" and v
                 ]
-                for item in data["items"]
-            ]
+                if key == "risks" and risk_rating(item):
+                    row.insert(3, ("Risk rating", risk_rating(item)))
+                items.append(row)
             blocks.append({"key": key, "title": title, "items": items, "many": True})
         elif section:
             fields = [

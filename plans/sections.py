@@ -258,3 +258,13 @@ def changed_sections(before: dict | None, after: dict) -> list[str]:
         if old != new:
             titles.append(title)
     return titles
+
+
+def risk_rating(item: dict) -> str:
+    """Likelihood × impact, in words as well as a number (colour is never the only signal)."""
+    try:
+        score = int(item.get("likelihood")) * int(item.get("impact"))
+    except (TypeError, ValueError):
+        return ""
+    band = "high" if score >= 15 else "medium" if score >= 8 else "low"
+    return f"{score} of 25 ({band})"

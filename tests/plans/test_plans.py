@@ -849,3 +849,27 @@ def test_appointments_due_leave_out_those_attended(org, home):
     due = HealthAppointmentFactory(child=home.child, kind="lac_health", created_by=home.kw)
     HealthAppointmentFactory(child=home.child, attended_on=TODAY(), created_by=home.kw)
     assert list(selectors.appointments_due(site_ids=[org.home.pk])) == [due]
+
+
+@pytest.mark.django_db
+def test_a_risk_shows_its_rating_in_words(client, org, home):
+    plan = PlanFactory(child=home.child, plan_type=PlanType.RISK_ASSESSMENT)
+    content = services.normalise_content(
+        PlanType.RISK_ASSESSMENT,
+        {
+            "risks": {
+                "items": [
+                    {
+                        "risk": "Going missing",
+                        "likelihood": "4",
+                        "impact": "5",
+                        "control_measures": "Check-ins",
+                    }
+                ]
+            }
+        },
+    )
+    PlanVersionFactory(plan=plan, content=content)
+    client.force_login(home.kw)
+    body = client.get(f"/plans/child/{home.child.pk}/risk_assessment/").content.decode()
+    assert "20 of 25 (high)" in body and "4 – high" in body and "5 – very high" in body
