@@ -229,6 +229,10 @@ def _overdue(plan_type, child, today):
     version.plan_date = today - datetime.timedelta(days=45)
     version.next_review_date = today - datetime.timedelta(days=8)
     version.save(update_fields=["plan_date", "next_review_date"])
+    PlanVersion.objects.filter(plan=version.plan, status="superseded").update(
+        plan_date=version.plan_date - datetime.timedelta(days=30),
+        next_review_date=version.plan_date,
+    )
 
 
 def seed(world) -> None:

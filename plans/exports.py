@@ -108,10 +108,17 @@ def content_blocks(version, sections, outcome_labels: dict | None = None) -> lis
         if "items" in data:
             items = []
             for item in data["items"]:
+                # The section's field order: stored JSON (jsonb) does not keep key order.
+                names = [n for n in specs if n in item] + [
+                    k for k in item if k not in specs and k != "ref"
+                ]
                 row = [
-                    (specs[k].label if k in specs else k, _display(specs.get(k), v, outcome_labels))
-                    for k, v in item.items()
-                    if k != "ref" and v
+                    (
+                        specs[k].label if k in specs else k,
+                        _display(specs.get(k), item[k], outcome_labels),
+                    )
+                    for k in names
+                    if item[k]
                 ]
                 if key == "risks" and risk_rating(item):
                     row.insert(3, ("Risk rating", risk_rating(item)))
@@ -127,6 +134,6 @@ def content_blocks(version, sections, outcome_labels: dict | None = None) -> lis
             ]
             blocks.append({"key": key, "title": title, "fields": fields, "many": False})
         else:
-            fields = [("", v) for k, v in data.items() if k != "title"]
+            fields = [("", v) for k, v in sorted(data.items()) if k != "title"]
             blocks.append({"key": key, "title": title, "fields": fields, "many": False})
     return blocks

@@ -873,3 +873,10 @@ def test_a_risk_shows_its_rating_in_words(client, org, home):
     client.force_login(home.kw)
     body = client.get(f"/plans/child/{home.child.pk}/risk_assessment/").content.decode()
     assert "20 of 25 (high)" in body and "4 – high" in body and "5 – very high" in body
+    labels = [
+        label
+        for label, _ in client.get(f"/plans/child/{home.child.pk}/risk_assessment/").context[
+            "blocks"
+        ][0]["items"][0]
+    ]
+    assert labels == ["Risk", "Likelihood", "Impact", "Risk rating", "Control measures"]
