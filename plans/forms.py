@@ -89,7 +89,8 @@ class PlanVersionForm(VersionedFormMixin, forms.Form):
                     name = f"s__{section.key}__{spec.name}"
                     self.fields[name] = _field(spec, outcome_choices)
                     if len(section.fields) == 1:
-                        self.fields[name].label = section.title
+                        optional = "" if section.required else " (optional)"
+                        self.fields[name].label = section.title + optional
                         self.fields[name].help_text = section.help
                     self.initial[name] = saved.get(spec.name, "")
                     names.append(name)

@@ -154,6 +154,9 @@ def _initial_content(child, plan_type: str, plan_date: datetime.date) -> dict:
     return {}
 
 
+EHCP_PAPERWORK_DAYS = 14
+
+
 @transaction.atomic
 def plan_draft_start(*, access: Access, child, plan_type: str) -> PlanVersion:
     """The plan's draft, started now if there is none: a copy of the current version, or a first
@@ -186,7 +189,11 @@ def plan_draft_start(*, access: Access, child, plan_type: str) -> PlanVersion:
         content=normalise_content(plan_type, content),
         plan_date=today,
         next_review_date=today + datetime.timedelta(days=REVIEW_DAYS[plan_type]),
-        paperwork_deadline=current.paperwork_deadline if current else None,
+        # EHCP: the annual-review paperwork is due a fortnight before the review by default.
+        paperwork_deadline=today
+        + datetime.timedelta(days=REVIEW_DAYS[plan_type] - EHCP_PAPERWORK_DAYS)
+        if plan_type == PlanType.EHCP
+        else None,
         author=access.user,
     )
     audit_write(actor=access.user, action=Action.CREATE, instance=draft, before=None)

@@ -880,3 +880,23 @@ def test_a_risk_shows_its_rating_in_words(client, org, home):
         ][0]["items"][0]
     ]
     assert labels == ["Risk", "Likelihood", "Impact", "Risk rating", "Control measures"]
+
+
+@pytest.mark.django_db
+def test_a_new_ehcp_draft_has_its_annual_review_and_paperwork_dates(org):
+    draft = services.plan_draft_start(
+        access=access_for(org.users["manager"], org), child=org.child, plan_type=PlanType.EHCP
+    )
+    assert draft.next_review_date == TODAY() + datetime.timedelta(days=365)
+    assert draft.paperwork_deadline == draft.next_review_date - datetime.timedelta(days=14)
+    with pytest.raises(ValidationError) as refused:
+        services.plan_draft_save(
+            access=access_for(org.users["manager"], org),
+            version=draft,
+            expected_version=draft.version,
+            content={},
+            plan_date=TODAY(),
+            next_review_date=draft.next_review_date,
+            paperwork_deadline=draft.next_review_date + datetime.timedelta(days=1),
+        )
+    assert "paperwork_deadline" in refused.value.message_dict
