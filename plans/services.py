@@ -155,6 +155,8 @@ def _initial_content(child, plan_type: str, plan_date: datetime.date) -> dict:
 
 
 EHCP_PAPERWORK_DAYS = 14
+# Section keys the Monthly Review adds around the Placement Plan's own.
+MONTHLY_OWN_KEYS = {"records", "views", "summary"}
 
 
 @transaction.atomic
@@ -337,6 +339,14 @@ def placement_sections_set(*, access: Access, titles: list[str]) -> list[PlanSec
     keys = [slugify(t)[:60] or f"section-{n}" for n, t in enumerate(titles, 1)]
     if len(set(keys)) != len(keys):
         raise ValidationError({"titles": "Two sections have the same title."})
+    reserved = set(keys) & MONTHLY_OWN_KEYS
+    if reserved:
+        raise ValidationError(
+            {
+                "titles": "The Monthly Review has its own “records”, “views” and “summary”: "
+                "choose another title."
+            }
+        )
     existing = {
         s.key: s
         for s in PlanSectionTitle.objects.select_for_update().filter(

@@ -900,3 +900,12 @@ def test_a_new_ehcp_draft_has_its_annual_review_and_paperwork_dates(org):
             paperwork_deadline=draft.next_review_date + datetime.timedelta(days=1),
         )
     assert "paperwork_deadline" in refused.value.message_dict
+
+
+@pytest.mark.django_db
+def test_placement_sections_refuse_duplicates_and_the_monthly_reviews_own_names(client, org):
+    client.force_login(org.users["org_admin"])
+    for titles in ("Health\nhealth", "Health\nSummary", ""):
+        response = client.post("/plans/sections/", {"titles": titles})
+        assert response.status_code == 200 and response.context["form"].errors["titles"]
+    assert [key for key, _ in selectors.placement_titles()][0] == "health"
