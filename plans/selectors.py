@@ -3,6 +3,7 @@ Views start from ``request.access`` and ``people.selectors.get_child_or_404``; w
 here (``can_view_plan`` / ``can_view_document``) and nowhere else."""
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -38,6 +39,8 @@ from .sections import (
     plan_types_for,
     sections_for,
 )
+
+logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- who may see and do what
 
@@ -360,18 +363,26 @@ def appointments_due(*, site_ids=None) -> QuerySet[HealthAppointment]:
 # ---------------------------------------------------------------- the month's records (monthly review)
 
 
-def month_records(child: Child, start: datetime.date, end: datetime.date) -> dict[str, list[str]]:
+@dataclass
+class MonthRecords:
+    lines: dict[str, list[str]]  # source name -> one line per record
+    by_section: dict[str, list[str]]  # Placement Plan section key -> sessions that served it
+
+
+def month_records(child: Child, start: datetime.date, end: datetime.date) -> MonthRecords:
     """Lines for the Monthly Review from what other apps have recorded between ``start`` and ``end``
-    (inclusive). Each source is imported lazily and skipped when that app has not got it yet."""
-    found: dict[str, list[str]] = {}
+    (inclusive). Each source is imported lazily and skipped when that app has not got it yet. A
+    record that names the Placement Plan section it served (``plan_link`` or ``plan_links``, values
+    from ``link_choices``) is also listed under that section."""
+    from importlib import import_module
+
+    found = MonthRecords(lines={}, by_section={})
     sources = [
         ("sessions", "sessions_app.selectors", "sessions_for_period"),
         ("incidents", "behaviour.selectors", "incidents_for_period"),
         ("attendance", "behaviour.selectors", "attendance_for_period"),
         ("contacts", "contacts.selectors", "contacts_for_period"),
     ]
-    from importlib import import_module
-
     for name, module_name, function in sources:
         try:
             reader = getattr(import_module(module_name), function)
@@ -380,9 +391,23 @@ def month_records(child: Child, start: datetime.date, end: datetime.date) -> dic
         try:
             rows = list(reader(child, start, end))
         except Exception:  # noqa: BLE001 - another app's reader must never break the review
+            logger.exception(
+                "Monthly Review: %s.%s failed; section left empty", module_name, function
+            )
             continue
-        found[name] = [_describe(row) for row in rows]
+        found.lines[name] = [_describe(row) for row in rows]
+        for row in rows:
+            for key in _placement_links(row):
+                found.by_section.setdefault(key, []).append(_describe(row))
     return found
+
+
+def _placement_links(row) -> list[str]:
+    links = getattr(row, "plan_links", None) or [getattr(row, "plan_link", None)]
+    prefix = "placement_plan:"
+    return [
+        link[len(prefix) :] for link in links if isinstance(link, str) and link.startswith(prefix)
+    ]
 
 
 def _describe(row) -> str:

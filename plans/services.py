@@ -125,14 +125,19 @@ def _initial_content(child, plan_type: str, plan_date: datetime.date) -> dict:
             "contacts": "Contacts",
         }
         lines = []
-        for name, rows in found.items():
+        for name, rows in found.lines.items():
             lines.append(f"{labels[name]} ({len(rows)}):")
             lines += [f"- {row}" for row in rows]
         text = "\n".join(lines) or (
             f"No sessions, incidents, contacts or attendance recorded between "
             f"{start:%d %B} and {end:%d %B %Y}."
         )
-        return {"records": {"text": text}}
+        content = {
+            key: {"text": "Sessions this month:\n" + "\n".join(f"- {row}" for row in rows)}
+            for key, rows in found.by_section.items()
+        }
+        content["records"] = {"text": text}
+        return content
     if plan_type == PlanType.PUPIL_ON_A_PAGE:
         current = {
             v.plan.plan_type: v.content

@@ -618,7 +618,12 @@ def test_the_monthly_review_is_prefilled_from_the_months_records(org, home, monk
 
     def sessions_for_period(child, start, end):
         assert start.day == 1 and end >= start
-        return [types.SimpleNamespace(date=start, title="Cannabis and staying safe")]
+        return [
+            types.SimpleNamespace(
+                date=start, title="Cannabis and staying safe", plan_link="placement_plan:health"
+            ),
+            types.SimpleNamespace(date=start, title="Football trials", plan_link=""),
+        ]
 
     fake.sessions_for_period = sessions_for_period
     monkeypatch.setitem(sys.modules, "sessions_app.selectors", fake)
@@ -626,7 +631,9 @@ def test_the_monthly_review_is_prefilled_from_the_months_records(org, home, monk
         access=access_for(home.kw, org), child=home.child, plan_type=PlanType.MONTHLY_REVIEW
     )
     text = draft.content["records"]["text"]
-    assert "Key-work sessions (1):" in text and "Cannabis and staying safe" in text
+    assert "Key-work sessions (2):" in text and "Cannabis and staying safe" in text
+    assert "Cannabis and staying safe" in draft.content["health"]["text"]
+    assert draft.content["education"]["text"] == ""
 
 
 @pytest.mark.django_db
