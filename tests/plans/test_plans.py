@@ -916,3 +916,18 @@ def test_placement_sections_refuse_duplicates_and_the_monthly_reviews_own_names(
         response = client.post("/plans/sections/", {"titles": titles})
         assert response.status_code == 200 and response.context["form"].errors["titles"]
     assert [key for key, _ in selectors.placement_titles()][0] == "health"
+
+
+@pytest.mark.django_db
+def test_a_failing_reader_leaves_its_part_of_the_monthly_review_empty(org, home, monkeypatch):
+    fake = types.ModuleType("contacts.selectors")
+
+    def contacts_for_period(child, start, end):
+        raise RuntimeError("contacts app half-built")
+
+    fake.contacts_for_period = contacts_for_period
+    monkeypatch.setitem(sys.modules, "contacts.selectors", fake)
+    draft = services.plan_draft_start(
+        access=access_for(home.kw, org), child=home.child, plan_type=PlanType.MONTHLY_REVIEW
+    )
+    assert "Contacts" not in draft.content["records"]["text"]
