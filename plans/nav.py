@@ -1,0 +1,10 @@
+from django.urls import reverse
+
+
+def items(request):
+    url = reverse("plans:task_list")
+    return [("Plan tasks", url, "/plans/")]
+
+
+def child_links(request, child):
+    return [("Plans and documents", reverse("plans:child_plans", args=[child.pk]))]
