@@ -497,3 +497,30 @@ def test_a_logged_appointment_over_an_o_mark_shows_on_the_childs_panel(client, o
     assert response.status_code == 302
     panel = client.get(f"/behaviour/children/{org.child.pk}/panel/").content.decode()
     assert "For the office" in panel and "medical appointment was logged" in panel
+
+
+@pytest.mark.django_db
+def test_an_organisation_type_counts_as_its_kind_and_filters_on_its_own(client, org):
+    from .factories import SlipTypeFactory
+
+    uniform = SlipTypeFactory(organisation=org.org, name="Uniform", kind=Kind.LOW)
+    client.force_login(org.users["key_worker"])
+    response = client.post(
+        "/behaviour/slips/new/",
+        {
+            "child": org.child.pk,
+            "slip_type": f"t{uniform.pk}",
+            "date": ago(1).date().isoformat(),
+            "time": "09:15",
+            "what_happened": "No tie.",
+            "points": "-1",
+        },
+    )
+    assert response.status_code == 302
+    slip = Slip.objects.get(what_happened="No tie.")
+    assert (slip.kind, slip.slip_type, slip.type_name) == (Kind.LOW, uniform, "Uniform")
+    only = client.get("/behaviour/", {"types": [f"t{uniform.pk}"]}).context["page"].object_list
+    assert [s.pk for s in only] == [slip.pk]
+    low = client.get("/behaviour/", {"types": ["low"]}).context
+    assert slip.pk in {s.pk for s in low["page"].object_list}
+    assert {"name": "Uniform", "count": 1} in low["totals"]
