@@ -466,3 +466,61 @@ def test_a_saved_filter_keeps_only_a_query_string(client, org):
     )
     assert response.status_code == 302 and "\n" not in response["Location"]
     assert response["Location"].startswith("/behaviour/?preset=fortnight")
+
+
+@pytest.mark.django_db
+def test_a_stale_correction_is_refused_and_the_text_kept(client, org):
+    slip = SlipFactory(child=org.child, recorded_by=org.users["key_worker"], occurred_at=ago(1))
+    client.force_login(org.users["key_worker"])
+    url = f"/behaviour/slips/{slip.pk}/correct/"
+    form = {"what_happened": "Corrected text", "points": "0", "reason": "Typo", "version": "1"}
+    assert client.post(url, form).status_code == 302
+    stale = client.post(url, {**form, "what_happened": "My later words", "reason": "Again"})
+    body = stale.content.decode()
+    assert stale.status_code == 200 and "Someone else saved this record" in body
+    assert "My later words" in body
+    slip.refresh_from_db()
+    assert slip.what_happened == "Corrected text" and slip.version == 2
+    client.force_login(org.users["moderator"])
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_logged_appointment_over_an_o_mark_shows_on_the_childs_panel(client, org):
+    day = ago(7).date()
+    AttendanceMarkFactory(child=org.child, date=day, session="AM", code="O")
+    client.force_login(org.users["key_worker"])
+    response = client.post(
+        f"/behaviour/children/{org.child.pk}/appointments/new/",
+        {"date": day.isoformat(), "session": "AM", "kind": "medical", "note": "GP"},
+    )
+    assert response.status_code == 302
+    panel = client.get(f"/behaviour/children/{org.child.pk}/panel/").content.decode()
+    assert "For the office" in panel and "medical appointment was logged" in panel
+
+
+@pytest.mark.django_db
+def test_an_organisation_type_counts_as_its_kind_and_filters_on_its_own(client, org):
+    from .factories import SlipTypeFactory
+
+    uniform = SlipTypeFactory(organisation=org.org, name="Uniform", kind=Kind.LOW)
+    client.force_login(org.users["key_worker"])
+    response = client.post(
+        "/behaviour/slips/new/",
+        {
+            "child": org.child.pk,
+            "slip_type": f"t{uniform.pk}",
+            "date": ago(1).date().isoformat(),
+            "time": "09:15",
+            "what_happened": "No tie.",
+            "points": "-1",
+        },
+    )
+    assert response.status_code == 302
+    slip = Slip.objects.get(what_happened="No tie.")
+    assert (slip.kind, slip.slip_type, slip.type_name) == (Kind.LOW, uniform, "Uniform")
+    only = client.get("/behaviour/", {"types": [f"t{uniform.pk}"]}).context["page"].object_list
+    assert [s.pk for s in only] == [slip.pk]
+    low = client.get("/behaviour/", {"types": ["low"]}).context
+    assert slip.pk in {s.pk for s in low["page"].object_list}
+    assert {"name": "Uniform", "count": 1} in low["totals"]
