@@ -722,7 +722,7 @@ def _punctuation(name: str, text: str, starts: list[int], prose: bool) -> list[F
             Finding(
                 "repeated_word",
                 name,
-                match.start(2),
+                match.start(),  # the excerpt shows both words, so the offsets cover both
                 match.end(2),
                 match.group(0),
                 f"“{match.group(1)}” is repeated.",
