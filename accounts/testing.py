@@ -25,3 +25,14 @@ class VerifiedClient(Client):
             session = self.session
             session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
             session.save()
+
+
+def confirm_recently(client) -> None:
+    """As if the signed-in person had just re-entered their password and code."""
+    import time
+
+    from .session_limits import CONFIRMED_AT
+
+    session = client.session
+    session[CONFIRMED_AT] = time.time()
+    session.save()

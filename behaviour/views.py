@@ -7,10 +7,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.session_limits import recently_confirmed
 from people.selectors import get_child_or_404
 from tenancy.access import require_manager
 from tenancy.audit import Action, audit_read
@@ -128,6 +130,11 @@ def _export(request, fmt: str):
         # A bare address (a bookmark, a link without filters): say what will be exported first.
         return render(request, "behaviour/export_choose.html", {"fmt": fmt})
     filterset, query, period = _slip_query(request)
+    if query.child is None and not recently_confirmed(request):
+        # A whole site's log is a bulk export: password and code again first.
+        return redirect(
+            f"{reverse('confirm_identity')}?{urlencode({'next': request.get_full_path()})}"
+        )
     slips = list(selectors.slip_list(request.access, query))
     tz = selectors._tz(query.site)
     subject = query.child.full_name if query.child else query.site.name

@@ -70,7 +70,10 @@ def test_slip_list_runs_a_fixed_number_of_queries(client, org, django_assert_num
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["docx", "xlsx", "csv"])
 def test_exports_run_a_fixed_number_of_queries(client, org, fmt, django_assert_num_queries):
+    from accounts.testing import confirm_recently
+
     client.force_login(org.users["manager"])
+    confirm_recently(client)  # a whole site's export asks for the password and code again
     add_slips(org, 2)
     small = count_queries(client, f"/behaviour/export.{fmt}?preset=fortnight")
     add_slips(org, 20)
@@ -531,3 +534,27 @@ def test_an_organisation_type_counts_as_its_kind_and_filters_on_its_own(client, 
     low = client.get("/behaviour/", {"types": ["low"]}).context
     assert slip.pk in {s.pk for s in low["page"].object_list}
     assert {"name": "Uniform", "count": 1} in low["totals"]
+
+
+@pytest.mark.django_db
+def test_a_whole_site_export_asks_for_password_and_code_again(client, org):
+    from accounts.testing import authenticator_for, current_code
+
+    manager = org.users["manager"]
+    client.force_login(manager)
+    url = f"/behaviour/export.xlsx?site={org.school.pk}&preset=fortnight"
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/confirm/")
+    confirmed = client.post(
+        "/accounts/confirm/",
+        {
+            "password": "correct-horse-battery",
+            "token": current_code(authenticator_for(manager)),
+            "next": url,
+        },
+    )
+    assert confirmed["Location"] == url
+    assert "attachment" in client.get(url)["Content-Disposition"]
+    # one pupil's log, as a key worker prepares a session, needs no second confirmation
+    single = client.get(f"/behaviour/export.xlsx?child={org.child.pk}&preset=fortnight")
+    assert "attachment" in single["Content-Disposition"]
