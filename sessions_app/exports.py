@@ -62,6 +62,7 @@ def session_context(session, *, organisation) -> dict:
         "topics": _loaded(session, "topic_list", "topics"),
         "targets": _loaded(session, "targets_set", "targets"),
         "reviews": _loaded(session, "review_list", "reviews"),
+        "attachments": _loaded(session, "attachment_list", "attachments"),
         "since_last_rows": summary_rows(session.since_last),
     }
 

@@ -322,3 +322,7 @@ class BundleForm(forms.Form):
 
 class TopicForm(forms.Form):
     name = forms.CharField(label="New topic", max_length=100)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="Attach a file shared in the session")

@@ -298,6 +298,30 @@ class TargetReview(TenantModel):
         ]
 
 
+class SessionAttachment(TenantModel):
+    """A file shared in the session (a leaflet, a worksheet). Kept with the record."""
+
+    session = models.ForeignKey(
+        KeyWorkSession, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(upload_to="sessions/attachments/")
+    name = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def child_id(self):
+        return self.session.child_id
+
+
 class SessionRevision(TenantModel):
     """The record as it stood before a correction: kept and readable."""
 

@@ -173,18 +173,19 @@ def active_topics() -> QuerySet[Topic]:
 
 def session_record(session: KeyWorkSession) -> KeyWorkSession:
     """Loads everything the detail page and PDF show, in a fixed number of queries: topics,
-    targets set, reviews of earlier targets (with them), and earlier versions."""
+    targets set, reviews of earlier targets (with them), earlier versions and attached files."""
     session.topic_list = list(session.topics.order_by("name"))
     session.targets_set = list(session.targets.order_by("pk"))
     session.review_list = list(
         session.reviews.select_related("target__set_in").order_by("target__due_on", "pk")
     )
     session.revision_list = list(session.revisions.select_related("corrected_by"))
+    session.attachment_list = list(session.attachments.all())
     return session
 
 
 def bundle_sessions(child: Child, start: datetime.date, end: datetime.date) -> list:
-    """Every counted session in the range with its topics, targets and reviews: 4 queries."""
+    """Every counted session in the range with topics, targets, reviews and files: 5 queries."""
     return list(
         KeyWorkSession.objects.filter(
             child=child, status__in=KeyWorkSession.COUNTED, date__gte=start, date__lte=end
@@ -197,6 +198,7 @@ def bundle_sessions(child: Child, start: datetime.date, end: datetime.date) -> l
                 "reviews",
                 queryset=TargetReview.objects.select_related("target").order_by("pk"),
             ),
+            "attachments",
         )
         .order_by("date", "start_time", "pk")
     )

@@ -20,6 +20,7 @@ from .models import (
     DEFAULT_TOPICS,
     BundleJob,
     KeyWorkSession,
+    SessionAttachment,
     SessionRevision,
     SessionTopic,
     Target,
@@ -273,6 +274,38 @@ def session_save_draft(
         summary="Draft saved",
     )
     return session
+
+
+ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+ATTACHMENT_TYPES = (".pdf", ".doc", ".docx", ".odt", ".txt", ".png", ".jpg", ".jpeg", ".pptx")
+
+
+@transaction.atomic
+def attachment_add(*, access: Access, session: KeyWorkSession, file) -> SessionAttachment:
+    """Attach a resource shared in the session, while the record is being written."""
+    _require_author(access, session)
+    _require_editable(session)
+    name = (file.name or "").rsplit("/", 1)[-1][:200]
+    if not name.lower().endswith(ATTACHMENT_TYPES):
+        raise ValidationError(
+            {
+                "file": "Attach a PDF, Word, text, slide or image file ("
+                + ", ".join(ATTACHMENT_TYPES)
+                + ")."
+            }
+        )
+    if file.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": "Attach files up to 5 MB."})
+    attachment = SessionAttachment(
+        organisation_id=session.organisation_id,
+        session=session,
+        name=name,
+        uploaded_by=access.user,
+    )
+    attachment.file.save(name, file, save=False)
+    attachment.save()
+    audit_write(actor=access.user, action=Action.CREATE, instance=attachment, before=None)
+    return attachment
 
 
 # -- Validation shared by submit and correct ----------------------------------------------------

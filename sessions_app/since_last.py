@@ -5,6 +5,8 @@ dates, from the behaviour app when it is there. Kept to one small function so th
 import datetime
 import logging
 
+from django.db import transaction
+
 log = logging.getLogger(__name__)
 
 
@@ -15,7 +17,9 @@ def since_last_summary(child, start: datetime.date, end: datetime.date) -> dict:
     except ImportError:
         return {}
     try:
-        summary = key_work_summary(child, start, end)
+        # A savepoint: a failed query in the panel must not break the caller's transaction.
+        with transaction.atomic():
+            summary = key_work_summary(child, start, end)
     except Exception:  # a failing panel must never stop a key worker recording a session
         log.exception("key_work_summary failed for child %s", child.pk)
         return {}

@@ -25,4 +25,10 @@ urlpatterns = [
         name="session_revision",
     ),
     path("<int:session_id>/pdf/", views.session_pdf, name="session_pdf"),
+    path("<int:session_id>/files/", views.attachment_add, name="attachment_add"),
+    path(
+        "<int:session_id>/files/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
 ]

@@ -19,6 +19,7 @@ from tenancy.timeutils import site_today
 from . import exports, selectors, services
 from .filters import SessionFilter
 from .forms import (
+    AttachmentForm,
     BundleForm,
     CorrectionForm,
     ReturnForm,
@@ -27,7 +28,7 @@ from .forms import (
     TopicForm,
     target_formset,
 )
-from .models import KeyWorkSession, Topic
+from .models import KeyWorkSession, SessionAttachment, Topic
 from .since_last import since_last_summary, summary_rows
 
 PAGE_SIZE = 25
@@ -211,6 +212,8 @@ def _editor(request, session, form, targets, review_form, extra_errors=None, sta
             "next_due": services.next_due(child, session.date),
             "school_max": services.SCHOOL_MAX_TARGETS,
             "tab": request.POST.get("tab") or secrets.token_hex(8),
+            "attachments": session.attachments.all(),
+            "attach_form": AttachmentForm(),
         },
         status=status,
     )
@@ -529,3 +532,47 @@ def topics(request):
         "sessions_app/topics.html",
         {"topics": Topic.objects.order_by("-is_active", "name"), "form": form},
     )
+
+
+# -- Attachments --------------------------------------------------------------------------------
+
+
+@staff_view
+def attachment_add(request, session_id):
+    """htmx upload from the editor (no page change, so nothing typed is interrupted)."""
+    session = _editable_session(request, session_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                access=request.access, session=session, file=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error, {})
+        else:
+            form = AttachmentForm()
+    template = "sessions_app/_attachments.html" if request.htmx else None
+    if template is None:
+        return redirect("sessions_app:session_edit", session_id=session.pk)
+    return render(
+        request,
+        template,
+        {"session": session, "attachments": session.attachments.all(), "attach_form": form},
+    )
+
+
+@staff_view
+def attachment_download(request, session_id, attachment_id):
+    session = selectors.get_session_or_404(request.access, session_id)
+    try:
+        attachment = session.attachments.get(pk=attachment_id)
+    except (SessionAttachment.DoesNotExist, ValueError):
+        raise Http404("No such file.")
+    audit_read(actor=request.user, instance=attachment, action=Action.EXPORT)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

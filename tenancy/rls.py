@@ -92,8 +92,15 @@ def _prefix() -> str:
     )
 
 
+SAVEPOINT_SQL = ("SAVEPOINT ", "ROLLBACK TO SAVEPOINT ", "RELEASE SAVEPOINT ")
+
+
 def tenant_execute_wrapper(execute, sql, params, many, context):
-    """Sends the current organisation with each statement, in the same transaction as it."""
+    """Sends the current organisation with each statement, in the same transaction as it.
+    Savepoint statements go alone: after an error, PostgreSQL refuses everything but the
+    rollback, so a prefixed ``ROLLBACK TO SAVEPOINT`` would never run."""
+    if isinstance(sql, str) and sql.startswith(SAVEPOINT_SQL):
+        return execute(sql, params, many, context)
     return execute(_prefix() + sql, params, many, context)
 
 

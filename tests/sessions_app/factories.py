@@ -6,6 +6,7 @@ from django.utils import timezone
 from sessions_app.models import (
     BundleJob,
     KeyWorkSession,
+    SessionAttachment,
     SessionRevision,
     SessionTopic,
     Target,
@@ -99,3 +100,14 @@ class BundleJobFactory(TenantFactory):
     requested_by = factory.SubFactory(UserFactory)
     start = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
     end = factory.LazyFunction(timezone.localdate)
+
+
+class SessionAttachmentFactory(TenantFactory):
+    class Meta:
+        model = SessionAttachment
+
+    session = factory.SubFactory(KeyWorkSessionFactory)
+    organisation = factory.LazyAttribute(lambda a: a.session.organisation)
+    file = factory.django.FileField(filename="leaflet.pdf", data=b"%PDF-1.4 leaflet")
+    name = "leaflet.pdf"
+    uploaded_by = factory.SelfAttribute("session.author")

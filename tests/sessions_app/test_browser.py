@@ -13,9 +13,22 @@ from sessions_app import worked_example
 from sessions_app.models import KeyWorkSession, Topic
 from tenancy.context import organisation_scope
 
-from ..browser import browser, page, sign_in  # noqa: F401 - fixtures
+from ..browser import CHROMIUM_ARGS, chromium_path, page, sign_in  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium for this module only. ``tests.browser.browser`` is session-scoped, so a second
+    module importing it starts a second Playwright while the first is still running, which the
+    sync API refuses; this one closes when the module ends."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 def fill_target(tab, n, what, measure, area):

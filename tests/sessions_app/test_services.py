@@ -324,3 +324,20 @@ def test_a_correction_keeps_the_earlier_version_and_needs_a_reason(org, in_org):
     assert revision.content["account"] == f"{org.child.first_name} secret account"
     assert revision.reason == "The time was wrong."
     assert AuditEvent.objects.filter(object_id=session.pk, action="correct").count() == 1
+
+
+def test_a_failing_behaviour_panel_does_not_stop_the_submission(org, in_org, monkeypatch):
+    def key_work_summary(child, start, end):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT no_such_column FROM people_child")
+
+    fake = types.ModuleType("behaviour.selectors")
+    fake.key_work_summary = key_work_summary
+    monkeypatch.setitem(sys.modules, "behaviour.selectors", fake)
+    kw = org.users["key_worker"]
+    session = start(org, kw, org.child)
+    submit(org, kw, session, school_data())
+    session.refresh_from_db()
+    assert session.status == "submitted" and session.since_last == {}

@@ -88,8 +88,8 @@ def test_session_list_filters_by_status_and_period(client, org):
 
 
 # 5 the session with child, site, author and reviewer, 6 topics, 7 targets set, 8 reviews of
-# earlier targets, 9 earlier versions, 10 the audit entry, 11 release.
-DETAIL_QUERIES = 11
+# earlier targets, 9 earlier versions, 10 attached files, 11 the audit entry, 12 release.
+DETAIL_QUERIES = 12
 
 
 def test_session_detail_and_pdf_run_a_fixed_number_of_queries(
@@ -441,3 +441,25 @@ def test_managers_add_and_retire_topics_and_key_workers_cannot(client, org):
     with organisation_scope(org.org.pk):
         topic.refresh_from_db()
     assert topic.is_active is False
+
+
+def test_files_shared_in_a_session_are_attached_and_downloaded(client, org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    session = new_draft(org)
+    client.force_login(org.users["key_worker"])
+    url = f"/sessions/{session.pk}/files/"
+    bad = client.post(url, {"file": SimpleUploadedFile("run.exe", b"MZ")}, HTTP_HX_REQUEST="true")
+    assert "Attach a PDF, Word" in bad.content.decode()
+    ok = client.post(
+        url,
+        {"file": SimpleUploadedFile("cannabis-facts.pdf", b"%PDF-1.4 facts")},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "cannabis-facts.pdf" in ok.content.decode()
+    with organisation_scope(org.org.pk):
+        attachment = session.attachments.get()
+    download = client.get(f"/sessions/{session.pk}/files/{attachment.pk}/")
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 facts"
+    client.force_login(org.users["manager"])  # someone else's draft: not there
+    assert client.get(f"/sessions/{session.pk}/files/{attachment.pk}/").status_code == 404

@@ -3,6 +3,7 @@
 from .factories import (
     BundleJobFactory,
     KeyWorkSessionFactory,
+    SessionAttachmentFactory,
     SessionRevisionFactory,
     SessionTopicFactory,
     TargetFactory,
@@ -24,10 +25,12 @@ def extend(world) -> dict:
     TargetReviewFactory(target=target, session=later)
     revision = SessionRevisionFactory(session=session)
     job = BundleJobFactory(child=world.child, requested_by=kw)
+    attachment = SessionAttachmentFactory(session=session)
     world.session = session
     return {
         "session_id": session.pk,
         "revision_id": revision.pk,
         "job_id": job.pk,
+        "attachment_id": attachment.pk,
         "site_id": world.school.pk,
     }
