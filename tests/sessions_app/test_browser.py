@@ -13,22 +13,9 @@ from sessions_app import worked_example
 from sessions_app.models import KeyWorkSession, Topic
 from tenancy.context import organisation_scope
 
-from ..browser import CHROMIUM_ARGS, chromium_path, page, sign_in  # noqa: F401 - fixtures
+from ..browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium for this module only. ``tests.browser.browser`` is session-scoped, so a second
-    module importing it starts a second Playwright while the first is still running, which the
-    sync API refuses; this one closes when the module ends."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def fill_target(tab, n, what, measure, area):
@@ -37,7 +24,7 @@ def fill_target(tab, n, what, measure, area):
     tab.locator(f"#id_targets-{n}-area").select_option(area)
 
 
-def test_key_workers_record_sessions_and_a_manager_signs_off(page, home, tmp_path):  # noqa: F811
+def test_key_workers_record_sessions_and_a_manager_signs_off(page, home, tmp_path):
     with organisation_scope(home.org.pk):
         Topic.objects.create(organisation=home.org, name=worked_example.TOPIC)
     day = timezone.localdate() - datetime.timedelta(days=1)
@@ -97,7 +84,8 @@ def test_key_workers_record_sessions_and_a_manager_signs_off(page, home, tmp_pat
         topic_name = home.session.topics.first().name
     page.get_by_label(topic_name, exact=True).check()
     page.locator("select[name^=outcome_]").first.select_option("achieved")
-    expect(page.get_by_test_id("no-behaviour-data")).to_be_visible()
+    # the pupil's behaviour, points and attendance since the last session, from the behaviour app
+    expect(page.get_by_text("Frozen into the record when you submit it.")).to_be_visible()
     page.locator("#id_account").fill("We read the EHCP outcomes and chose one to work on.")
     fill_target(page, 0, "Read for ten minutes each day.", "Reading log", "ehcp")
     page.get_by_role("button", name="Submit and sign").click()
