@@ -59,6 +59,11 @@ def _rows(report: checker.Report, fields: dict[str, str], context: checker.Conte
     return groups
 
 
+def rows_for(report, fields, context):
+    """Findings grouped by field for the partial (also used by the sessions editor)."""
+    return _rows(report, fields, context)
+
+
 def _result(access, *, fields, site_kind, record_kind, child, duration, standards) -> dict:
     report = selectors.run_check(
         access,

@@ -147,6 +147,9 @@ class KeyWorkSession(TenantModel, Versioned):
     )
     # Targets and reviews typed into a draft; rows are made from them on submission.
     planned_targets = models.JSONField(default=list, blank=True)
+    # The record-quality check stored with the record when it is submitted (quality.checker).
+    quality_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    quality_report = models.JSONField(null=True, blank=True, editable=False)
     planned_reviews = models.JSONField(default=dict, blank=True)
 
     submitted_at = models.DateTimeField(null=True, blank=True)

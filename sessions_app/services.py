@@ -27,6 +27,7 @@ from .models import (
     TargetReview,
     Topic,
 )
+from .quality_link import check_session
 from .selectors import can_record_for
 from .since_last import since_last_summary
 
@@ -521,6 +522,9 @@ def session_submit(
         session.title = f"Key-work session – {session.child.full_name} {session.date:%d.%m.%Y}"
         if names:
             session.title = f"{session.title} {names}"[:200]
+    report = check_session(access, session)
+    session.quality_score = report.score
+    session.quality_report = report.as_dict()
     session.status = Status.SUBMITTED
     session.submitted_at = timezone.now()
     session.return_comment = session.return_comment  # kept: the history shows what was asked
@@ -532,6 +536,8 @@ def session_submit(
         "title",
         "status",
         "submitted_at",
+        "quality_score",
+        "quality_report",
     ]
     save_if_unchanged(
         session, _version_for_tab(session, expected_version, tab), sorted(set(fields))

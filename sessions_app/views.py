@@ -311,11 +311,23 @@ def session_autosave(request, session_id):
     unsaved += session.draft_warnings
     if targets.total_error_count():
         unsaved.append("targets")
-    return render(
+    response = render(
         request,
         "sessions_app/_autosave.html",
         {"session": session, "saved_at": timezone.now(), "unsaved": unsaved},
     )
+    response["HX-Trigger"] = "kw-draft-saved"  # the quality panel checks the saved draft again
+    return response
+
+
+@staff_view
+def session_quality(request, session_id):
+    """The record-quality findings for a saved draft (refreshed after each autosave) or the
+    stored check of a submitted record."""
+    from .quality_link import findings_context
+
+    session = selectors.get_session_or_404(request.access, session_id)
+    return render(request, "quality/_findings.html", findings_context(request.access, session))
 
 
 # -- Reading ------------------------------------------------------------------------------------

@@ -1,0 +1,57 @@
+"""The record-quality checker applied to a key-work session: the session's fields under the names
+the checker knows, checked as the organisation sees them (its phrases, words and children's names)."""
+
+
+def checker_fields(session) -> dict[str, str]:
+    targets = "\n".join(
+        ". ".join(part for part in (t.get("what", ""), t.get("measure", "")) if part)
+        + (f" By {t['due_on']}." if t.get("due_on") else "")
+        for t in (session.planned_targets or [])
+        if t.get("what")
+    )
+    if session.child.site.is_school:
+        return {
+            "details": session.account or "",
+            "review": session.previous_targets_note or "",
+            "targets": targets,
+            "barriers": session.barriers or "",
+        }
+    return {
+        "summary": session.title or "",
+        "standards_discussed": session.quality_standards_details or "",
+        "child_agenda": session.child_agenda or "",
+        "key_worker_agenda": session.worker_agenda or "",
+        "targets": targets,
+        "follow_up": session.follow_up or "",
+        "matters": session.matters or "",
+        "account": session.account or "",
+    }
+
+
+def check_session(access, session):
+    from quality.selectors import run_check
+
+    return run_check(
+        access,
+        fields=checker_fields(session),
+        site_kind=session.child.site.kind,
+        record_kind="session",
+        child=session.child,
+        duration_minutes=session.duration_minutes if session.child.site.is_school else None,
+        quality_standards=tuple(session.quality_standards or ()),
+    )
+
+
+def findings_context(access, session) -> dict:
+    """What the quality partial shows for a saved draft or a submitted record."""
+    from quality import checker
+    from quality.views import rows_for
+
+    fields = checker_fields(session)
+    report = check_session(access, session)
+    context = checker.Context(site_kind=session.child.site.kind, record_kind="session")
+    return {
+        "report": report,
+        "groups": rows_for(report, fields, context),
+        "checked": any(v.strip() for v in fields.values()),
+    }
