@@ -1,5 +1,28 @@
-from django.urls import path  # noqa: F401 - patterns are added by this app's issue
+from django.urls import path
+
+from . import views
 
 app_name = "sessions_app"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_sessions, name="my_sessions"),
+    path("topics/", views.topics, name="topics"),
+    path("site/<int:site_id>/", views.site_sessions, name="site_sessions"),
+    path("child/<int:child_id>/", views.child_sessions, name="child_sessions"),
+    path("child/<int:child_id>/targets/", views.child_targets, name="child_targets"),
+    path("child/<int:child_id>/new/", views.session_start, name="session_start"),
+    path("child/<int:child_id>/bundle/", views.bundle_start, name="bundle_start"),
+    path("bundles/<int:job_id>/", views.bundle_status, name="bundle_status"),
+    path("bundles/<int:job_id>/download/", views.bundle_download, name="bundle_download"),
+    path("<int:session_id>/", views.session_detail, name="session_detail"),
+    path("<int:session_id>/edit/", views.session_edit, name="session_edit"),
+    path("<int:session_id>/draft/", views.session_autosave, name="session_autosave"),
+    path("<int:session_id>/review/", views.session_review, name="session_review"),
+    path("<int:session_id>/correct/", views.session_correct, name="session_correct"),
+    path(
+        "<int:session_id>/versions/<int:revision_id>/",
+        views.session_revision,
+        name="session_revision",
+    ),
+    path("<int:session_id>/pdf/", views.session_pdf, name="session_pdf"),
+]

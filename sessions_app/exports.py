@@ -1,0 +1,96 @@
+"""PDFs of key-work sessions, laid out like the worked example in the children's-home guide.
+
+WeasyPrint may fetch nothing but the project's own static files: no network, no other files.
+"""
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .since_last import summary_rows
+
+
+def _static_roots() -> list[Path]:
+    return [Path(p).resolve() for p in settings.STATICFILES_DIRS]
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves ``file://`` URLs inside the project's static folders; refuses everything else."""
+
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme != "file":
+                raise ValueError(f"PDFs may not fetch {url}")
+            path = Path(unquote(parsed.path)).resolve()
+            if not any(path.is_relative_to(root) for root in _static_roots()):
+                raise ValueError(f"PDFs may only use the project's static files, not {path}")
+            return super().fetch(url, headers)
+
+    return StaticOnlyFetcher
+
+
+def render_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    base = _static_roots()[0].as_uri() + "/"
+    return HTML(string=html, base_url=base, url_fetcher=_fetcher_class()()).write_pdf()
+
+
+def session_context(session, *, organisation) -> dict:
+    """Everything one session's page of the PDF shows (``session`` comes from
+    ``selectors.session_record`` or ``selectors.bundle_sessions``)."""
+    child = session.child
+    return {
+        "s": session,
+        "child": child,
+        "site": child.site,
+        "organisation": organisation,
+        "is_school": child.site.is_school,
+        "topics": getattr(session, "topic_list", None) or list(session.topics.all()),
+        "targets": getattr(session, "targets_set", None) or list(session.targets.all()),
+        "reviews": getattr(session, "review_list", None) or list(session.reviews.all()),
+        "since_last_rows": summary_rows(session.since_last),
+    }
+
+
+def session_pdf(session, *, organisation) -> bytes:
+    html = render_to_string(
+        "sessions_app/pdf/session.html",
+        {
+            "sessions": [session_context(session, organisation=organisation)],
+            "title": session.display_title,
+            "generated_at": timezone.now(),
+        },
+    )
+    return render_pdf(html)
+
+
+def bundle_pdf(*, child, organisation, sessions, start, end, targets, progress=None) -> bytes:
+    """A child's sessions over a range. ``progress(done, total)`` is called as pages are laid out."""
+    contexts = []
+    for n, session in enumerate(sessions, start=1):
+        session.child = child
+        contexts.append(session_context(session, organisation=organisation))
+        if progress:
+            progress(n, len(sessions))
+    html = render_to_string(
+        "sessions_app/pdf/session.html",
+        {
+            "sessions": contexts,
+            "bundle": True,
+            "child": child,
+            "organisation": organisation,
+            "start": start,
+            "end": end,
+            "targets": targets,
+            "title": f"Key-work sessions – {child.full_name}",
+            "generated_at": timezone.now(),
+        },
+    )
+    return render_pdf(html)

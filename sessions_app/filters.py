@@ -1,0 +1,125 @@
+"""Filters for the session lists. Every choice is narrowed to what the user may see."""
+
+import calendar
+import datetime
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from people.filters import StaffFilter
+from people.forms import DateInput
+from people.selectors import children_visible_to
+from tenancy.models import Membership, Role
+
+from .models import KeyWorkSession, QualityStandard, Topic
+
+# Half terms in England without the site's own term dates: (month, day) each one starts.
+HALF_TERM_STARTS = [(1, 1), (2, 24), (4, 14), (6, 2), (9, 1), (11, 3)]
+
+
+def half_term_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The usual half term ``day`` falls in (approximate until sites hold their term dates)."""
+    starts = [datetime.date(day.year, m, d) for m, d in HALF_TERM_STARTS]
+    start = max(s for s in starts if s <= day)
+    later = [s for s in starts if s > day]
+    end = (later[0] if later else datetime.date(day.year + 1, 1, 1)) - datetime.timedelta(days=1)
+    return start, end
+
+
+def period_bounds(preset: str, today: datetime.date) -> tuple[datetime.date, datetime.date] | None:
+    if preset == "fortnight":
+        return today - datetime.timedelta(days=13), today
+    if preset == "half_term":
+        return half_term_bounds(today)
+    if preset == "month":
+        return today.replace(day=1), today.replace(
+            day=calendar.monthrange(today.year, today.month)[1]
+        )
+    return None
+
+
+class ChildChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class ChildFilter(django_filters.ModelChoiceFilter):
+    field_class = ChildChoiceField
+
+
+class SessionFilter(django_filters.FilterSet):
+    child = ChildFilter(queryset=None, method="noop", label="Child")
+    key_worker = StaffFilter(queryset=None, method="noop", label="Key worker")
+    period = django_filters.ChoiceFilter(
+        choices=[
+            ("fortnight", "Last fortnight"),
+            ("half_term", "This half term"),
+            ("month", "This month"),
+            ("custom", "Custom dates"),
+        ],
+        method="noop",
+        label="Period",
+        empty_label="Any time",
+    )
+    start = django_filters.DateFilter(method="noop", label="From", widget=DateInput())
+    end = django_filters.DateFilter(method="noop", label="To", widget=DateInput())
+    topic = django_filters.ModelChoiceFilter(
+        queryset=None, method="noop", label="Topic", empty_label="Any topic"
+    )
+    quality_standard = django_filters.ChoiceFilter(
+        choices=QualityStandard.choices,
+        method="noop",
+        label="Quality Standard",
+        empty_label="Any",
+    )
+    focus = django_filters.ChoiceFilter(
+        choices=KeyWorkSession.Focus.choices, method="noop", empty_label="Any focus"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=KeyWorkSession.Status.choices, method="noop", empty_label="Any status"
+    )
+
+    class Meta:
+        model = KeyWorkSession
+        fields: list[str] = []
+
+    def __init__(self, data=None, *, access, site_ids, child_word: str, show: tuple, **kwargs):
+        super().__init__(data, queryset=KeyWorkSession.objects.none(), **kwargs)
+        self.show = show
+        self.filters["child"].queryset = (
+            children_visible_to(access).filter(site_id__in=site_ids).order_by("first_name")
+        )
+        self.filters["child"].label = child_word.capitalize()
+        self.filters["child"].extra["empty_label"] = "Anyone"
+        self.filters["key_worker"].extra["empty_label"] = "Anyone"
+        self.filters["key_worker"].queryset = (
+            get_user_model()
+            .objects.filter(
+                memberships__in=Membership.objects.filter(
+                    site_id__in=site_ids,
+                    role__in=[Role.KEY_WORKER, Role.MANAGER],
+                    is_active=True,
+                )
+            )
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
+        self.filters["topic"].queryset = Topic.objects.order_by("name")
+
+    def noop(self, queryset, name, value):
+        # The selector applies these (it owns the query); the FilterSet validates and renders them.
+        return queryset
+
+    def values(self, today: datetime.date) -> dict:
+        if not self.is_bound or not self.form.is_valid():
+            return {}
+        data = dict(self.form.cleaned_data)
+        bounds = period_bounds(data.get("period") or "", today)
+        if bounds:
+            data["start"], data["end"] = bounds
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.form.add_error("end", ValidationError("The end date is before the start date."))
+            return {}
+        return data

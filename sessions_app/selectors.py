@@ -1,0 +1,202 @@
+"""Reads about key-work sessions and targets, shared by views, exports, tasks and other apps.
+
+Every read for a person starts from ``Access`` and ``people.selectors.children_visible_to``; the
+contract functions for other apps (``last_session_date``, ``sessions_for_period``) take a child the
+caller has already fetched through those.
+"""
+
+import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from people.models import Child, KeyWorkerAllocation
+from people.selectors import children_visible_to, current_allocations_q
+from tenancy.access import Access
+from tenancy.timeutils import site_today
+
+from .models import BundleJob, KeyWorkSession, SessionRevision, Target, TargetReview, Topic
+
+Status = KeyWorkSession.Status
+
+
+# -- Contracts for other apps -------------------------------------------------------------------
+
+
+def last_session_date(child: Child) -> datetime.date | None:
+    """The date of the child's last session that counts (submitted or signed off; a declined
+    session is an attempt and counts too)."""
+    return (
+        KeyWorkSession.objects.filter(child=child, status__in=KeyWorkSession.COUNTED)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+
+
+def sessions_for_period(
+    child: Child, start: datetime.date, end: datetime.date
+) -> QuerySet[KeyWorkSession]:
+    """Submitted (or signed-off) sessions of ``child`` dated ``start``..``end`` inclusive, oldest
+    first, with author and topics loaded (for contacts' and plans' pre-filled summaries)."""
+    return (
+        KeyWorkSession.objects.filter(
+            child=child, status__in=KeyWorkSession.COUNTED, date__gte=start, date__lte=end
+        )
+        .select_related("author")
+        .prefetch_related("topics")
+        .order_by("date", "start_time", "pk")
+    )
+
+
+# -- Access -------------------------------------------------------------------------------------
+
+
+def can_record_for(user, child: Child, day: datetime.date | None = None) -> bool:
+    """Key-work records are written by the child's key worker or cover, on the day."""
+    day = day or site_today(child.site)
+    return KeyWorkerAllocation.objects.filter(
+        current_allocations_q(day), child=child, staff=user
+    ).exists()
+
+
+def sessions_visible_to(access: Access) -> QuerySet[KeyWorkSession]:
+    """Sessions of the children the user may see; drafts only to their author."""
+    return KeyWorkSession.objects.filter(child__in=children_visible_to(access)).exclude(
+        Q(status=Status.DRAFT) & ~Q(author=access.user)
+    )
+
+
+def get_session_or_404(access: Access, session_id) -> KeyWorkSession:
+    try:
+        return (
+            sessions_visible_to(access)
+            .select_related("child__site", "author", "reviewed_by")
+            .get(pk=session_id)
+        )
+    except (KeyWorkSession.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such session.")
+
+
+def get_revision_or_404(session: KeyWorkSession, revision_id) -> SessionRevision:
+    try:
+        return session.revisions.select_related("corrected_by").get(pk=revision_id)
+    except (SessionRevision.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such version.")
+
+
+def get_bundle_or_404(access: Access, job_id) -> BundleJob:
+    try:
+        return BundleJob.objects.select_related("child").get(
+            pk=job_id, child__in=children_visible_to(access), requested_by=access.user
+        )
+    except (BundleJob.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such bundle.")
+
+
+# -- Lists --------------------------------------------------------------------------------------
+
+
+def session_list(
+    access: Access,
+    *,
+    author=None,
+    site_id: int | None = None,
+    child: Child | None = None,
+    filters: dict | None = None,
+) -> QuerySet[KeyWorkSession]:
+    """Sessions for the lists, filtered; one query for the page and one for its topics."""
+    qs = sessions_visible_to(access)
+    if author is not None:
+        qs = qs.filter(author=author)
+    if site_id is not None:
+        qs = qs.filter(child__site_id=site_id)
+    if child is not None:
+        qs = qs.filter(child=child)
+    f = filters or {}
+    if f.get("child"):
+        qs = qs.filter(child=f["child"])
+    if f.get("key_worker"):
+        qs = qs.filter(author=f["key_worker"])
+    if f.get("start"):
+        qs = qs.filter(date__gte=f["start"])
+    if f.get("end"):
+        qs = qs.filter(date__lte=f["end"])
+    if f.get("topic"):
+        qs = qs.filter(topics=f["topic"])
+    if f.get("quality_standard"):
+        qs = qs.filter(quality_standards__contains=[int(f["quality_standard"])])
+    if f.get("focus"):
+        qs = qs.filter(focus=f["focus"])
+    if f.get("status"):
+        qs = qs.filter(status=f["status"])
+    return (
+        qs.select_related("child__site", "author")
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
+        .order_by("-date", "-start_time", "-pk")
+    )
+
+
+def open_targets(child: Child, *, exclude_session: KeyWorkSession | None = None) -> list[Target]:
+    """Targets set in counted sessions and not yet closed: what the next session reviews."""
+    qs = Target.objects.filter(
+        child=child, closed_in__isnull=True, set_in__status__in=KeyWorkSession.COUNTED
+    ).select_related("set_in")
+    if exclude_session is not None:
+        qs = qs.exclude(set_in=exclude_session)
+    return list(qs.order_by("due_on", "pk"))
+
+
+def target_history(child: Child) -> list[Target]:
+    """Every counted target of the child, newest first, with its reviews and the sessions."""
+    return list(
+        Target.objects.filter(child=child, set_in__status__in=KeyWorkSession.COUNTED)
+        .select_related("set_in__author", "closed_in")
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=TargetReview.objects.filter(
+                    session__status__in=KeyWorkSession.COUNTED
+                ).select_related("session"),
+            )
+        )
+        .order_by("-set_in__date", "-pk")
+    )
+
+
+def active_topics() -> QuerySet[Topic]:
+    return Topic.objects.filter(is_active=True).order_by("name")
+
+
+# -- One session, whole -------------------------------------------------------------------------
+
+
+def session_record(session: KeyWorkSession) -> KeyWorkSession:
+    """Loads everything the detail page and PDF show, in a fixed number of queries: topics,
+    targets set, reviews of earlier targets (with them), and earlier versions."""
+    session.topic_list = list(session.topics.order_by("name"))
+    session.targets_set = list(session.targets.order_by("pk"))
+    session.review_list = list(
+        session.reviews.select_related("target__set_in").order_by("target__due_on", "pk")
+    )
+    session.revision_list = list(session.revisions.select_related("corrected_by"))
+    return session
+
+
+def bundle_sessions(child: Child, start: datetime.date, end: datetime.date) -> list:
+    """Every counted session in the range with its topics, targets and reviews: 4 queries."""
+    return list(
+        KeyWorkSession.objects.filter(
+            child=child, status__in=KeyWorkSession.COUNTED, date__gte=start, date__lte=end
+        )
+        .select_related("author", "reviewed_by")
+        .prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.order_by("name")),
+            Prefetch("targets", queryset=Target.objects.order_by("pk")),
+            Prefetch(
+                "reviews",
+                queryset=TargetReview.objects.select_related("target").order_by("pk"),
+            ),
+        )
+        .order_by("date", "start_time", "pk")
+    )

@@ -1,0 +1,672 @@
+"""Every write about key-work sessions and targets. Keyword-only arguments, one transaction each.
+
+``session_submit`` is the one place a record becomes submitted (record quality checks hook in there).
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from people.models import Child
+from tenancy.access import Access, require_manager
+from tenancy.audit import Action, audit_write, snapshot
+from tenancy.concurrency import save_if_unchanged
+from tenancy.timeutils import site_today
+
+from .models import (
+    DEFAULT_TOPICS,
+    BundleJob,
+    KeyWorkSession,
+    SessionRevision,
+    SessionTopic,
+    Target,
+    TargetReview,
+    Topic,
+)
+from .selectors import can_record_for
+from .since_last import since_last_summary
+
+Status = KeyWorkSession.Status
+
+SCHOOL_MAX_TARGETS = 3
+SCHOOL_INTERVAL_DAYS = 14
+HOME_INTERVAL_DAYS = 7
+
+COMMON_FIELDS = [
+    "title",
+    "date",
+    "start_time",
+    "end_time",
+    "initiated_by",
+    "initiated_why",
+    "purpose",
+    "engagement",
+    "previous_targets_note",
+    "account",
+    "resources",
+    "follow_up",
+    "matters",
+]
+SCHOOL_FIELDS = ["focus", "barriers"]
+HOME_FIELDS = [
+    "quality_standards",
+    "quality_standards_details",
+    "child_agenda",
+    "worker_agenda",
+    "placement_plan_update",
+    "placement_plan_areas",
+    "behaviour_plan_update",
+    "behaviour_plan_details",
+]
+
+
+def content_fields(child: Child) -> list[str]:
+    return COMMON_FIELDS + (SCHOOL_FIELDS if child.site.is_school else HOME_FIELDS)
+
+
+def next_due(child: Child, day: datetime.date) -> datetime.date:
+    """The next session's due date: a fortnight in a school, a week in a home."""
+    days = SCHOOL_INTERVAL_DAYS if child.site.is_school else HOME_INTERVAL_DAYS
+    return day + datetime.timedelta(days=days)
+
+
+# -- Topics -------------------------------------------------------------------------------------
+
+
+def topics_ensure_defaults(*, organisation_id: int) -> None:
+    """Give an organisation the guide's topic list the first time anyone records a session."""
+    if Topic.objects.exists():
+        return
+    Topic.objects.bulk_create(
+        [Topic(organisation_id=organisation_id, name=name) for name in DEFAULT_TOPICS],
+        ignore_conflicts=True,
+    )
+
+
+def _require_topic_admin(access: Access) -> None:
+    if not (access.is_org_admin or access.is_manager_anywhere):
+        raise PermissionDenied("Only managers and organisation admins change the topic list.")
+
+
+@transaction.atomic
+def topic_add(*, access: Access, name: str) -> Topic:
+    _require_topic_admin(access)
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"name": "Give the topic a name."})
+    if Topic.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"“{name}” is already on the list."})
+    topic = Topic.objects.create(organisation_id=access.organisation.pk, name=name)
+    audit_write(actor=access.user, action=Action.CREATE, instance=topic, before=None)
+    return topic
+
+
+@transaction.atomic
+def topic_set_active(*, access: Access, topic: Topic, is_active: bool) -> Topic:
+    """Topics are retired, never deleted: old sessions keep theirs."""
+    _require_topic_admin(access)
+    before = snapshot(topic)
+    topic.is_active = is_active
+    topic.save(update_fields=["is_active"])
+    audit_write(actor=access.user, action=Action.UPDATE, instance=topic, before=before)
+    return topic
+
+
+# -- Drafts -------------------------------------------------------------------------------------
+
+
+def _require_author(access: Access, session: KeyWorkSession) -> None:
+    if session.author_id != access.user.pk:
+        raise PermissionDenied("Only the author can change this record.")
+
+
+def _require_editable(session: KeyWorkSession) -> None:
+    if not session.is_editable:
+        raise ValidationError(
+            "This record has been submitted and is read-only. To change it, make a correction "
+            "with a reason: the earlier version is kept."
+        )
+
+
+@transaction.atomic
+def session_start(*, access: Access, child: Child) -> KeyWorkSession:
+    """A new draft for ``child`` by the signed-in key worker (or cover), dated today."""
+    today = site_today(child.site)
+    if not can_record_for(access.user, child, today):
+        raise PermissionDenied(
+            f"Only {child.first_name}'s key worker or cover can record key-work sessions."
+        )
+    topics_ensure_defaults(organisation_id=child.organisation_id)
+    session = KeyWorkSession.objects.create(
+        organisation_id=child.organisation_id,
+        child=child,
+        author=access.user,
+        date=today,
+        focus="" if not child.site.is_school else KeyWorkSession.Focus.GENERAL,
+    )
+    audit_write(
+        actor=access.user, action=Action.CREATE, instance=session, before=None, summary="Draft"
+    )
+    return session
+
+
+def _assign(session: KeyWorkSession, data: dict) -> list[str]:
+    fields = [f for f in content_fields(session.child) if f in data]
+    for name in fields:
+        value = data[name]
+        if value is None and name not in (
+            "start_time",
+            "end_time",
+            "placement_plan_update",
+            "behaviour_plan_update",
+            "date",
+        ):
+            value = [] if name == "quality_standards" else ""
+        if name == "quality_standards":
+            value = sorted({int(v) for v in value or []})
+        setattr(session, name, value)
+    if session.date is None:
+        session.date = site_today(session.child.site)
+        if "date" not in fields:
+            fields.append("date")
+    return fields
+
+
+def _set_topics(session: KeyWorkSession, topics) -> None:
+    wanted = {t.pk for t in topics}
+    have = set(SessionTopic.objects.filter(session=session).values_list("topic_id", flat=True))
+    SessionTopic.objects.filter(session=session, topic_id__in=have - wanted).delete()
+    SessionTopic.objects.bulk_create(
+        [
+            SessionTopic(organisation_id=session.organisation_id, session=session, topic_id=pk)
+            for pk in wanted - have
+        ]
+    )
+
+
+def _json_targets(targets: list[dict]) -> list[dict]:
+    rows = []
+    for t in targets or []:
+        if not (t.get("what") or "").strip():
+            continue
+        due = t.get("due_on")
+        rows.append(
+            {
+                "what": t["what"].strip(),
+                "measure": (t.get("measure") or "").strip(),
+                "due_on": due.isoformat() if isinstance(due, datetime.date) else (due or ""),
+                "area": t.get("area") or "",
+            }
+        )
+    return rows
+
+
+def _json_reviews(reviews: dict) -> dict:
+    return {
+        str(k): {"outcome": v.get("outcome") or "", "comment": (v.get("comment") or "").strip()}
+        for k, v in (reviews or {}).items()
+        if v.get("outcome") or (v.get("comment") or "").strip()
+    }
+
+
+@transaction.atomic
+def session_save_draft(
+    *,
+    access: Access,
+    session: KeyWorkSession,
+    expected_version: int | None,
+    data: dict,
+    topics=None,
+    targets: list[dict] | None = None,
+    reviews: dict | None = None,
+) -> KeyWorkSession:
+    """Autosave: store whatever has been typed, refusing only a stale version (another tab)."""
+    _require_author(access, session)
+    _require_editable(session)
+    fields = _assign(session, data)
+    if targets is not None:
+        session.planned_targets = _json_targets(targets)
+        fields.append("planned_targets")
+    if reviews is not None:
+        session.planned_reviews = _json_reviews(reviews)
+        fields.append("planned_reviews")
+    before = snapshot(KeyWorkSession.objects.get(pk=session.pk))
+    save_if_unchanged(session, expected_version, fields)
+    if topics is not None:
+        _set_topics(session, topics)
+    audit_write(
+        actor=access.user,
+        action=Action.UPDATE,
+        instance=session,
+        before=before,
+        summary="Draft saved",
+    )
+    return session
+
+
+# -- Validation shared by submit and correct ----------------------------------------------------
+
+
+def _check_record(session: KeyWorkSession, *, topic_count: int, check_targets: bool) -> None:
+    child = session.child
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(message)
+
+    today = site_today(child.site)
+    if session.date is None:
+        add("date", "Give the date of the session.")
+    else:
+        if session.date > today:
+            add("date", "The date is in the future: record a session after it has happened.")
+        if session.date < child.start_date:
+            add("date", f"{child.first_name} started on {child.start_date:%d %B %Y}.")
+    if not session.start_time:
+        add("start_time", "Give the start time.")
+    if not session.end_time:
+        add("end_time", "Give the end time.")
+    if session.start_time and session.end_time and session.end_time <= session.start_time:
+        add("end_time", "The session must end after it starts.")
+    if not session.initiated_by:
+        add("initiated_by", "Say who initiated the session.")
+    if not session.engagement:
+        add("engagement", "Say how the child engaged (a declined session is logged as an attempt).")
+    if topic_count == 0:
+        add("topics", "Choose at least one topic.")
+    if not session.account.strip():
+        add("account", "Write a factual, chronological account of what happened.")
+    if child.site.is_school:
+        if not session.focus:
+            add("focus", "Choose the focus of the session.")
+    else:
+        if not session.quality_standards:
+            add("quality_standards", "Choose at least one Quality Standard.")
+        if session.placement_plan_update is None:
+            add("placement_plan_update", "Say whether the Placement Plan needs updating.")
+        elif session.placement_plan_update and not session.placement_plan_areas.strip():
+            add("placement_plan_areas", "Say which areas of the Placement Plan need updating.")
+        if session.behaviour_plan_update is None:
+            add(
+                "behaviour_plan_update",
+                "Say whether the Behaviour Management Plan / Risk Assessment needs updating.",
+            )
+        elif session.behaviour_plan_update and not session.behaviour_plan_details.strip():
+            add("behaviour_plan_details", "Say what needs updating.")
+    if check_targets:
+        targets = session.planned_targets or []
+        if child.site.is_school and len(targets) > SCHOOL_MAX_TARGETS:
+            add(
+                "targets",
+                f"A school session sets at most {SCHOOL_MAX_TARGETS} targets; "
+                f"this one has {len(targets)}.",
+            )
+        allowed = Target.SCHOOL_AREAS if child.site.is_school else Target.HOME_AREAS
+        for n, t in enumerate(targets, start=1):
+            if not t.get("due_on"):
+                add("targets", f"Target {n}: give the date it is due by.")
+            if t.get("area") not in allowed:
+                add("targets", f"Target {n}: choose its area.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _reviewable_targets(session: KeyWorkSession) -> list[Target]:
+    return list(
+        Target.objects.filter(child=session.child, set_in__status__in=KeyWorkSession.COUNTED)
+        .filter(Q(closed_in__isnull=True) | Q(closed_in=session))
+        .exclude(set_in=session)
+        .order_by("due_on", "pk")
+    )
+
+
+def _check_reviews(session: KeyWorkSession, targets: list[Target]) -> None:
+    if session.is_declined:
+        return
+    reviews = session.planned_reviews or {}
+    missing = [t for t in targets if not reviews.get(str(t.pk), {}).get("outcome")]
+    if missing:
+        raise ValidationError(
+            {
+                "reviews": "Review every open target (achieved, partly, not achieved or carried "
+                f"forward): {len(missing)} still without an outcome."
+            }
+        )
+
+
+def _apply_targets(session: KeyWorkSession, targets: list[Target]) -> None:
+    """Make the targets and reviews typed into the record real rows (again, on re-submission)."""
+    org_id = session.organisation_id
+    existing = list(session.targets.order_by("pk"))
+    planned = session.planned_targets or []
+    for n, t in enumerate(planned):
+        values = {
+            "what": t["what"],
+            "measure": t.get("measure", ""),
+            "due_on": datetime.date.fromisoformat(t["due_on"]),
+            "area": t["area"],
+        }
+        if n < len(existing):
+            row = existing[n]
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.save()
+        else:
+            Target.objects.create(
+                organisation_id=org_id, child=session.child, set_in=session, **values
+            )
+    for row in existing[len(planned) :]:
+        row.outcome = Target.Outcome.WITHDRAWN
+        row.closed_in = session
+        row.save()
+    reviews = session.planned_reviews or {}
+    for target in targets:
+        review = reviews.get(str(target.pk))
+        if not review or not review.get("outcome"):
+            TargetReview.objects.filter(session=session, target=target).delete()
+            if target.closed_in_id == session.pk:
+                target.closed_in = None
+                target.outcome = ""
+                target.save()
+            continue
+        TargetReview.objects.update_or_create(
+            session=session,
+            target=target,
+            defaults={
+                "organisation_id": org_id,
+                "outcome": review["outcome"],
+                "comment": review.get("comment", ""),
+            },
+        )
+        target.outcome = review["outcome"]
+        target.closed_in = session if review["outcome"] in Target.CLOSING else None
+        target.save()
+
+
+def _freeze_since_last(session: KeyWorkSession) -> None:
+    previous = (
+        KeyWorkSession.objects.filter(
+            child=session.child, status__in=KeyWorkSession.COUNTED, date__lt=session.date
+        )
+        .exclude(pk=session.pk)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    start = previous or session.date - datetime.timedelta(days=SCHOOL_INTERVAL_DAYS)
+    session.since_last_start = start
+    session.since_last = since_last_summary(session.child, start, session.date)
+
+
+def _open_plan_tasks(*, actor, session: KeyWorkSession) -> None:
+    from plans.services import plan_update_task_open
+
+    if session.placement_plan_update:
+        plan_update_task_open(
+            actor=actor,
+            child=session.child,
+            plan_type="placement_plan",
+            details=session.placement_plan_areas,
+            source=session,
+        )
+    if session.behaviour_plan_update:
+        for plan_type in ("behaviour_plan", "risk_assessment"):
+            plan_update_task_open(
+                actor=actor,
+                child=session.child,
+                plan_type=plan_type,
+                details=session.behaviour_plan_details,
+                source=session,
+            )
+
+
+@transaction.atomic
+def session_submit(
+    *,
+    access: Access,
+    session: KeyWorkSession,
+    expected_version: int | None,
+    data: dict,
+    topics,
+    targets: list[dict],
+    reviews: dict,
+) -> KeyWorkSession:
+    """Sign and submit the record: it becomes read-only, its targets and reviews become rows, the
+    school panel is frozen into it, and "needs updating" answers open tasks for the manager."""
+    _require_author(access, session)
+    _require_editable(session)
+    if not can_record_for(access.user, session.child):
+        raise PermissionDenied(
+            "Only the child's key worker or cover can submit key-work records for them."
+        )
+    before = snapshot(KeyWorkSession.objects.get(pk=session.pk))
+    fields = _assign(session, data)
+    session.planned_targets = _json_targets(targets)
+    session.planned_reviews = _json_reviews(reviews)
+    _check_record(session, topic_count=len(list(topics)), check_targets=True)
+    reviewable = _reviewable_targets(session)
+    _check_reviews(session, reviewable)
+    if session.child.site.is_school:
+        _freeze_since_last(session)
+    if not session.title:
+        names = ", ".join(t.name for t in topics)
+        session.title = f"Key-work session – {session.child.full_name} {session.date:%d.%m.%Y}"
+        if names:
+            session.title = f"{session.title} {names}"[:200]
+    session.status = Status.SUBMITTED
+    session.submitted_at = timezone.now()
+    session.return_comment = session.return_comment  # kept: the history shows what was asked
+    fields += [
+        "planned_targets",
+        "planned_reviews",
+        "since_last",
+        "since_last_start",
+        "title",
+        "status",
+        "submitted_at",
+    ]
+    save_if_unchanged(session, expected_version, sorted(set(fields)))
+    _set_topics(session, topics)
+    _apply_targets(session, reviewable)
+    _open_plan_tasks(actor=access.user, session=session)
+    audit_write(
+        actor=access.user,
+        action=Action.SUBMIT,
+        instance=session,
+        before=before,
+        summary="Submitted and signed by the author",
+    )
+    return session
+
+
+# -- Sign-off -----------------------------------------------------------------------------------
+
+
+def _require_reviewer(access: Access, session: KeyWorkSession) -> None:
+    require_manager(access, session.child.site_id)
+    if session.author_id == access.user.pk:
+        raise PermissionDenied("Another manager signs off your own records.")
+
+
+@transaction.atomic
+def session_sign_off(
+    *, access: Access, session: KeyWorkSession, expected_version: int | None
+) -> KeyWorkSession:
+    _require_reviewer(access, session)
+    if session.status != Status.SUBMITTED:
+        raise ValidationError("Only a submitted record can be signed off.")
+    before = snapshot(session)
+    session.status = Status.SIGNED_OFF
+    session.reviewed_by = access.user
+    session.reviewed_at = timezone.now()
+    save_if_unchanged(session, expected_version, ["status", "reviewed_by", "reviewed_at"])
+    audit_write(actor=access.user, action=Action.SIGN_OFF, instance=session, before=before)
+    return session
+
+
+@transaction.atomic
+def session_return(
+    *, access: Access, session: KeyWorkSession, expected_version: int | None, comment: str
+) -> KeyWorkSession:
+    _require_reviewer(access, session)
+    if session.status != Status.SUBMITTED:
+        raise ValidationError("Only a submitted record can be returned.")
+    if not comment.strip():
+        raise ValidationError({"comment": "Say what the author needs to change."})
+    before = snapshot(session)
+    session.status = Status.RETURNED
+    session.reviewed_by = access.user
+    session.reviewed_at = timezone.now()
+    session.return_comment = comment.strip()
+    save_if_unchanged(
+        session, expected_version, ["status", "reviewed_by", "reviewed_at", "return_comment"]
+    )
+    audit_write(
+        actor=access.user,
+        action=Action.RETURN,
+        instance=session,
+        before=before,
+        summary=comment[:300],
+    )
+    return session
+
+
+# -- Corrections --------------------------------------------------------------------------------
+
+
+def content_snapshot(session: KeyWorkSession) -> dict:
+    """The record's content as it stands, for the earlier version kept on correction."""
+    data = snapshot(session, exclude=("planned_targets", "planned_reviews"))
+    data["topics"] = sorted(t.name for t in session.topics.all())
+    data["reviewed_by_name"] = session.reviewed_by.get_full_name() if session.reviewed_by else ""
+    data["reviewed_at"] = session.reviewed_at.isoformat() if session.reviewed_at else None
+    data["submitted_at"] = session.submitted_at.isoformat() if session.submitted_at else None
+    return data
+
+
+def can_correct(access: Access, session: KeyWorkSession) -> bool:
+    return session.counts and (
+        session.author_id == access.user.pk or access.can_manage_site(session.child.site_id)
+    )
+
+
+@transaction.atomic
+def session_correct(
+    *,
+    access: Access,
+    session: KeyWorkSession,
+    expected_version: int | None,
+    data: dict,
+    topics,
+    reason: str,
+) -> KeyWorkSession:
+    """A new version of a submitted record, with a reason; the earlier version stays readable and
+    the new one goes back for sign-off."""
+    if not can_correct(access, session):
+        raise PermissionDenied("Only the author or a manager can correct a submitted record.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the record is being corrected."})
+    before = snapshot(KeyWorkSession.objects.get(pk=session.pk))
+    SessionRevision.objects.create(
+        organisation_id=session.organisation_id,
+        session=session,
+        record_version=session.record_version,
+        content=content_snapshot(session),
+        reason=reason.strip(),
+        corrected_by=access.user,
+    )
+    fields = _assign(session, data)
+    _check_record(session, topic_count=len(list(topics)), check_targets=False)
+    session.record_version += 1
+    session.status = Status.SUBMITTED
+    session.reviewed_by = None
+    session.reviewed_at = None
+    session.correction_reason = reason.strip()
+    fields += ["record_version", "status", "reviewed_by", "reviewed_at", "correction_reason"]
+    save_if_unchanged(session, expected_version, sorted(set(fields)))
+    _set_topics(session, topics)
+    _open_plan_tasks(actor=access.user, session=session)
+    audit_write(
+        actor=access.user,
+        action=Action.CORRECT,
+        instance=session,
+        before=before,
+        summary=reason[:300],
+    )
+    return session
+
+
+# -- Bundles ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bundle_request(
+    *, access: Access, child: Child, start: datetime.date, end: datetime.date
+) -> BundleJob:
+    if end < start:
+        raise ValidationError({"end": "The end of the range must be after its start."})
+    job = BundleJob.objects.create(
+        organisation_id=child.organisation_id,
+        child=child,
+        requested_by=access.user,
+        start=start,
+        end=end,
+    )
+    audit_write(actor=access.user, action=Action.EXPORT, instance=job, before=None)
+    from .tasks import build_bundle
+
+    org_id = child.organisation_id
+    transaction.on_commit(lambda: build_bundle.delay(org_id, job.pk))
+    return job
+
+
+def bundle_build(*, job_id: int) -> None:
+    """Build the PDF for a bundle job, saving progress as it goes. Idempotent: a finished job is
+    left alone, so a retried task does nothing."""
+    from django.core.files.base import ContentFile
+
+    from tenancy.models import Organisation
+
+    from .exports import bundle_pdf
+    from .selectors import bundle_sessions, target_history
+
+    job = BundleJob.objects.select_related("child__site").get(pk=job_id)
+    if job.status == BundleJob.Status.DONE:
+        return
+    sessions = bundle_sessions(job.child, job.start, job.end)
+    BundleJob.objects.filter(pk=job.pk).update(
+        status=BundleJob.Status.RUNNING, total=len(sessions), done=0
+    )
+
+    def progress(done, total):
+        if done == total or done % 5 == 0:
+            BundleJob.objects.filter(pk=job.pk).update(done=done)
+
+    targets = [t for t in target_history(job.child) if job.start <= t.set_in.date <= job.end]
+    try:
+        pdf = bundle_pdf(
+            child=job.child,
+            organisation=Organisation.objects.get(pk=job.organisation_id),
+            sessions=sessions,
+            start=job.start,
+            end=job.end,
+            targets=targets,
+            progress=progress,
+        )
+    except Exception as error:
+        BundleJob.objects.filter(pk=job.pk).update(
+            status=BundleJob.Status.FAILED, error=str(error)[:300], finished_at=timezone.now()
+        )
+        raise
+    job.file.save(
+        f"sessions-{job.child.pk}-{job.start}-{job.end}.pdf", ContentFile(pdf), save=False
+    )
+    BundleJob.objects.filter(pk=job.pk).update(
+        file=job.file.name,
+        status=BundleJob.Status.DONE,
+        done=len(sessions),
+        finished_at=timezone.now(),
+    )
