@@ -1,0 +1,11 @@
+from django.urls import reverse
+
+
+def items(request):
+    slips = reverse("behaviour:slip_list")
+    register = reverse("behaviour:register")
+    is_school = any(s.is_school for s in request.access.all_sites)
+    return [
+        ("Behaviour" if is_school else "Incidents", slips, slips),
+        ("Attendance", register, "/behaviour/attendance/"),
+    ]

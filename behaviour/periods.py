@@ -1,0 +1,86 @@
+"""Date-range presets for slip lists and summaries: last fortnight, since the last key-work session,
+this half term, or custom dates. Days are the site's days (``site_today``)."""
+
+import datetime
+from dataclasses import dataclass
+
+from tenancy.timeutils import site_today
+
+FORTNIGHT = "fortnight"
+SINCE_SESSION = "since_session"
+HALF_TERM = "half_term"
+CUSTOM = "custom"
+PRESETS = [
+    (FORTNIGHT, "Last fortnight"),
+    (SINCE_SESSION, "Since the last key-work session"),
+    (HALF_TERM, "This half term"),
+    (CUSTOM, "Custom dates"),
+]
+
+# Typical English half-term starts (month, day) until the site's term dates are recorded.
+HALF_TERM_STARTS = [(1, 1), (2, 23), (4, 20), (6, 1), (9, 1), (11, 1)]
+
+
+@dataclass
+class Period:
+    start: datetime.date
+    end: datetime.date
+    label: str
+    note: str = ""
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def last_session_date(child) -> datetime.date | None:
+    """The date of the child's last key-work session, from the sessions app when it is installed."""
+    try:
+        from sessions_app.selectors import last_session_date as from_sessions
+    except ImportError:
+        return None
+    return from_sessions(child)
+
+
+def half_term_start(day: datetime.date) -> datetime.date:
+    starts = [datetime.date(day.year, m, d) for m, d in HALF_TERM_STARTS]
+    return max(s for s in starts if s <= day)
+
+
+def resolve(
+    preset: str | None,
+    *,
+    site,
+    child=None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> Period:
+    today = site_today(site)
+    fortnight = Period(today - datetime.timedelta(days=13), today, "Last fortnight")
+    if preset == SINCE_SESSION:
+        last = last_session_date(child) if child is not None else None
+        if last is None:
+            fortnight.note = (
+                "No earlier key-work session is recorded"
+                + ("" if child is not None else " (choose one child)")
+                + ", so this shows the last fortnight."
+            )
+            return fortnight
+        return Period(last, today, f"Since the last key-work session ({last:%-d %b %Y})")
+    if preset == HALF_TERM:
+        begun = half_term_start(today)
+        return Period(begun, today, f"This half term (from {begun:%-d %b})")
+    if preset == CUSTOM and (start or end):
+        start = start or (end - datetime.timedelta(days=13))
+        end = end or today
+        return Period(start, end, f"{start:%-d %b %Y} to {end:%-d %b %Y}")
+    return fortnight
+
+
+def weeks(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    first = start - datetime.timedelta(days=start.weekday())
+    out = []
+    while first <= end:
+        out.append(first)
+        first += datetime.timedelta(days=7)
+    return out
