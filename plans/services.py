@@ -2,12 +2,36 @@
 "the Placement Plan / BMP / Risk Assessment needs updating" calls ``plan_update_task_open``; publishing
 a new plan version calls ``plan_update_tasks_close``."""
 
+import datetime
+import uuid
+import zipfile
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
+from people.selectors import allocated_staff_ids
+from tenancy.access import Access
 from tenancy.audit import Action, audit_write, snapshot
+from tenancy.concurrency import EditConflict, save_if_unchanged
+from tenancy.timeutils import site_today
 
-from .models import PlanType, PlanUpdateTask
+from .models import (
+    ClothingPurchase,
+    HealthAppointment,
+    HealthRegistration,
+    Plan,
+    PlanDocument,
+    PlanSectionTitle,
+    PlanType,
+    PlanUpdateTask,
+    PlanVersion,
+)
+from .sections import DEFAULT_PLACEMENT_SECTIONS, REVIEW_DAYS, missing_sections, plan_types_for
+from .selectors import can_edit_plans, month_records
+from .selectors import sections as plan_sections
 
 
 @transaction.atomic
@@ -52,3 +76,516 @@ def plan_update_tasks_close(*, actor, child, plan_type: str, note: str = "") -> 
         audit_write(actor=actor, action=Action.UPDATE, instance=task, before=before)
         closed += 1
     return closed
+
+
+# ---------------------------------------------------------------- plans and their versions
+
+
+def _require_editor(access: Access, child) -> None:
+    if not can_edit_plans(access, child, allocated_staff_ids(child)):
+        raise PermissionDenied(
+            "Only the child's key worker (or cover) or a manager can change this."
+        )
+
+
+def normalise_content(plan_type: str, content: dict) -> dict:
+    """Keep only known sections and fields, record each section's title (so an old version reads
+    correctly after the organisation renames a section), drop empty list rows and give new rows a
+    stable ``ref``."""
+    clean = {}
+    for section in plan_sections(plan_type):
+        data = content.get(section.key) or {}
+        if section.many:
+            items = []
+            for item in data.get("items") or []:
+                values = {f.name: str(item.get(f.name) or "").strip() for f in section.fields}
+                if not any(values.values()):
+                    continue
+                values["ref"] = str(item.get("ref") or "").strip()[:16] or uuid.uuid4().hex[:8]
+                items.append(values)
+            clean[section.key] = {"title": section.title, "items": items}
+        else:
+            clean[section.key] = {"title": section.title} | {
+                f.name: str(data.get(f.name) or "").strip() for f in section.fields
+            }
+    return clean
+
+
+def _initial_content(child, plan_type: str, plan_date: datetime.date) -> dict:
+    """A first draft: the Monthly Review from the month's records, the pupil on a page from the
+    EHCP and IEP; otherwise empty."""
+    if plan_type == PlanType.MONTHLY_REVIEW:
+        start = plan_date.replace(day=1)
+        end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        found = month_records(child, start, end)
+        labels = {
+            "sessions": "Key-work sessions",
+            "incidents": "Incidents",
+            "attendance": "Attendance",
+            "contacts": "Contacts",
+        }
+        lines = []
+        for name, rows in found.items():
+            lines.append(f"{labels[name]} ({len(rows)}):")
+            lines += [f"- {row}" for row in rows]
+        text = "\n".join(lines) or (
+            f"No sessions, incidents, contacts or attendance recorded between "
+            f"{start:%d %B} and {end:%d %B %Y}."
+        )
+        return {"records": {"text": text}}
+    if plan_type == PlanType.PUPIL_ON_A_PAGE:
+        current = {
+            v.plan.plan_type: v.content
+            for v in PlanVersion.objects.filter(
+                plan__child=child,
+                plan__plan_type__in=[PlanType.EHCP, PlanType.IEP],
+                status="current",
+            ).select_related("plan")
+        }
+        ehcp, iep = current.get(PlanType.EHCP, {}), current.get(PlanType.IEP, {})
+        like = (ehcp.get("A") or {}).get("text", "")
+        targets = [i.get("target", "") for i in (iep.get("targets") or {}).get("items", [])]
+        provision = [i.get("provision", "") for i in (ehcp.get("F") or {}).get("items", [])]
+        return {
+            "like": {"text": like},
+            "matters": {"text": "\n".join(f"- {t}" for t in targets if t)},
+            "support": {"text": "\n".join(f"- {p}" for p in provision if p)},
+        }
+    return {}
+
+
+@transaction.atomic
+def plan_draft_start(*, access: Access, child, plan_type: str) -> PlanVersion:
+    """The plan's draft, started now if there is none: a copy of the current version, or a first
+    draft (pre-filled where the plan type has a source)."""
+    if plan_type not in plan_types_for(child.site):
+        raise ValidationError("That plan is not kept for this child.")
+    _require_editor(access, child)
+    plan, created = Plan.objects.get_or_create(
+        child=child, plan_type=plan_type, defaults={"organisation_id": child.organisation_id}
+    )
+    if created:
+        audit_write(actor=access.user, action=Action.CREATE, instance=plan, before=None)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)  # serialises two people starting
+    existing = PlanVersion.objects.filter(plan=plan, status="draft").first()
+    if existing:
+        return existing
+    current = PlanVersion.objects.filter(plan=plan, status="current").first()
+    today = site_today(child.site)
+    last = PlanVersion.objects.filter(plan=plan).order_by("-number").first()
+    if current and plan_type != PlanType.MONTHLY_REVIEW:
+        content = current.content
+    else:
+        content = _initial_content(child, plan_type, today)
+    draft = PlanVersion.objects.create(
+        organisation_id=child.organisation_id,
+        plan=plan,
+        child=child,
+        number=(last.number + 1) if last else 1,
+        status=PlanVersion.Status.DRAFT,
+        content=normalise_content(plan_type, content),
+        plan_date=today,
+        next_review_date=today + datetime.timedelta(days=REVIEW_DAYS[plan_type]),
+        paperwork_deadline=current.paperwork_deadline if current else None,
+        author=access.user,
+    )
+    audit_write(actor=access.user, action=Action.CREATE, instance=draft, before=None)
+    return draft
+
+
+def _check_dates(plan_date, next_review_date, paperwork_deadline) -> None:
+    errors = {}
+    if next_review_date and plan_date and next_review_date < plan_date:
+        errors["next_review_date"] = "The review date cannot be before the plan's date."
+    if paperwork_deadline and next_review_date and paperwork_deadline > next_review_date:
+        errors["paperwork_deadline"] = "The paperwork is due on or before the annual review."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def plan_draft_save(
+    *,
+    access: Access,
+    version: PlanVersion,
+    expected_version: int | None,
+    content: dict,
+    plan_date: datetime.date,
+    next_review_date: datetime.date | None,
+    paperwork_deadline: datetime.date | None = None,
+    change_summary: str = "",
+) -> PlanVersion:
+    """Save the draft's text. Refused (``EditConflict``) if someone saved it since it was opened."""
+    child = version.child
+    _require_editor(access, child)
+    if version.status != PlanVersion.Status.DRAFT:
+        raise ValidationError("Only a draft can be changed: start a new version instead.")
+    _check_dates(plan_date, next_review_date, paperwork_deadline)
+    before = snapshot(version)
+    version.content = normalise_content(version.plan.plan_type, content)
+    version.plan_date = plan_date
+    version.next_review_date = next_review_date
+    version.paperwork_deadline = paperwork_deadline
+    version.change_summary = change_summary.strip()
+    version.author = access.user
+    save_if_unchanged(
+        version,
+        expected_version,
+        [
+            "content",
+            "plan_date",
+            "next_review_date",
+            "paperwork_deadline",
+            "change_summary",
+            "author",
+        ],
+    )
+    audit_write(actor=access.user, action=Action.UPDATE, instance=version, before=before)
+    return version
+
+
+@transaction.atomic
+def plan_publish(*, access: Access, version: PlanVersion, expected_version: int | None) -> int:
+    """Make the draft the current version (the old one is kept as superseded) and close the plan's
+    open update tasks. Returns how many tasks were closed."""
+    child = version.child
+    _require_editor(access, child)
+    version = PlanVersion.objects.select_for_update().select_related("plan").get(pk=version.pk)
+    if expected_version is not None and version.version != expected_version:
+        raise EditConflict()
+    if version.status != PlanVersion.Status.DRAFT:
+        raise ValidationError("This version has already been published.")
+    plan_type = version.plan.plan_type
+    missing = missing_sections(plan_sections(plan_type), version.content)
+    if missing:
+        raise ValidationError(
+            "Before publishing, fill in: " + "; ".join(missing) + ".", code="incomplete"
+        )
+    if not version.change_summary:
+        raise ValidationError(
+            {"change_summary": "Say what changed in this version before publishing it."}
+        )
+    if version.next_review_date is None:
+        raise ValidationError({"next_review_date": "A published plan needs a review date."})
+    _check_dates(version.plan_date, version.next_review_date, version.paperwork_deadline)
+    for current in PlanVersion.objects.select_for_update().filter(
+        plan=version.plan, status=PlanVersion.Status.CURRENT
+    ):
+        before = snapshot(current)
+        current.status = PlanVersion.Status.SUPERSEDED
+        current.save(update_fields=["status", "updated_at"])
+        audit_write(
+            actor=access.user,
+            action=Action.UPDATE,
+            instance=current,
+            before=before,
+            summary=f"Superseded by version {version.number}",
+        )
+    before = snapshot(version)
+    version.status = PlanVersion.Status.CURRENT
+    version.published_at = timezone.now()
+    version.published_by = access.user
+    version.version += 1
+    version.save(update_fields=["status", "published_at", "published_by", "version", "updated_at"])
+    audit_write(
+        actor=access.user,
+        action=Action.SUBMIT,
+        instance=version,
+        before=before,
+        summary=f"Published version {version.number}: {version.change_summary}"[:300],
+    )
+    return plan_update_tasks_close(
+        actor=access.user,
+        child=child,
+        plan_type=plan_type,
+        note=f"Version {version.number} published: {version.change_summary}",
+    )
+
+
+@transaction.atomic
+def plan_share(*, access: Access, plan: Plan, shared: bool) -> Plan:
+    """Pupil on a page: "share with staff" makes it visible to every staff member of the site."""
+    _require_editor(access, plan.child)
+    if plan.plan_type != PlanType.PUPIL_ON_A_PAGE:
+        raise ValidationError("Only a pupil on a page is shared with staff.")
+    if shared and not PlanVersion.objects.filter(plan=plan, status="current").exists():
+        raise ValidationError("Publish the pupil on a page before sharing it.")
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.shared_with_staff != shared:
+        before = snapshot(plan)
+        plan.shared_with_staff = shared
+        plan.save(update_fields=["shared_with_staff"])
+        audit_write(actor=access.user, action=Action.UPDATE, instance=plan, before=before)
+    return plan
+
+
+@transaction.atomic
+def placement_sections_set(*, access: Access, titles: list[str]) -> list[PlanSectionTitle]:
+    """An organisation's Placement Plan sections, in order. Removed titles are retired, not deleted."""
+    if not access.is_org_admin:
+        raise PermissionDenied("Only an organisation admin changes the plan sections.")
+    titles = [t.strip() for t in titles if t.strip()]
+    if not titles:
+        raise ValidationError({"titles": "Give at least one section."})
+    keys = [slugify(t)[:60] or f"section-{n}" for n, t in enumerate(titles, 1)]
+    if len(set(keys)) != len(keys):
+        raise ValidationError({"titles": "Two sections have the same title."})
+    existing = {
+        s.key: s
+        for s in PlanSectionTitle.objects.select_for_update().filter(
+            plan_type=PlanType.PLACEMENT_PLAN
+        )
+    }
+    if not existing:
+        for position, (key, title) in enumerate(DEFAULT_PLACEMENT_SECTIONS):
+            existing[key] = PlanSectionTitle.objects.create(
+                organisation=access.organisation,
+                plan_type=PlanType.PLACEMENT_PLAN,
+                key=key,
+                title=title,
+                position=position,
+            )
+    result = []
+    for position, (key, title) in enumerate(zip(keys, titles, strict=True)):
+        row = existing.pop(key, None)
+        before = snapshot(row) if row else None
+        if row is None:
+            row = PlanSectionTitle(
+                organisation=access.organisation, plan_type=PlanType.PLACEMENT_PLAN, key=key
+            )
+        row.title, row.position, row.is_active = title[:120], position, True
+        row.save()
+        audit_write(
+            actor=access.user,
+            action=Action.UPDATE if before else Action.CREATE,
+            instance=row,
+            before=before,
+        )
+        result.append(row)
+    for row in existing.values():
+        if row.is_active:
+            before = snapshot(row)
+            row.is_active = False
+            row.save(update_fields=["is_active"])
+            audit_write(actor=access.user, action=Action.UPDATE, instance=row, before=before)
+    return result
+
+
+# ---------------------------------------------------------------- uploads
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ALLOWED_TYPES = {
+    "application/pdf": "pdf",
+    DOCX_TYPE: "docx",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+}
+
+
+def sniff_type(upload) -> str | None:
+    """The file's real type from its first bytes (and, for DOCX, its zip contents), whatever its name
+    or the browser's content type say. ``None`` for anything we do not accept."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError):
+            return None
+        finally:
+            upload.seek(0)
+        if "word/document.xml" in names and "[Content_Types].xml" in names:
+            return DOCX_TYPE
+    return None
+
+
+def check_upload(upload) -> str:
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            {"file": f"The file is {upload.size / 1024 / 1024:.1f} MB: the limit is 10 MB."}
+        )
+    if upload.size == 0:
+        raise ValidationError({"file": "The file is empty."})
+    content_type = sniff_type(upload)
+    if content_type is None:
+        raise ValidationError(
+            {"file": "That is not a PDF, Word (.docx), PNG or JPEG file, whatever its name says."}
+        )
+    return content_type
+
+
+@transaction.atomic
+def document_upload(
+    *, access: Access, child, kind: str, title: str, document_date: datetime.date, upload
+) -> PlanDocument:
+    _require_editor(access, child)
+    if kind not in PlanDocument.Kind.values:
+        raise ValidationError({"kind": "Choose the kind of document."})
+    if document_date > site_today(child.site):
+        raise ValidationError({"document_date": "The document's date cannot be in the future."})
+    content_type = check_upload(upload)
+    document = PlanDocument(
+        organisation_id=child.organisation_id,
+        child=child,
+        kind=kind,
+        title=title.strip(),
+        document_date=document_date,
+        content_type=content_type,
+        size=upload.size,
+        original_name=(upload.name or "")[:255],
+        uploaded_by=access.user,
+    )
+    # The stored name is ours, never the uploader's: organisation, child, random, real extension.
+    name = f"{child.organisation_id}/{child.pk}/{uuid.uuid4().hex}.{ALLOWED_TYPES[content_type]}"
+    document.file.save(name, upload, save=False)
+    document.save()
+    audit_write(actor=access.user, action=Action.CREATE, instance=document, before=None)
+    return document
+
+
+@transaction.atomic
+def document_retract(*, access: Access, document: PlanDocument, reason: str) -> PlanDocument:
+    """Hide a document uploaded in error. The file and the record are kept."""
+    _require_editor(access, document.child)
+    if not reason.strip():
+        raise ValidationError({"reason": "Give a reason."})
+    if document.retracted_at:
+        return document
+    before = snapshot(document)
+    document.retracted_at = timezone.now()
+    document.retracted_by = access.user
+    document.retraction_reason = reason.strip()[:300]
+    document.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
+    audit_write(
+        actor=access.user,
+        action=Action.RETRACT,
+        instance=document,
+        before=before,
+        after=snapshot(document),
+        summary=reason[:300],
+    )
+    return document
+
+
+# ---------------------------------------------------------------- health and clothing (homes)
+
+
+def _home_only(child) -> None:
+    if child.site.is_school:
+        raise ValidationError("Health registrations and the clothing log are kept by homes.")
+
+
+@transaction.atomic
+def health_registration_add(
+    *,
+    access: Access,
+    child,
+    kind: str,
+    practice: str,
+    registered_on: datetime.date,
+    phone: str = "",
+) -> HealthRegistration:
+    _require_editor(access, child)
+    _home_only(child)
+    if registered_on > site_today(child.site):
+        raise ValidationError({"registered_on": "The registration date cannot be in the future."})
+    row = HealthRegistration.objects.create(
+        organisation_id=child.organisation_id,
+        child=child,
+        kind=kind,
+        practice=practice.strip(),
+        phone=phone.strip(),
+        registered_on=registered_on,
+        created_by=access.user,
+    )
+    audit_write(actor=access.user, action=Action.CREATE, instance=row, before=None)
+    return row
+
+
+@transaction.atomic
+def health_appointment_add(
+    *,
+    access: Access,
+    child,
+    kind: str,
+    due_on: datetime.date,
+    attended_on: datetime.date | None = None,
+    notes: str = "",
+) -> HealthAppointment:
+    _require_editor(access, child)
+    _home_only(child)
+    if attended_on and attended_on > site_today(child.site):
+        raise ValidationError({"attended_on": "An appointment cannot be attended in the future."})
+    row = HealthAppointment.objects.create(
+        organisation_id=child.organisation_id,
+        child=child,
+        kind=kind,
+        due_on=due_on,
+        attended_on=attended_on,
+        notes=notes.strip(),
+        created_by=access.user,
+    )
+    audit_write(actor=access.user, action=Action.CREATE, instance=row, before=None)
+    return row
+
+
+@transaction.atomic
+def clothing_add(
+    *,
+    access: Access,
+    child,
+    bought_on: datetime.date,
+    items: str,
+    amount: Decimal,
+    shop: str = "",
+) -> ClothingPurchase:
+    _require_editor(access, child)
+    _home_only(child)
+    if bought_on > site_today(child.site):
+        raise ValidationError({"bought_on": "The date cannot be in the future."})
+    if amount < 0:
+        raise ValidationError({"amount": "The amount cannot be negative."})
+    row = ClothingPurchase.objects.create(
+        organisation_id=child.organisation_id,
+        child=child,
+        bought_on=bought_on,
+        items=items.strip(),
+        amount=amount,
+        shop=shop.strip(),
+        created_by=access.user,
+    )
+    audit_write(actor=access.user, action=Action.CREATE, instance=row, before=None)
+    return row
+
+
+@transaction.atomic
+def health_appointment_update(
+    *,
+    access: Access,
+    appointment: HealthAppointment,
+    expected_version: int | None,
+    kind: str,
+    due_on: datetime.date,
+    attended_on: datetime.date | None = None,
+    notes: str = "",
+) -> HealthAppointment:
+    """Correct an appointment or record that it happened. Refused if someone saved it meanwhile."""
+    child = appointment.child
+    _require_editor(access, child)
+    if attended_on and attended_on > site_today(child.site):
+        raise ValidationError({"attended_on": "An appointment cannot be attended in the future."})
+    before = snapshot(appointment)
+    appointment.kind, appointment.due_on = kind, due_on
+    appointment.attended_on, appointment.notes = attended_on, notes.strip()
+    save_if_unchanged(appointment, expected_version, ["kind", "due_on", "attended_on", "notes"])
+    audit_write(actor=access.user, action=Action.UPDATE, instance=appointment, before=before)
+    return appointment

@@ -1,0 +1,513 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from people.selectors import get_child_or_404
+from tenancy.audit import Action, audit_read
+from tenancy.concurrency import EditConflict
+from tenancy.decorators import staff_view
+from tenancy.timeutils import site_today
+
+from . import exports, selectors, services
+from .forms import (
+    ClothingForm,
+    DocumentForm,
+    HealthAppointmentForm,
+    HealthRegistrationForm,
+    PlanVersionForm,
+    RetractForm,
+    SectionTitlesForm,
+)
+from .models import PlanType, PlanVersion
+
+PAGE_SIZE = 25
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _plan_type(plan_type: str) -> str:
+    if plan_type not in PlanType.values:
+        raise Http404("No such plan.")
+    return plan_type
+
+
+def _visible_plan(request, child_id, plan_type):
+    """The child, its plan (or None) and who-may-what, or 404/403."""
+    access = request.access
+    child = get_child_or_404(access, child_id)
+    plan_type = _plan_type(plan_type)
+    plan = selectors.get_plan_for_child(child, plan_type)
+    allocated = services.allocated_staff_ids(child)
+    if not selectors.can_view_plan(access, child, plan_type, plan, allocated):
+        raise PermissionDenied("Only the key worker and managers can see this plan.")
+    return child, plan, selectors.can_edit_plans(access, child, allocated)
+
+
+def _outcome_labels(child, plan_type) -> dict | None:
+    """IEP targets name the EHCP outcome they serve; other plans need nothing extra."""
+    if plan_type != PlanType.IEP:
+        return None
+    return {o.get("ref"): o.get("outcome", "") for o in selectors.ehcp_outcomes(child)}
+
+
+def _editor_child(request, child_id):
+    child = get_child_or_404(request.access, child_id)
+    if not selectors.can_edit_plans(request.access, child, services.allocated_staff_ids(child)):
+        raise PermissionDenied("Only the child's key worker (or cover) or a manager can do that.")
+    return child
+
+
+def _form_page(request, *, form, child, title, submit, intro="", multipart=False):
+    return render(
+        request,
+        "plans/form_page.html",
+        {
+            "form": form,
+            "child": child,
+            "title": title,
+            "submit": submit,
+            "intro": intro,
+            "multipart": multipart,
+        },
+    )
+
+
+@staff_view
+def child_plans(request, child_id):
+    child = get_child_or_404(request.access, child_id)
+    page = selectors.child_plans(request.access, child)
+    audit_read(actor=request.user, instance=child, summary="Plans and documents")
+    return render(request, "plans/child_plans.html", {"child": child, "page": page})
+
+
+@staff_view
+def plan_detail(request, child_id, plan_type):
+    child, plan, can_edit = _visible_plan(request, child_id, plan_type)
+    versions = selectors.plan_versions(plan) if plan else PlanVersion.objects.none()
+    page = Paginator(versions, PAGE_SIZE).get_page(request.GET.get("page"))
+    current = next((v for v in page if v.status == "current"), None)
+    if plan and current is None:
+        current = versions.filter(status="current").first()
+    draft = versions.filter(status="draft").first() if plan and can_edit else None
+    tasks = list(selectors.open_tasks_for(child, plan_type))
+    if plan:
+        audit_read(actor=request.user, instance=plan)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "child": child,
+            "plan": plan,
+            "plan_type": plan_type,
+            "label": PlanType(plan_type).label,
+            "current": current,
+            "blocks": exports.content_blocks(
+                current, selectors.sections(plan_type), _outcome_labels(child, plan_type)
+            )
+            if current
+            else [],
+            "draft": draft,
+            "page": page,
+            "tasks": tasks,
+            "can_edit": can_edit,
+            "current_status": current.review_status(site_today(child.site)) if current else "",
+        },
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, child_id, plan_type):
+    access = request.access
+    child, plan, can_edit = _visible_plan(request, child_id, plan_type)
+    if not can_edit:
+        raise PermissionDenied(
+            "Only the child's key worker (or cover) or a manager can edit plans."
+        )
+    if request.method == "POST" and request.POST.get("action") == "start":
+        try:
+            services.plan_draft_start(access=access, child=child, plan_type=plan_type)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("plans:plan_detail", child_id=child.pk, plan_type=plan_type)
+        return redirect("plans:plan_edit", child_id=child.pk, plan_type=plan_type)
+    draft = (
+        selectors.plan_versions(plan).filter(status="draft").select_related("plan").first()
+        if plan
+        else None
+    )
+    if draft is None:
+        messages.info(request, "There is no draft: start a new version first.")
+        return redirect("plans:plan_detail", child_id=child.pk, plan_type=plan_type)
+    outcome_choices = [
+        (item["ref"], item.get("outcome", "")[:80]) for item in selectors.ehcp_outcomes(child)
+    ]
+    form = PlanVersionForm(
+        request.POST or None,
+        sections=selectors.sections(plan_type),
+        instance=draft,
+        outcome_choices=outcome_choices,
+    )
+    publish_refused = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        publish = request.POST.get("action") == "publish"
+        try:
+            services.plan_draft_save(
+                access=access,
+                version=draft,
+                expected_version=data.get("version"),
+                content=form.content(),
+                plan_date=data["plan_date"],
+                next_review_date=data.get("next_review_date"),
+                paperwork_deadline=data.get("paperwork_deadline"),
+                change_summary=data.get("change_summary") or "",
+            )
+            closed = 0
+            if publish:
+                closed = services.plan_publish(
+                    access=access, version=draft, expected_version=draft.version
+                )
+        except EditConflict as error:
+            form.add_error(None, error)
+        except ValidationError as error:
+            if publish and draft.version != data.get("version"):
+                # The draft was saved; only publishing was refused. Keep the form current.
+                publish_refused = True
+                form.data = form.data.copy()
+                form.data["version"] = draft.version
+            _apply_errors(form, error)
+        else:
+            if publish:
+                note = (
+                    f" {closed} update task{'s' if closed != 1 else ''} closed." if closed else ""
+                )
+                messages.success(request, f"Version {draft.number} published.{note}")
+                return redirect("plans:plan_detail", child_id=child.pk, plan_type=plan_type)
+            messages.success(request, "Draft saved.")
+            return redirect("plans:plan_edit", child_id=child.pk, plan_type=plan_type)
+    return render(
+        request,
+        "plans/plan_edit.html",
+        {
+            "child": child,
+            "plan": plan,
+            "plan_type": plan_type,
+            "label": PlanType(plan_type).label,
+            "draft": draft,
+            "form": form,
+            "groups": form.bound_groups(),
+            "publish_refused": publish_refused,
+            "tasks": list(selectors.open_tasks_for(child, plan_type)),
+        },
+    )
+
+
+@staff_view
+def version_detail(request, child_id, plan_type, version_id):
+    child, plan, can_edit = _visible_plan(request, child_id, plan_type)
+    if plan is None:
+        raise Http404("No such plan.")
+    version = selectors.get_version_or_404(plan, version_id)
+    if version.status == "draft" and not can_edit:
+        raise Http404("No such version.")
+    audit_read(actor=request.user, instance=version)
+    return render(
+        request,
+        "plans/version_detail.html",
+        {
+            "child": child,
+            "plan": plan,
+            "plan_type": plan_type,
+            "label": PlanType(plan_type).label,
+            "version": version,
+            "here": f"Version {version.number}",
+            "blocks": exports.content_blocks(
+                version, selectors.sections(plan_type), _outcome_labels(child, plan_type)
+            ),
+        },
+    )
+
+
+@staff_view
+def version_pdf(request, child_id, plan_type, version_id):
+    child, plan, can_edit = _visible_plan(request, child_id, plan_type)
+    if plan is None:
+        raise Http404("No such plan.")
+    version = selectors.get_version_or_404(plan, version_id)
+    if version.status == "draft" and not can_edit:
+        raise Http404("No such version.")
+    pdf = exports.plan_version_pdf(
+        version=version,
+        sections=selectors.sections(plan_type),
+        child=child,
+        generated_by=request.user,
+        today=site_today(child.site),
+        outcome_labels=_outcome_labels(child, plan_type),
+    )
+    audit_read(actor=request.user, instance=version, action=Action.EXPORT, summary="PDF")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{plan_type}-{child.last_name}-v{version.number}.pdf".replace(" ", "-")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_view
+def plan_share(request, child_id, plan_type):
+    child, plan, can_edit = _visible_plan(request, child_id, plan_type)
+    if request.method != "POST":  # after the access check: another organisation's id is a 404
+        return HttpResponseNotAllowed(["POST"])
+    if not can_edit:
+        raise PermissionDenied("Only the key worker or a manager can share this.")
+    if plan is None:
+        raise Http404("No such plan.")
+    shared = request.POST.get("shared") == "1"
+    try:
+        services.plan_share(access=request.access, plan=plan, shared=shared)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            "Shared with every staff member of the site."
+            if shared
+            else "No longer shared: only the key worker and managers can see it.",
+        )
+    return redirect("plans:plan_detail", child_id=child.pk, plan_type=plan_type)
+
+
+# ---------------------------------------------------------------- documents
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def document_upload(request, child_id):
+    child = _editor_child(request, child_id)
+    form = DocumentForm(request.POST or None, request.FILES or None, school=child.site.is_school)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.document_upload(
+                access=request.access,
+                child=child,
+                kind=data["kind"],
+                title=data["title"],
+                document_date=data["document_date"],
+                upload=data["file"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Document uploaded.")
+            return redirect("plans:child_plans", child_id=child.pk)
+    return _form_page(
+        request,
+        form=form,
+        child=child,
+        title="Upload a document",
+        submit="Upload",
+        intro="Care Plans, Pathway Plans, health assessments and reports are seen only by the key "
+        "worker and managers.",
+        multipart=True,
+    )
+
+
+@staff_view
+def document_file(request, child_id, document_id):
+    access = request.access
+    child = get_child_or_404(access, child_id)
+    document = selectors.get_document_or_404(access, child, document_id)
+    allocated = services.allocated_staff_ids(child)
+    if not selectors.can_view_document(access, child, document, allocated):
+        raise PermissionDenied("Only the key worker and managers can open this document.")
+    audit_read(actor=request.user, instance=document, summary="Opened the file")
+    disposition = "inline" if document.content_type != services.DOCX_TYPE else "attachment"
+    ext = services.ALLOWED_TYPES[document.content_type]
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=disposition == "attachment",
+        filename=f"{document.kind}-{document.document_date:%Y-%m-%d}.{ext}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def document_retract(request, child_id, document_id):
+    child = _editor_child(request, child_id)
+    document = selectors.get_document_or_404(request.access, child, document_id)
+    form = RetractForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_retract(
+                access=request.access, document=document, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Document hidden. It is kept in the record.")
+            return redirect("plans:child_plans", child_id=child.pk)
+    return _form_page(
+        request,
+        form=form,
+        child=child,
+        title=f"Hide “{document.title}”",
+        submit="Hide document",
+        intro="For a document uploaded in error. It is kept, with your reason, but no longer shown.",
+    )
+
+
+# ---------------------------------------------------------------- health and clothing (homes)
+
+
+def _home_form(request, child_id, form_class, service, title, done):
+    child = _editor_child(request, child_id)
+    if child.site.is_school:
+        raise Http404("Kept by children's homes only.")
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            service(access=request.access, child=child, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("plans:child_plans", child_id=child.pk)
+    return _form_page(request, form=form, child=child, title=title, submit="Save")
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def health_registration_add(request, child_id):
+    return _home_form(
+        request,
+        child_id,
+        HealthRegistrationForm,
+        services.health_registration_add,
+        "Add a health registration",
+        "Registration saved.",
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def health_appointment_add(request, child_id):
+    return _home_form(
+        request,
+        child_id,
+        HealthAppointmentForm,
+        services.health_appointment_add,
+        "Add a health appointment",
+        "Appointment saved.",
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def health_appointment_edit(request, child_id, appointment_id):
+    child = _editor_child(request, child_id)
+    appointment = selectors.get_appointment_or_404(child, appointment_id)
+    form = HealthAppointmentForm(request.POST or None, instance=appointment)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("version", None)
+        try:
+            services.health_appointment_update(
+                access=request.access, appointment=appointment, expected_version=expected, **data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Appointment saved.")
+            return redirect("plans:child_plans", child_id=child.pk)
+    return _form_page(
+        request,
+        form=form,
+        child=child,
+        title=f"{appointment.get_kind_display()} appointment",
+        submit="Save",
+        intro="Record the date it happened, or correct the due date.",
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def clothing_add(request, child_id):
+    return _home_form(
+        request,
+        child_id,
+        ClothingForm,
+        services.clothing_add,
+        "Log a clothing purchase",
+        "Purchase logged.",
+    )
+
+
+# ---------------------------------------------------------------- tasks and settings
+
+
+@staff_view
+def task_list(request):
+    tasks = selectors.open_tasks(request.access)
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "plans/task_list.html",
+        {"page": page, "is_org_admin": request.access.is_org_admin},
+    )
+
+
+@staff_view
+def review_list(request):
+    page = Paginator(selectors.reviews_due(request.access), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "plans/review_list.html",
+        {"page": page, "today": timezone.localdate(), "is_org_admin": request.access.is_org_admin},
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def section_settings(request):
+    access = request.access
+    if not access.is_org_admin:
+        raise PermissionDenied("Only an organisation admin changes the plan sections.")
+    current = selectors.placement_titles()
+    form = SectionTitlesForm(
+        request.POST or None, initial={"titles": "\n".join(t for _, t in current)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_sections_set(access=access, titles=form.cleaned_data["titles"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Placement Plan sections saved.")
+            return redirect("plans:task_list")
+    return _form_page(
+        request,
+        form=form,
+        child=None,
+        title="Placement Plan sections",
+        submit="Save",
+        intro="Each Placement Plan section has needs, actions, who and by when. The Monthly "
+        "Review follows the same sections.",
+    )
