@@ -6,7 +6,16 @@ from importlib import import_module
 
 from django.conf import settings
 
-APPS = ["people", "sessions_app", "behaviour", "contacts", "plans", "compliance", "tenancy"]
+APPS = [
+    "people",
+    "sessions_app",
+    "behaviour",
+    "contacts",
+    "plans",
+    "compliance",
+    "quality",
+    "tenancy",
+]
 
 
 def _modules():

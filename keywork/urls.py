@@ -35,5 +35,6 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("plans/", include("plans.urls")),
     path("compliance/", include("compliance.urls")),
+    path("quality/", include("quality.urls")),
     path("", include("tenancy.urls")),
 ]

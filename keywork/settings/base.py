@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "contacts",
     "plans",
     "compliance",
+    "quality",
 ]
 
 MIDDLEWARE = [

@@ -173,7 +173,7 @@ class Command(BaseCommand):
             },
             stdout=self.stdout,
         )
-        for app in ("sessions_app", "behaviour", "contacts", "plans", "compliance"):
+        for app in ("sessions_app", "behaviour", "contacts", "plans", "compliance", "quality"):
             try:
                 module = import_module(f"{app}.demo")
             except ModuleNotFoundError as error:

@@ -1,0 +1,6 @@
+from django.urls import reverse
+
+
+def items(request):
+    url = reverse("quality:check_page")
+    return [("Check a text", url, url)]
