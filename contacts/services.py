@@ -371,6 +371,11 @@ def contact_settings_update(
 # ---- the weekly social-worker update ----------------------------------------------------------
 
 
+def _snap(update: WeeklyUpdate) -> dict:
+    """The update's fields for the audit trail (its idempotency key is not one a person needs)."""
+    return snapshot(update, exclude=("idempotency_key",))
+
+
 def _require_home_writer(access: Access, child: Child) -> None:
     require_recorder(access, child.site_id)
     if child.site.is_school:
@@ -409,14 +414,22 @@ def weekly_update_save(
             body=body.strip(),
             author=access.user,
         )
-        audit_write(actor=access.user, action=Action.CREATE, instance=update, before=None)
+        audit_write(
+            actor=access.user,
+            action=Action.CREATE,
+            instance=update,
+            before=None,
+            after=_snap(update),
+        )
         return update
     if not update.is_editable:
         raise ValidationError("This update has been sent and can no longer be changed.")
-    before = snapshot(update)
+    before = _snap(update)
     update.subject, update.body = subject.strip(), body.strip()
     save_if_unchanged(update, version, ["subject", "body"])
-    audit_write(actor=access.user, action=Action.UPDATE, instance=update, before=before)
+    audit_write(
+        actor=access.user, action=Action.UPDATE, instance=update, before=before, after=_snap(update)
+    )
     return update
 
 
@@ -442,7 +455,7 @@ def weekly_update_send(
         raise ValidationError(
             f"{worker.name} has no email address on record. Add it, then send: your draft is kept."
         )
-    before = snapshot(update)
+    before = _snap(update)
     update.to_name, update.to_email = worker.name, worker.email
     update.status = WeeklyUpdate.Status.QUEUED
     update.last_error = ""
@@ -452,6 +465,7 @@ def weekly_update_send(
         action=Action.SUBMIT,
         instance=update,
         before=before,
+        after=_snap(update),
         summary=f"Queued for sending to {worker.name}",
     )
     org_id, update_id = update.organisation_id, update.pk
@@ -473,7 +487,7 @@ def weekly_update_deliver(*, update_id: int, final: bool) -> str:
         )
         if update is None or update.status != WeeklyUpdate.Status.QUEUED:
             return "already"
-        before = snapshot(update)
+        before = _snap(update)
         message = EmailMessage(
             subject=update.subject,
             body=update.body,
@@ -503,6 +517,7 @@ def weekly_update_deliver(*, update_id: int, final: bool) -> str:
                 action=Action.UPDATE,
                 instance=update,
                 before=before,
+                after=_snap(update),
                 summary=("Sending failed: " if final else "Sending failed, will retry: ")
                 + update.last_error,
             )
@@ -546,6 +561,7 @@ def weekly_update_deliver(*, update_id: int, final: bool) -> str:
             action=Action.UPDATE,
             instance=update,
             before=before,
+            after=_snap(update),
             summary=f"Sent to {update.to_email}",
         )
         return "sent"
