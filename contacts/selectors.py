@@ -221,7 +221,12 @@ def triggers(slips: list[Slip], rules: ContactSettings) -> list[tuple[str, list[
 
 
 def calls_due_between(
-    access: Access, start: datetime.date, end: datetime.date, *, mine: bool = False
+    access: Access,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    mine: bool = False,
+    child: Child | None = None,
 ) -> list[CallDue]:
     """Same-day calls home due on days ``start``..``end`` at the user's school sites and not made:
     a call is made when a live parent contact is linked to (one of) the slip(s) behind it.
@@ -242,6 +247,8 @@ def calls_due_between(
     for site in sites:
         lo, hi = day_bounds(site, start, end)
         bounds |= Q(site=site, occurred_at__gte=lo, occurred_at__lt=hi)
+    if child is not None:
+        slips_qs = slips_qs.filter(child=child)
     if mine:
         day = end
         slips_qs = slips_qs.filter(
@@ -289,9 +296,11 @@ def calls_due_between(
     return due
 
 
-def calls_due(access: Access, day: datetime.date, *, mine: bool = False) -> list[CallDue]:
+def calls_due(
+    access: Access, day: datetime.date, *, mine: bool = False, child: Child | None = None
+) -> list[CallDue]:
     """The same-day calls due on ``day`` (in each site's time zone) and not yet made."""
-    return calls_due_between(access, day, day, mine=mine)
+    return calls_due_between(access, day, day, mine=mine, child=child)
 
 
 def contacts_today_about(child: Child, slip_ids, day: datetime.date) -> list[Contact]:

@@ -196,7 +196,7 @@ def child_contacts(request, child_id):
     child = get_child_or_404(access, child_id)
     today = site_today(child.site)
     page = Paginator(selectors.child_timeline(child), PAGE_SIZE).get_page(request.GET.get("page"))
-    due = [d for d in selectors.calls_due(access, today) if d.child.pk == child.pk]
+    due = selectors.calls_due(access, today, child=child)
     visit = selectors.visits_due([child])[0] if not child.site.is_school else None
     updates = list(WeeklyUpdate.objects.filter(child=child).order_by("-week_start")[:6])
     audit_read(actor=request.user, instance=child, summary="Contacts timeline")
