@@ -155,7 +155,8 @@ def child_timeline(child: Child) -> QuerySet[Contact]:
 def last_contact_dates(children, kinds) -> dict[int, datetime.date | None]:
     """Each child's latest live contact of ``kinds`` (contact kinds, such as ``parent``, or
     purposes, such as ``weekly_roundup`` or ``weekly_update``), as a date in the child's site's
-    time zone; ``None`` for a child with none. One query."""
+    time zone; ``None`` for a child with none. One query (pass children with ``site`` loaded,
+    for example ``.select_related("site")``, or each child's site is read once)."""
     children = list(children)
     kinds = list(kinds)
     latest = {

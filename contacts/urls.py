@@ -16,5 +16,4 @@ urlpatterns = [
     path("<int:contact_id>/correct/", views.contact_correct, name="contact_correct"),
     path("<int:contact_id>/retract/", views.contact_retract, name="contact_retract"),
     path("updates/<int:update_id>/", views.weekly_update, name="weekly_update"),
-    path("updates/<int:update_id>/send/", views.weekly_update_send, name="weekly_update_send"),
 ]

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from people.models import Guardian
 from people.selectors import get_child_or_404
@@ -537,11 +537,3 @@ def contact_settings(request, site_id):
         intro="Same-day calls home (schools) and the statutory-visit rule (children's homes, "
         "Care Planning Regulations 2010, reg. 28).",
     )
-
-
-@staff_view
-@require_POST
-def weekly_update_send(request, update_id):
-    update = selectors.get_update_or_404(request.access, update_id)
-    services.require_recorder(request.access, update.child.site_id)
-    return _send(request, update)
