@@ -24,14 +24,27 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+_SHARED: dict = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
+    """One Chromium for the whole run. Each test module that imports this fixture gets its own
+    session fixture; a second ``sync_playwright()`` inside the first one's event loop fails, so
+    they all share the first."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    if "browser" not in _SHARED:
+        playwright = sync_playwright().start()
+        _SHARED["playwright"] = playwright
+        _SHARED["browser"] = playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS
+        )
+    yield _SHARED["browser"]
+    shared = _SHARED.pop("browser", None)
+    if shared is not None:
+        shared.close()
+        _SHARED.pop("playwright").stop()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ def extend(world) -> dict:
     contact = ContactFactory(
         child=world.child, recorded_by=kw, summary=f"{world.child.first_name} call secret"
     )
-    ContactSlipFactory(contact=contact, slip__recorded_by=kw)
+    ContactSlipFactory(contact=contact, slip=world.slip)  # behaviour's world slip
     update = WeeklyUpdateFactory(child=world.child, author=kw)
     world.contact = contact
     return {"contact_id": contact.pk, "update_id": update.pk, "site_id": world.school.pk}
