@@ -159,9 +159,12 @@ def calls_due(request):
     access = request.access
     today = _today(access)
     monday, _sunday = selectors.week_of(today)
-    due_today = selectors.calls_due(access, today, mine=True)
+    # Managers may look across their site(s): every pupil's calls due, not only their own.
+    whole_site = access.is_manager_anywhere and request.GET.get("scope") == "site"
+    mine = not whole_site
+    due_today = selectors.calls_due(access, today, mine=mine)
     earlier = (
-        selectors.calls_due_between(access, monday, today - datetime.timedelta(days=1), mine=True)
+        selectors.calls_due_between(access, monday, today - datetime.timedelta(days=1), mine=mine)
         if today > monday
         else []
     )
@@ -178,6 +181,8 @@ def calls_due(request):
         {
             "today": today,
             "monday": monday,
+            "whole_site": whole_site,
+            "can_see_site": access.is_manager_anywhere,
             "due_today": due_today,
             "earlier": earlier,
             "pupils": pupils,

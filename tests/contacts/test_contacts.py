@@ -142,6 +142,18 @@ def test_mine_shows_only_the_children_i_key_work(org, scope):
         assert {d.child for d in everyone} == {org.child, other}
 
 
+def test_a_manager_sees_everyones_calls_due_a_key_worker_only_their_own(client, org, scope):
+    with scope(org.org):
+        other = ChildFactory(site=org.school, first_name="Zara", last_name="Okoye")
+        SlipFactory(child=other, kind="high", occurred_at=at(10))
+    client.force_login(org.users["manager"])
+    url = reverse("contacts:calls_due")
+    assert "Zara Okoye" not in client.get(url).content.decode()
+    assert "Zara Okoye" in client.get(url + "?scope=site").content.decode()
+    client.force_login(org.users["key_worker"])
+    assert "Zara Okoye" not in client.get(url + "?scope=site").content.decode()
+
+
 def test_a_second_call_about_the_same_slip_today_needs_confirmation(org, scope):
     with scope(org.org):
         slip = high_slip(org)
