@@ -1,0 +1,219 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+
+from behaviour.forms import TimeInput
+from people.forms import DateInput
+from tenancy.forms import VersionedFormMixin
+from tenancy.timeutils import site_today
+
+from .models import Contact, ContactSettings
+
+CONFIRM_LABELS = {
+    "confirm_duplicate": "I have checked: this second contact about the same slip is needed",
+    "confirm_names": "I have checked the text: save it as it is",
+    "confirm_restriction": "I have checked: this family time keeps to the restrictions",
+}
+
+
+class SlipChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, slip):
+        when = slip.occurred_at.astimezone(ZoneInfo(slip.site.time_zone))
+        return f"{when:%a %d %b %H:%M} — {slip.type_name}: {slip.what_happened[:60]}"
+
+
+class GuardianChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, guardian):
+        return f"{guardian.name} ({guardian.relationship})"
+
+
+class ConfirmMixin:
+    """Warnings (another contact today about the same slip, another child's name, a contact
+    restriction) are shown above the form with a box to tick; ticking it saves on the next post."""
+
+    def add_confirmations(self, names):
+        for name in names:
+            self.fields[name] = forms.BooleanField(label=CONFIRM_LABELS[name], required=False)
+
+    def confirmed(self) -> list[str]:
+        return [n for n in CONFIRM_LABELS if self.data.get(n) in ("on", "true", "True", "1")]
+
+
+class ContactForm(ConfirmMixin, forms.Form):
+    kind = forms.ChoiceField(label="Kind of contact")
+    purpose = forms.ChoiceField(choices=Contact.Purpose.choices[:3], initial="general")
+    method = forms.ChoiceField(choices=Contact.Method.choices, initial="phone")
+    direction = forms.ChoiceField(choices=Contact.Direction.choices, initial="made")
+    date = forms.DateField(widget=DateInput())
+    time = forms.TimeField(widget=TimeInput())
+    guardian = GuardianChoiceField(
+        queryset=None, required=False, label="Family member", empty_label="Someone else"
+    )
+    with_whom = forms.CharField(
+        label="Who with",
+        max_length=200,
+        required=False,
+        help_text="Name and role. Filled from the family member when one is chosen.",
+    )
+    professional_role = forms.ChoiceField(
+        label="Professional's role", choices=Contact.ProfessionalRole.choices, required=False
+    )
+    slips = SlipChoiceField(
+        queryset=None,
+        required=False,
+        label="About these slips",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="A same-day call clears when it is linked to the slip it is about.",
+    )
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Facts only; no value judgements; never another child's information.",
+    )
+    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    follow_up = forms.CharField(
+        label="Follow-up", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    follow_up_by = forms.DateField(label="Follow up by", widget=DateInput(), required=False)
+    supervised = forms.NullBooleanField(
+        label="Family time supervised?",
+        required=False,
+        widget=forms.Select(choices=[("", "—"), ("true", "Supervised"), ("false", "Unsupervised")]),
+    )
+    placement_to_18 = forms.BooleanField(
+        label="The placement is meant to last until 18 (visits)", required=False
+    )
+
+    def __init__(self, *args, child, slips, guardians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.child = child
+        kinds = list(Contact.Kind.choices)
+        if child.site.is_school:
+            kinds = [k for k in kinds if k[0] not in ("family_time", "visit")]
+            del self.fields["supervised"]
+            del self.fields["placement_to_18"]
+        else:
+            self.fields["purpose"].choices = [Contact.Purpose.choices[0]]
+        self.fields["kind"].choices = kinds
+        self.fields["slips"].queryset = slips
+        self.fields["guardian"].queryset = guardians
+        if not slips.exists():
+            del self.fields["slips"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("time"):
+            tz = ZoneInfo(self.child.site.time_zone)
+            data["occurred_at"] = datetime.datetime.combine(data["date"], data["time"], tzinfo=tz)
+            if data["date"] > site_today(self.child.site):
+                self.add_error("date", "A contact cannot be recorded for the future.")
+        guardian = data.get("guardian")
+        if guardian and not (data.get("with_whom") or "").strip():
+            data["with_whom"] = f"{guardian.name} ({guardian.relationship})"
+        if not (data.get("with_whom") or "").strip():
+            self.add_error("with_whom", "Say who the contact was with, or choose a family member.")
+        if data.get("kind") == Contact.Kind.FAMILY_TIME and data.get("supervised") is None:
+            self.add_error("supervised", "Say whether the family time was supervised.")
+        if data.get("kind") == Contact.Kind.PROFESSIONAL and not data.get("professional_role"):
+            self.add_error("professional_role", "Choose the professional's role.")
+        return data
+
+
+class ContactCorrectForm(ConfirmMixin, VersionedFormMixin, forms.Form):
+    method = forms.ChoiceField(choices=Contact.Method.choices)
+    direction = forms.ChoiceField(choices=Contact.Direction.choices)
+    with_whom = forms.CharField(label="Who with", max_length=200)
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    follow_up = forms.CharField(
+        label="Follow-up", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    follow_up_by = forms.DateField(label="Follow up by", widget=DateInput(), required=False)
+    reason = forms.CharField(
+        label="Reason for the correction", max_length=300, help_text="Kept with the record."
+    )
+
+    def __init__(self, *args, instance, **kwargs):
+        self.instance = instance
+        initial = {
+            name: getattr(instance, name)
+            for name in (
+                "method",
+                "direction",
+                "with_whom",
+                "summary",
+                "outcome",
+                "follow_up",
+                "follow_up_by",
+            )
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+
+
+class RetractForm(VersionedFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The record is hidden from lists and kept, with this reason, for inspectors.",
+    )
+
+    def __init__(self, *args, instance, **kwargs):
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+
+
+class WeeklyUpdateForm(VersionedFormMixin, forms.Form):
+    subject = forms.CharField(max_length=200)
+    body = forms.CharField(
+        label="Update",
+        widget=forms.Textarea(attrs={"rows": 22}),
+        help_text="Pre-filled from the week's records. Edit it: facts only, no other child's "
+        "information.",
+    )
+
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+
+
+class ContactSettingsForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = ContactSettings
+        fields = [
+            "low_level_threshold",
+            "call_after_high_level",
+            "call_after_reward",
+            "first_visit_days",
+            "first_year_interval_weeks",
+            "long_term_interval_months",
+            "later_interval_weeks",
+        ]
+
+
+class ContactFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False)
+    site = forms.ChoiceField(required=False)
+    kind = forms.ChoiceField(
+        choices=[("", "Any kind")] + list(Contact.Kind.choices), required=False
+    )
+    purpose = forms.ChoiceField(
+        choices=[("", "Any purpose")] + list(Contact.Purpose.choices), required=False
+    )
+    start = forms.DateField(label="From", widget=DateInput(), required=False)
+    end = forms.DateField(label="To", widget=DateInput(), required=False)
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sites = {str(s.pk): s for s in sites}
+        self.fields["site"].choices = [("", "All sites")] + [(str(s.pk), s.name) for s in sites]
+
+    def clean_site(self):
+        value = self.cleaned_data.get("site")
+        return self.sites.get(value) if value else None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "The end date is before the start date.")
+        return data

@@ -1,0 +1,544 @@
+import csv
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from people.models import Guardian
+from people.selectors import get_child_or_404
+from tenancy.access import require_manager
+from tenancy.audit import Action, audit_read
+from tenancy.concurrency import EditConflict
+from tenancy.decorators import staff_view
+from tenancy.timeutils import site_today
+
+from . import selectors, services
+from .forms import (
+    ContactCorrectForm,
+    ContactFilterForm,
+    ContactForm,
+    ContactSettingsForm,
+    RetractForm,
+    WeeklyUpdateForm,
+)
+from .models import Contact, WeeklyUpdate
+
+PAGE_SIZE = 25
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _form_page(request, *, form, child, title, submit, intro="", warnings=(), extra=None):
+    return render(
+        request,
+        "contacts/form_page.html",
+        {
+            "form": form,
+            "child": child,
+            "title": title,
+            "submit": submit,
+            "intro": intro,
+            "warnings": warnings,
+            **(extra or {}),
+        },
+    )
+
+
+def _today(access):
+    sites = access.all_sites
+    return site_today(sites[0]) if sites else timezone.localdate()
+
+
+# ---- lists ------------------------------------------------------------------------------------
+
+
+def _query(request):
+    access = request.access
+    form = ContactFilterForm(request.GET or None, sites=access.all_sites)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    query = selectors.ContactQuery(
+        site=data.get("site"),
+        kind=data.get("kind") or "",
+        purpose=data.get("purpose") or "",
+        start=data.get("start"),
+        end=data.get("end"),
+        search=data.get("q") or "",
+    )
+    return form, query
+
+
+@staff_view
+def contact_list(request):
+    form, query = _query(request)
+    contacts = selectors.contact_list(request.access, query)
+    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "contacts/contact_list.html",
+        {"filter_form": form, "page": page, "query": params.urlencode()},
+    )
+
+
+@staff_view
+def contact_export(request):
+    access = request.access
+    _form, query = _query(request)
+    rows = selectors.contact_list(access, query)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "Date",
+            "Time",
+            "Site",
+            "Child",
+            "Kind",
+            "Purpose",
+            "Method",
+            "Made or received",
+            "Who with",
+            "Summary",
+            "Outcome",
+            "Follow-up",
+            "Follow up by",
+            "Recorded by",
+        ]
+    )
+    for c in rows.iterator(chunk_size=500):
+        local = timezone.localtime(c.occurred_at, selectors.ZoneInfo(c.site.time_zone))
+        writer.writerow(
+            [
+                local.date().isoformat(),
+                f"{local:%H:%M}",
+                c.site.name,
+                c.child.full_name,
+                c.get_kind_display(),
+                c.get_purpose_display(),
+                c.get_method_display(),
+                c.get_direction_display(),
+                _csv_safe(c.with_whom),
+                _csv_safe(c.summary),
+                _csv_safe(c.outcome),
+                _csv_safe(c.follow_up),
+                c.follow_up_by.isoformat() if c.follow_up_by else "",
+                c.recorded_by.get_full_name(),
+            ]
+        )
+    site = query.site or (access.all_sites[0] if access.all_sites else None)
+    if site is not None:
+        audit_read(
+            actor=request.user,
+            instance=site,
+            action=Action.EXPORT,
+            summary="Contacts exported to CSV",
+        )
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """Spreadsheet formula injection: a cell starting with = + - @ is read as text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@staff_view
+def calls_due(request):
+    access = request.access
+    today = _today(access)
+    monday, _sunday = selectors.week_of(today)
+    # Managers may look across their site(s): every pupil's calls due, not only their own.
+    whole_site = access.is_manager_anywhere and request.GET.get("scope") == "site"
+    mine = not whole_site
+    due_today = selectors.calls_due(access, today, mine=mine)
+    earlier = (
+        selectors.calls_due_between(access, monday, today - datetime.timedelta(days=1), mine=mine)
+        if today > monday
+        else []
+    )
+    pupils = selectors.my_children_at(access, today, kind="school")
+    roundups = selectors.roundups_outstanding(pupils, today)
+    young_people = selectors.my_children_at(access, today, kind="home")
+    updates = selectors.updates_for_week(young_people, monday)
+    weekly = [(child, updates.get(child.pk)) for child in young_people]
+    failed = selectors.failed_updates(access, young_people)
+    visits = selectors.visits_due(young_people)
+    return render(
+        request,
+        "contacts/calls_due.html",
+        {
+            "today": today,
+            "monday": monday,
+            "whole_site": whole_site,
+            "can_see_site": access.is_manager_anywhere,
+            "due_today": due_today,
+            "earlier": earlier,
+            "pupils": pupils,
+            "roundups": roundups,
+            "young_people": young_people,
+            "weekly": weekly,
+            "failed": failed,
+            "visits": visits,
+        },
+    )
+
+
+@staff_view
+def child_contacts(request, child_id):
+    access = request.access
+    child = get_child_or_404(access, child_id)
+    today = site_today(child.site)
+    page = Paginator(selectors.child_timeline(child), PAGE_SIZE).get_page(request.GET.get("page"))
+    due = selectors.calls_due(access, today, child=child)
+    visit = selectors.visits_due([child])[0] if not child.site.is_school else None
+    updates = list(WeeklyUpdate.objects.filter(child=child).order_by("-week_start")[:6])
+    audit_read(actor=request.user, instance=child, summary="Contacts timeline")
+    return render(
+        request,
+        "contacts/child_contacts.html",
+        {
+            "child": child,
+            "page": page,
+            "due": due,
+            "visit": visit,
+            "updates": updates,
+            "today": today,
+            "can_record": services.can_record_contacts(access, child.site_id),
+        },
+    )
+
+
+# ---- one contact ------------------------------------------------------------------------------
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def contact_new(request, child_id):
+    access = request.access
+    child = get_child_or_404(access, child_id)
+    services.require_recorder(access, child.site_id)
+    today = site_today(child.site)
+    slips = selectors.linkable_slips(child, today)
+    guardians = Guardian.objects.filter(child=child, retracted_at__isnull=True)
+    initial = {
+        "date": today,
+        "time": timezone.localtime(timezone.now(), selectors.ZoneInfo(child.site.time_zone))
+        .time()
+        .replace(second=0, microsecond=0),
+        "kind": request.GET.get("kind") or ("parent" if child.site.is_school else "professional"),
+    }
+    chosen = [s for s in request.GET.getlist("slip") if s.isdigit()]
+    if chosen:
+        initial["slips"] = chosen
+        initial["purpose"] = Contact.Purpose.SAME_DAY
+    if request.GET.get("purpose") in Contact.Purpose.values:
+        initial["purpose"] = request.GET["purpose"]
+    form = ContactForm(
+        request.POST or None, initial=initial, child=child, slips=slips, guardians=guardians
+    )
+    warnings = []
+    if request.method == "POST":
+        confirmed = form.confirmed()
+        form.add_confirmations(confirmed)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.contact_record(
+                    access=access,
+                    child=child,
+                    kind=data["kind"],
+                    purpose=data["purpose"],
+                    method=data["method"],
+                    direction=data["direction"],
+                    occurred_at=data["occurred_at"],
+                    with_whom=data["with_whom"],
+                    guardian=data.get("guardian"),
+                    professional_role=data.get("professional_role") or "",
+                    summary=data["summary"],
+                    outcome=data.get("outcome") or "",
+                    follow_up=data.get("follow_up") or "",
+                    follow_up_by=data.get("follow_up_by"),
+                    supervised=data.get("supervised"),
+                    placement_to_18=bool(data.get("placement_to_18")),
+                    slips=data.get("slips") or [],
+                    confirmed=confirmed,
+                )
+            except services.NeedsConfirmation as needs:
+                warnings = needs.warnings
+                form.add_confirmations(needs.confirmations)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, "Contact logged.")
+                return redirect("contacts:child_contacts", child_id=child.pk)
+    return _form_page(
+        request,
+        form=form,
+        child=child,
+        title=f"Log a contact about {child.full_name}",
+        submit="Save contact",
+        warnings=warnings,
+    )
+
+
+@staff_view
+def contact_detail(request, contact_id):
+    access = request.access
+    contact = selectors.get_contact_or_404(access, contact_id)
+    audit_read(actor=request.user, instance=contact)
+    update = WeeklyUpdate.objects.filter(contact=contact).first()
+    return render(
+        request,
+        "contacts/contact_detail.html",
+        {
+            "contact": contact,
+            "child": contact.child,
+            "update": update,
+            "can_change": services.can_change_contact(access, contact) and not contact.is_retracted,
+        },
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def contact_correct(request, contact_id):
+    access = request.access
+    contact = selectors.get_contact_or_404(access, contact_id)
+    if not services.can_change_contact(access, contact):
+        raise PermissionDenied("Only the person who recorded it or a manager can correct it.")
+    form = ContactCorrectForm(request.POST or None, instance=contact)
+    warnings = []
+    if request.method == "POST":
+        confirmed = form.confirmed()
+        form.add_confirmations(confirmed)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
+            reason = data.pop("reason")
+            for name in list(data):
+                if name.startswith("confirm_"):
+                    data.pop(name)
+            try:
+                services.contact_correct(
+                    access=access,
+                    contact=contact,
+                    version=version,
+                    reason=reason,
+                    confirmed=confirmed,
+                    **data,
+                )
+            except services.NeedsConfirmation as needs:
+                warnings = needs.warnings
+                form.add_confirmations(needs.confirmations)
+            except EditConflict as error:
+                form.add_error(None, error)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, "Contact corrected.")
+                return redirect("contacts:contact_detail", contact_id=contact.pk)
+    return _form_page(
+        request,
+        form=form,
+        child=contact.child,
+        title="Correct a contact",
+        submit="Save",
+        warnings=warnings,
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def contact_retract(request, contact_id):
+    access = request.access
+    contact = selectors.get_contact_or_404(access, contact_id)
+    if not services.can_change_contact(access, contact):
+        raise PermissionDenied("Only the person who recorded it or a manager can retract it.")
+    form = RetractForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_retract(
+                access=access,
+                contact=contact,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data.get("version"),
+            )
+        except EditConflict as error:
+            form.add_error(None, error)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Contact retracted: hidden from lists, kept in the record.")
+            return redirect("contacts:child_contacts", child_id=contact.child_id)
+    return _form_page(
+        request, form=form, child=contact.child, title="Retract a contact", submit="Retract"
+    )
+
+
+# ---- the weekly social-worker update ----------------------------------------------------------
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def weekly_update_new(request, child_id):
+    """Compose this week's update: pre-filled from the week's records in the site's time zone."""
+    access = request.access
+    child = get_child_or_404(access, child_id)
+    services.require_recorder(access, child.site_id)
+    if child.site.is_school:
+        raise PermissionDenied("Weekly social-worker updates are for children's homes.")
+    monday, _ = selectors.week_of(site_today(child.site))
+    existing = WeeklyUpdate.objects.filter(child=child, week_start=monday).first()
+    if existing:
+        return redirect("contacts:weekly_update", update_id=existing.pk)
+    worker = selectors.social_worker(child, site_today(child.site))
+    initial = {
+        "subject": f"Weekly update: {child.full_name}, week of {monday:%d %B %Y}",
+        "body": selectors.compose_update(
+            child,
+            monday,
+            author_name=request.user.get_full_name(),
+            to_name=worker.name if worker else "",
+        ),
+    }
+    form = WeeklyUpdateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update = services.weekly_update_save(
+                access=access,
+                child=child,
+                week_start=monday,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if request.POST.get("action") == "send":
+                return _send(request, update)
+            messages.success(request, "Draft saved.")
+            return redirect("contacts:weekly_update", update_id=update.pk)
+    return _form_page(
+        request,
+        form=form,
+        child=child,
+        title=f"Weekly update to the social worker, week of {monday:%d %B %Y}",
+        submit="Save draft",
+        intro=(
+            f"To {worker.name} ({worker.email or 'no email address on record'})."
+            if worker
+            else "No social worker on record yet: you can save a draft."
+        ),
+        extra={"send_button": True},
+    )
+
+
+def _send(request, update):
+    try:
+        services.weekly_update_send(access=request.access, update=update, version=update.version)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        update.refresh_from_db()
+        if update.status == WeeklyUpdate.Status.SENT:
+            messages.success(request, f"Sent to {update.to_name}.")
+        elif update.status == WeeklyUpdate.Status.FAILED:
+            messages.error(request, "Sending failed: your text is kept. Try again later.")
+        else:
+            messages.info(
+                request, f"Sending to {update.to_name}: this page shows when it has gone."
+            )
+    return redirect("contacts:weekly_update", update_id=update.pk)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def weekly_update(request, update_id):
+    access = request.access
+    update = selectors.get_update_or_404(access, update_id)
+    child = update.child
+    form = WeeklyUpdateForm(
+        request.POST or None,
+        instance=update,
+        initial={"subject": update.subject, "body": update.body, "version": update.version},
+    )
+    if request.method == "POST":
+        services.require_recorder(access, child.site_id)
+        if form.is_valid():
+            try:
+                services.weekly_update_save(
+                    access=access,
+                    child=child,
+                    week_start=update.week_start,
+                    update=update,
+                    version=form.cleaned_data.get("version"),
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                )
+            except EditConflict as error:
+                form.add_error(None, error)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                if request.POST.get("action") == "send":
+                    return _send(request, update)
+                messages.success(request, "Draft saved.")
+                return redirect("contacts:weekly_update", update_id=update.pk)
+    audit_read(actor=request.user, instance=update)
+    return render(
+        request,
+        "contacts/weekly_update.html",
+        {
+            "update": update,
+            "child": child,
+            "form": form if update.is_editable else None,
+            "can_send": services.can_record_contacts(access, child.site_id),
+        },
+    )
+
+
+# ---- settings ---------------------------------------------------------------------------------
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def contact_settings(request, site_id):
+    access = request.access
+    site = access.get_site_or_404(site_id)
+    require_manager(access, site.pk)
+    current = selectors.settings_for(site)
+    form = ContactSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        try:
+            services.contact_settings_update(access=access, site=site, version=version, **data)
+        except EditConflict as error:
+            form.add_error(None, error)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Contact rules saved.")
+            return redirect("contacts:calls_due")
+    return _form_page(
+        request,
+        form=form,
+        child=None,
+        title=f"Contact rules, {site.name}",
+        submit="Save",
+        intro="Same-day calls home (schools) and the statutory-visit rule (children's homes, "
+        "Care Planning Regulations 2010, reg. 28).",
+    )
