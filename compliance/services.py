@@ -262,6 +262,7 @@ def sweep_organisation(
                 old = existing.get(key)
                 if old is not None and all(getattr(old, k) == v for k, v in values.items()):
                     continue
+                previous = old.status if old is not None else Status.OK
                 ob = old or Obligation(
                     organisation_id=organisation_id, child_id=child.pk, rule=rule, detail=detail
                 )
@@ -269,7 +270,7 @@ def sweep_organisation(
                     setattr(ob, k, v)
                 ob.updated_at = now
                 to_write.append(ob)
-                if (old is None and status != Status.OK) or (old and old.status != status):
+                if status != previous:
                     changes.append(ob)
         # Rules switched off (or a plan no longer kept): paused, kept with their history.
         for key, ob in existing.items():
