@@ -100,9 +100,14 @@ class WorkerRow:
 
 
 def rules_for(site: Site) -> list[tuple[str, str]]:
-    rules = [Rule.SESSION, Rule.ROUTINE_CONTACT, Rule.PLAN_REVIEW]
-    if not site.is_school:
-        rules.insert(2, Rule.SW_VISIT)
+    """The dashboard's columns. Contact rules appear once the contacts app supplies dates."""
+    from .adapters import contacts_available
+
+    rules = [Rule.SESSION, Rule.PLAN_REVIEW]
+    if contacts_available():
+        rules.insert(1, Rule.ROUTINE_CONTACT)
+        if not site.is_school:
+            rules.insert(2, Rule.SW_VISIT)
     return [(r.value, r.label) for r in rules]
 
 
@@ -115,7 +120,11 @@ def by_key_worker(site: Site) -> list[WorkerRow]:
         .annotate(n=Count("pk"))
         .order_by()
     ):  # query: counts by key worker, rule and status
-        name = f"{r['staff__first_name']} {r['staff__last_name']}".strip() or "No key worker"
+        name = (
+            f"{r['staff__first_name']} {r['staff__last_name']}".strip()
+            if r["staff_id"]
+            else "No key worker"
+        )
         row = rows.setdefault(r["staff_id"], WorkerRow(r["staff_id"], name, defaultdict(Cell)))
         row.cells[r["rule"]].counts[r["status"]] = r["n"]
     return sorted(rows.values(), key=lambda w: (-w.overdue, w.name))
@@ -203,12 +212,12 @@ def on_time_by_week(site_ids, today: datetime.date) -> list[Week]:
 
 def chart(weeks: list[Week], width: int = 600, height: int = 160) -> dict:
     """Bar geometry for the server-drawn SVG chart (no script, no CDN)."""
-    gap, left, bottom = 6, 30, 24
+    gap, left, bottom, top = 6, 30, 24, 16
     bar = (width - left - gap * len(weeks)) / len(weeks)
     bars = []
     for i, week in enumerate(weeks):
         pct = week.on_time_percent
-        h = 0 if pct is None else (height - bottom - 8) * pct / 100
+        h = 0 if pct is None else (height - bottom - top) * pct / 100
         x = left + i * (bar + gap)
         bars.append(
             {
