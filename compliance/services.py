@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -209,17 +208,21 @@ def sweep_organisation(
             s.pk: timezone.localdate(now, timezone=ZoneInfo(s.time_zone)) for s in sites
         }
         any_today = max(today_by_site.values())
-        primary = KeyWorkerAllocation.objects.filter(
-            current_allocations_q(any_today), child=OuterRef("pk"), kind="primary"
-        ).order_by("-starts_on")
         children = Child.objects.all()
         if child_ids is not None:
             children = children.filter(pk__in=child_ids)
-        children = list(
-            children.annotate(key_worker_id=Subquery(primary.values("staff_id")[:1]))
-        )  # query: children with their key worker
+        children = list(children)  # query: children
+        primary = KeyWorkerAllocation.objects.filter(
+            current_allocations_q(any_today), kind="primary"
+        )
+        if child_ids is not None:
+            primary = primary.filter(child_id__in=child_ids)
+        key_worker = dict(
+            primary.order_by("child_id", "starts_on").values_list("child_id", "staff_id")
+        )  # query: current key workers (the latest start wins)
         for child in children:
             child.site = site_by_id[child.site_id]
+            child.key_worker_id = key_worker.get(child.pk)
         ids = None if child_ids is None else [c.pk for c in children]
         month_starts = {s: calendar.month_start(d) for s, d in today_by_site.items()}
         figures = adapters.session_figures(ids, month_starts)  # query: session figures
