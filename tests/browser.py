@@ -24,14 +24,26 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+_SHARED: dict = {}
+
+
 @pytest.fixture(scope="session")
 def browser():
+    """One Chromium for the whole run. Each test module imports this fixture, which gives every
+    module its own session-scoped instance; a second sync Playwright cannot start while the first
+    is running, so they all share the first (stopped when the run ends)."""
+    import atexit
+
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    if "browser" not in _SHARED:
+        playwright = sync_playwright().start()
+        _SHARED["browser"] = playwright.chromium.launch(
+            executable_path=chromium_path(), args=CHROMIUM_ARGS
+        )
+        atexit.register(playwright.stop)
+        atexit.register(_SHARED["browser"].close)
+    yield _SHARED["browser"]
 
 
 @pytest.fixture
