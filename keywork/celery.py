@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keywork.settings.dev")
 
@@ -11,4 +12,16 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Later apps add their periodic tasks here, and only here.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # Compliance: recompute due statuses for every organisation (catches up by itself).
+    # (COMPLIANCE_SWEEP_SECONDS shortens it for the integration test with a real worker and beat.)
+    "compliance-sweep": {
+        "task": "compliance.sweep_all",
+        "schedule": float(os.environ.get("COMPLIANCE_SWEEP_SECONDS", "600")),
+    },
+    # Compliance: the daily digest emails at 06:30 UTC (once a day per person, whatever reruns).
+    "compliance-digest": {
+        "task": "compliance.digest_all",
+        "schedule": crontab(hour=6, minute=30),
+    },
+}

@@ -1,0 +1,88 @@
+"""The one place compliance reads other apps' records (through their selectors).
+
+``contacts`` is being built alongside: its selectors are imported lazily, and until they exist the
+contact rules simply have no data (``None``), so no contact obligation is created rather than every
+child showing as overdue."""
+
+import datetime
+from importlib import import_module
+
+CONTACT_KINDS = {
+    "parent_call": "parent_call",
+    "social_worker_update": "social_worker_update",
+    "social_worker_visit": "social_worker_visit",
+}
+
+
+def _contacts_selectors():
+    try:
+        module = import_module("contacts.selectors")
+    except ModuleNotFoundError as error:
+        if error.name not in ("contacts.selectors", "contacts"):
+            raise
+        return None
+    return module if hasattr(module, "last_contact_dates") else None
+
+
+def contacts_available() -> bool:
+    return _contacts_selectors() is not None
+
+
+def last_contact_dates(children, kinds) -> dict[tuple[int, str], datetime.date] | None:
+    """{(child id, kind): last date}; ``None`` while the contacts app has no such selector."""
+    module = _contacts_selectors()
+    if module is None:
+        return None
+    found = module.last_contact_dates(children, kinds) or {}
+    result = {}
+    for key, value in dict(found).items():
+        if isinstance(key, tuple):  # {(child_id, kind): date}
+            result[key] = _as_date(value)
+        elif isinstance(value, dict):  # {child_id: {kind: date}}
+            for kind, day in value.items():
+                result[(key, kind)] = _as_date(day)
+    return {k: v for k, v in result.items() if v is not None}
+
+
+def calls_due(access, day):
+    """Same-day calls owed today, from the contacts app; empty until it exists."""
+    module = _contacts_selectors()
+    if module is None or not hasattr(module, "calls_due"):
+        return []
+    return list(module.calls_due(access, day))
+
+
+def _as_date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return value
+
+
+def session_figures(child_ids, month_starts_by_site):
+    """{child id: (last counted session date, sessions since the month start of its site)}: one
+    query whatever the number of children."""
+    from django.db.models import Case, Count, DateField, Max, Q, Value, When
+
+    from sessions_app.models import KeyWorkSession
+
+    month_start = Case(
+        *[When(child__site_id=s, then=Value(d)) for s, d in month_starts_by_site.items()],
+        output_field=DateField(),
+    )
+    sessions = KeyWorkSession.objects.filter(status__in=KeyWorkSession.COUNTED)
+    if child_ids is not None:
+        sessions = sessions.filter(child_id__in=child_ids)
+    if not month_starts_by_site:
+        return {}
+    rows = (
+        sessions.values("child_id")
+        .annotate(last=Max("date"), month=Count("pk", filter=Q(date__gte=month_start)))
+        .order_by()
+    )
+    return {r["child_id"]: (r["last"], r["month"]) for r in rows}
+
+
+def plan_review_dates(child_ids):
+    from plans.selectors import review_dates
+
+    return review_dates(child_ids=child_ids)

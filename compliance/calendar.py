@@ -1,0 +1,76 @@
+"""Pure date arithmetic for the rules: clocks that stop during school holidays, the pace of N
+sessions a calendar month, and the default term calendar for England."""
+
+import calendar
+import datetime
+import math
+from collections.abc import Iterable
+
+DAY = datetime.timedelta(days=1)
+
+# A school holiday as (name, kind, first day, last day). Weekends either side are included so the
+# clock stops for the whole break. A typical English local authority's pattern: each school edits.
+ENGLAND_DEFAULT = [
+    ("Autumn half term", "half_term", "2025-10-25", "2025-11-02"),
+    ("Christmas holiday", "holiday", "2025-12-20", "2026-01-04"),
+    ("February half term", "half_term", "2026-02-14", "2026-02-22"),
+    ("Easter holiday", "holiday", "2026-03-28", "2026-04-12"),
+    ("May half term", "half_term", "2026-05-23", "2026-05-31"),
+    ("Summer holiday", "holiday", "2026-07-22", "2026-09-01"),
+    ("Autumn half term", "half_term", "2026-10-24", "2026-11-01"),
+    ("Christmas holiday", "holiday", "2026-12-19", "2027-01-03"),
+    ("February half term", "half_term", "2027-02-13", "2027-02-21"),
+    ("Easter holiday", "holiday", "2027-03-27", "2027-04-11"),
+    ("May half term", "half_term", "2027-05-29", "2027-06-06"),
+    ("Summer holiday", "holiday", "2027-07-22", "2027-09-01"),
+]
+
+
+def england_default() -> list[tuple[str, str, datetime.date, datetime.date]]:
+    return [
+        (name, kind, datetime.date.fromisoformat(a), datetime.date.fromisoformat(b))
+        for name, kind, a, b in ENGLAND_DEFAULT
+    ]
+
+
+def add_term_days(
+    anchor: datetime.date,
+    days: int,
+    holidays: Iterable[tuple[datetime.date, datetime.date]],
+) -> datetime.date:
+    """``days`` after ``anchor`` with the clock stopped on every holiday day in between (a due date
+    that would fall in a holiday moves past it). ``holidays``: (first day, last day) pairs."""
+    due = anchor + datetime.timedelta(days=days)
+    for first, last in sorted(holidays):
+        if last <= anchor:
+            continue
+        if first > due:
+            break
+        start = max(first, anchor + DAY)
+        due += datetime.timedelta(days=(last - start).days + 1)
+    return due
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def next_month_start(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def monthly_pace_due(today: datetime.date, done_this_month: int, per_month: int) -> datetime.date:
+    """The day by which the next session is needed to keep pace with ``per_month`` sessions in the
+    calendar month: the k-th is due by day ceil(k x days-in-month / per_month). A 31-day month with
+    four a month: the 8th, 16th, 24th and 31st."""
+    start = month_start(today)
+    if done_this_month >= per_month:
+        start = next_month_start(today)
+        done_this_month = 0
+    days = calendar.monthrange(start.year, start.month)[1]
+    day = math.ceil((done_this_month + 1) * days / per_month)
+    return start + datetime.timedelta(days=min(day, days) - 1)
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())

@@ -1,0 +1,86 @@
+from django import forms
+
+from tenancy.forms import VersionedFormMixin
+
+from .models import Holiday, Policy
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+POLICY_FIELDS = [
+    "session_mode",
+    "session_every_days",
+    "sessions_per_month",
+    "sessions_exceeding",
+    "sessions_per_half_term",
+    "session_max_minutes",
+    "routine_contact",
+    "routine_contact_every_days",
+    "same_day_contact",
+    "social_worker_visits",
+    "first_visit_within_days",
+    "visit_every_days_first_year",
+    "visit_every_days_after",
+    "plan_reviews",
+    "due_soon_days",
+    "caseload_limit",
+]
+
+
+class PolicyForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Policy
+        fields = POLICY_FIELDS
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not site.is_school:
+            # Term-time rules are a school's; a home's form leaves them out.
+            for name in ("sessions_per_half_term", "same_day_contact"):
+                self.fields.pop(name)
+        else:
+            for name in (
+                "social_worker_visits",
+                "first_visit_within_days",
+                "visit_every_days_first_year",
+                "visit_every_days_after",
+            ):
+                self.fields.pop(name)
+        self.fields["routine_contact"].label = "Routine contact"
+        self.fields["session_mode"].label = "Sessions are due"
+        if "first_visit_within_days" in self.fields:
+            self.fields["first_visit_within_days"].label = "First visit within (days)"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("session_mode") == Policy.SessionMode.PER_MONTH and not data.get(
+            "sessions_per_month"
+        ):
+            self.add_error("sessions_per_month", "Say how many sessions a month are expected.")
+        if data.get("session_mode") == Policy.SessionMode.EVERY_N_DAYS and not data.get(
+            "session_every_days"
+        ):
+            self.add_error("session_every_days", "Say how many days may pass between sessions.")
+        return data
+
+
+class HolidayForm(forms.ModelForm):
+    class Meta:
+        model = Holiday
+        fields = ["name", "kind", "starts_on", "ends_on"]
+        labels = {"starts_on": "First day", "ends_on": "Last day"}
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("starts_on"), data.get("ends_on")
+        if first and last and last < first:
+            self.add_error("ends_on", "The last day cannot be before the first day.")
+        if first and last and (last - first).days > 62:
+            self.add_error("ends_on", "A holiday longer than nine weeks is probably a typing slip.")
+        return data

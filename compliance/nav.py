@@ -1,0 +1,18 @@
+from django.urls import reverse
+
+from tenancy.models import Role
+
+
+def items(request):
+    """No queries here: the navigation is on every page of every app."""
+    access = request.access
+    url = reverse("compliance:index")
+    if access.is_org_admin or Role.MANAGER in access.roles:
+        return [("Compliance", url, url)]
+    if Role.KEY_WORKER in access.roles:
+        return [("My week", reverse("compliance:my_week"), url)]
+    return []
+
+
+def admin_items(request):
+    return [("Compliance alerts", reverse("compliance:alerts"))]

@@ -1,0 +1,342 @@
+"""Reads of the compliance engine shared by views, exports and tasks. Each dashboard runs a fixed
+number of queries however many children or staff it shows."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from people.selectors import children_visible_to
+from tenancy.access import Access
+from tenancy.models import Membership, Role, Site
+from tenancy.timeutils import site_today
+
+from .calendar import week_start
+from .models import RAG, Alert, Holiday, Obligation, Policy, Rule, Status, StatusChange
+
+User = get_user_model()
+
+STATUS_ORDER = [Status.OVERDUE, Status.DUE_TODAY, Status.DUE_SOON, Status.OK, Status.PAUSED]
+WEEKS = 12
+
+
+def can_edit_policy(access: Access, site: Site) -> bool:
+    return access.is_org_admin or access.can_manage_site(site.pk)
+
+
+def get_policy_site_or_404(access: Access, site_id) -> Site:
+    """A site of the user's organisation they manage (404 for another organisation's id, 403 for a
+    site of their own organisation they do not manage)."""
+    site = access.get_site_or_404(site_id)
+    if not can_edit_policy(access, site):
+        raise PermissionDenied("Only the site's managers and organisation admins can do that.")
+    return site
+
+
+def get_dashboard_site_or_404(access: Access, site_id) -> Site:
+    return get_policy_site_or_404(access, site_id)
+
+
+def dashboard_sites(access: Access) -> list[Site]:
+    return [s for s in access.all_sites if can_edit_policy(access, s)]
+
+
+def get_holiday_or_404(site: Site, holiday_id) -> Holiday:
+    try:
+        return Holiday.objects.get(site=site, pk=holiday_id)
+    except (Holiday.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such holiday.")
+
+
+def holidays_for(site: Site) -> QuerySet[Holiday]:
+    return Holiday.objects.filter(site=site).order_by("starts_on")
+
+
+def policy_for(site: Site) -> Policy | None:
+    return Policy.objects.filter(site=site).first()
+
+
+# ---------------------------------------------------------------- dashboards
+
+
+@dataclass
+class Cell:
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def worst(self) -> str:
+        for status in STATUS_ORDER:
+            if self.counts.get(status):
+                return status
+        return ""
+
+    @property
+    def rag(self) -> str:
+        return RAG.get(self.worst, "")
+
+    @property
+    def overdue(self) -> int:
+        return self.counts.get(Status.OVERDUE, 0)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class WorkerRow:
+    staff_id: int | None
+    name: str
+    cells: dict  # rule -> Cell
+
+    @property
+    def overdue(self) -> int:
+        return sum(c.overdue for c in self.cells.values())
+
+
+def rules_for(site: Site) -> list[tuple[str, str]]:
+    """The dashboard's columns. Contact rules appear once the contacts app supplies dates."""
+    from .adapters import contacts_available
+
+    rules = [Rule.SESSION, Rule.PLAN_REVIEW]
+    if contacts_available():
+        rules.insert(1, Rule.ROUTINE_CONTACT)
+        if not site.is_school:
+            rules.insert(2, Rule.SW_VISIT)
+    return [(r.value, r.label) for r in rules]
+
+
+def by_key_worker(site: Site) -> list[WorkerRow]:
+    """One query: the site's obligations counted by key worker, rule and status."""
+    rows: dict = {}
+    for r in (
+        Obligation.objects.filter(site=site)
+        .values("staff_id", "staff__first_name", "staff__last_name", "rule", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):  # query: counts by key worker, rule and status
+        name = (
+            f"{r['staff__first_name']} {r['staff__last_name']}".strip()
+            if r["staff_id"]
+            else "No key worker"
+        )
+        row = rows.setdefault(r["staff_id"], WorkerRow(r["staff_id"], name, defaultdict(Cell)))
+        row.cells[r["rule"]].counts[r["status"]] = r["n"]
+    return sorted(rows.values(), key=lambda w: (-w.overdue, w.name))
+
+
+def by_child(site: Site, *, status: str = ""):
+    """The site's current children with their obligations, for a paginated table: the children
+    queryset (count and page queries) with the obligations prefetched (one query)."""
+    today = site_today(site)
+    children = (
+        site.children.filter(Q(leaving_date__isnull=True) | Q(leaving_date__gt=today))
+        .prefetch_related(
+            Prefetch(
+                "obligations",
+                queryset=Obligation.objects.select_related("staff").order_by("rule", "detail"),
+                to_attr="obligation_list",
+            )
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+    if status:
+        children = children.filter(obligations__status=status).distinct()
+    return children
+
+
+def child_cells(child) -> dict:
+    cells = defaultdict(Cell)
+    for ob in child.obligation_list:
+        cells[ob.rule].counts[ob.status] = cells[ob.rule].counts.get(ob.status, 0) + 1
+    return cells
+
+
+def overdue_items(
+    access: Access, site: Site, *, staff_id=None, rule: str = "", child_id=None
+) -> QuerySet[Obligation]:
+    """The drill-down: overdue obligations of a site, oldest first, with child and key worker."""
+    qs = Obligation.objects.filter(
+        site=site,
+        status=Status.OVERDUE,
+        child__in=children_visible_to(access),
+    ).select_related("child", "staff")
+    if staff_id == "none":
+        qs = qs.filter(staff__isnull=True)
+    elif staff_id:
+        qs = qs.filter(staff_id=staff_id)
+    if rule in Rule.values:
+        qs = qs.filter(rule=rule)
+    if child_id:
+        qs = qs.filter(child_id=child_id)
+    return qs.order_by("due_on", "child__last_name", "pk")
+
+
+@dataclass
+class Week:
+    start: datetime.date
+    due: int
+    late: int
+
+    @property
+    def on_time_percent(self) -> int | None:
+        if not self.due:
+            return None
+        return round(100 * (self.due - self.late) / self.due)
+
+
+def on_time_by_week(site_ids, today: datetime.date) -> list[Week]:
+    """For each of the last 12 weeks (Monday to Sunday): the items that fell due that week and how
+    many of them went overdue. One query: recorded changes by due week."""
+    first = week_start(today) - datetime.timedelta(weeks=WEEKS - 1)
+    due: dict = defaultdict(set)
+    late: dict = defaultdict(set)
+    for ob_id, due_on, status in StatusChange.objects.filter(
+        site_id__in=site_ids, due_on__gte=first, due_on__lte=today
+    ).values_list("obligation_id", "due_on", "status"):  # query: changes due in the 12 weeks
+        start = week_start(due_on)
+        due[start].add((ob_id, due_on))
+        if status == Status.OVERDUE:
+            late[start].add((ob_id, due_on))
+    weeks = []
+    for i in range(WEEKS):
+        start = first + datetime.timedelta(weeks=i)
+        weeks.append(Week(start, len(due[start]), len(late[start])))
+    return weeks
+
+
+def chart(weeks: list[Week], width: int = 600, height: int = 160) -> dict:
+    """Bar geometry for the server-drawn SVG chart (no script, no CDN)."""
+    gap, left, bottom, top = 6, 30, 24, 16
+    bar = (width - left - gap * len(weeks)) / len(weeks)
+    bars = []
+    for i, week in enumerate(weeks):
+        pct = week.on_time_percent
+        h = 0 if pct is None else (height - bottom - top) * pct / 100
+        x = left + i * (bar + gap)
+        bars.append(
+            {
+                "x": round(x, 1),
+                "y": round(height - bottom - h, 1),
+                "w": round(bar, 1),
+                "h": round(h, 1),
+                "label": week.start.strftime("%d %b"),
+                "text_x": round(x + bar / 2, 1),
+                "pct": pct,
+                "rag": "none"
+                if pct is None
+                else ("green" if pct >= 90 else "amber" if pct >= 75 else "red"),
+            }
+        )
+    return {"bars": bars, "width": width, "height": height, "base": height - bottom}
+
+
+def org_overview(access: Access) -> list[dict]:
+    """Every site side by side: counts by rule and status. One query (plus the sites)."""
+    sites = dashboard_sites(access)
+    counts = defaultdict(lambda: defaultdict(Cell))
+    for r in (
+        Obligation.objects.filter(site__in=[s.pk for s in sites])
+        .values("site_id", "rule", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):  # query: counts by site, rule and status
+        counts[r["site_id"]][r["rule"]].counts[r["status"]] = r["n"]
+    rows = []
+    for site in sites:
+        cells = counts[site.pk]
+        total = sum(c.total for c in cells.values())
+        overdue = sum(c.overdue for c in cells.values())
+        rows.append(
+            {
+                "site": site,
+                "cells": [(rule, label, cells[rule]) for rule, label in rules_for(site)],
+                "total": total,
+                "overdue": overdue,
+                "on_time": None if not total else round(100 * (total - overdue) / total),
+            }
+        )
+    return rows
+
+
+def my_week(access: Access, now=None) -> dict:
+    """The key worker's week: overdue, due today and due by Sunday for the children allocated to
+    them today. One query for the obligations."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    end = week_start(today) + datetime.timedelta(days=6)
+    items = list(
+        Obligation.objects.filter(
+            staff=access.user,
+            paused=False,
+            due_on__lte=end,
+            child__in=children_visible_to(access),
+        )
+        .select_related("child", "child__site")
+        .order_by("due_on", "child__last_name", "pk")
+    )  # query: my obligations due by Sunday
+    return {
+        "today": today,
+        "week_end": end,
+        "overdue": [o for o in items if o.status_at(now) == Status.OVERDUE],
+        "due_today": [o for o in items if o.status_at(now) == Status.DUE_TODAY],
+        "this_week": [
+            o for o in items if o.status_at(now) not in (Status.OVERDUE, Status.DUE_TODAY)
+        ],
+    }
+
+
+def alerts_for(user) -> QuerySet[Alert]:
+    return Alert.objects.filter(user=user).select_related("obligation", "obligation__child")
+
+
+def unread_count(user) -> int:
+    return Alert.objects.filter(user=user, read_at__isnull=True).count()
+
+
+# ---------------------------------------------------------------- digests
+
+
+def digest_recipients(now=None):
+    """(user, items, items by key worker) for everyone owed a digest in the organisation in scope:
+    key workers get their overdue and due-today-or-soon items; managers their sites' overdue items
+    grouped by key worker. Three queries whatever the size of the organisation."""
+    now = now or timezone.now()
+    obligations = list(
+        Obligation.objects.filter(
+            paused=False, status__in=[Status.OVERDUE, Status.DUE_TODAY, Status.DUE_SOON]
+        )
+        .select_related("child", "staff", "site")
+        .order_by("due_on", "pk")
+    )  # query: every obligation needing attention
+    by_staff = defaultdict(list)
+    overdue_by_site = defaultdict(list)
+    for ob in obligations:
+        if ob.staff_id:
+            by_staff[ob.staff_id].append(ob)
+        if ob.status == Status.OVERDUE:
+            overdue_by_site[ob.site_id].append(ob)
+    managers = defaultdict(set)
+    for site_id, user_id in Membership.objects.filter(
+        role=Role.MANAGER, is_active=True, site__isnull=False
+    ).values_list("site_id", "user_id"):  # query: managers by site
+        managers[user_id].add(site_id)
+    users = User.objects.in_bulk(set(by_staff) | set(managers))  # query: the people
+    out = []
+    for user_id, user in users.items():
+        mine = list(by_staff.get(user_id, []))
+        by_worker = defaultdict(list)
+        for site_id in managers.get(user_id, ()):
+            for ob in overdue_by_site[site_id]:
+                name = (
+                    f"{ob.staff.first_name} {ob.staff.last_name}" if ob.staff else "No key worker"
+                )
+                by_worker[name].append(ob)
+        items = mine + [ob for obs in by_worker.values() for ob in obs if ob not in mine]
+        out.append((user, items, dict(sorted(by_worker.items()))))
+    return sorted(out, key=lambda t: t[0].pk)

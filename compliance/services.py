@@ -1,0 +1,418 @@
+"""Every write of the compliance engine: policies, the term calendar, the sweep (recompute the
+obligations from the records, flip statuses, record each flip once, alert), alerts read, digests."""
+
+import datetime
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from people.models import Child, KeyWorkerAllocation
+from people.selectors import current_allocations_q
+from tenancy.audit import Action, audit_write, snapshot
+from tenancy.concurrency import save_if_unchanged
+from tenancy.models import Membership, Role, Site
+
+from . import adapters, calendar
+from .models import (
+    Alert,
+    DigestSent,
+    Holiday,
+    Obligation,
+    Policy,
+    Rule,
+    Status,
+    StatusChange,
+    compute_status,
+)
+
+BATCH = 5000
+
+# ---------------------------------------------------------------- policies and the term calendar
+
+
+@transaction.atomic
+def policy_ensure(*, site: Site, actor=None) -> Policy:
+    """The site's policy, created with the DOMAIN.md defaults (and, for a school, the England
+    term calendar) the first time it is needed."""
+    policy = Policy.objects.filter(site=site).first()
+    if policy is not None:
+        return policy
+    policy = Policy.objects.create(
+        organisation_id=site.organisation_id, site=site, **Policy.defaults_for(site)
+    )
+    if site.is_school and not Holiday.objects.filter(site=site).exists():
+        calendar_reset_default(site=site, actor=actor)
+    return policy
+
+
+@transaction.atomic
+def policy_update(*, actor, policy: Policy, version: int | None, fields: list[str]) -> Policy:
+    """Save the edited ``fields`` of ``policy`` (already validated by the form) if nobody else has
+    saved it since ``version``; raises ``EditConflict`` otherwise."""
+    before = snapshot(Policy.objects.get(pk=policy.pk))
+    policy.full_clean()
+    save_if_unchanged(policy, version, fields)
+    audit_write(actor=actor, action=Action.UPDATE, instance=policy, before=before)
+    return policy
+
+
+@transaction.atomic
+def calendar_reset_default(*, site: Site, actor=None) -> int:
+    """Add the default England holidays the site does not already have (same first day)."""
+    existing = set(Holiday.objects.filter(site=site).values_list("starts_on", flat=True))
+    created = 0
+    for name, kind, first, last in calendar.england_default():
+        if first in existing:
+            continue
+        holiday = Holiday.objects.create(
+            organisation_id=site.organisation_id,
+            site=site,
+            name=name,
+            kind=kind,
+            starts_on=first,
+            ends_on=last,
+        )
+        audit_write(actor=actor, action=Action.CREATE, instance=holiday, before=None)
+        created += 1
+    return created
+
+
+@transaction.atomic
+def holiday_add(
+    *, actor, site: Site, name: str, kind: str, starts_on: datetime.date, ends_on: datetime.date
+) -> Holiday:
+    holiday = Holiday(
+        organisation_id=site.organisation_id,
+        site=site,
+        name=name,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    holiday.full_clean()
+    holiday.save()
+    audit_write(actor=actor, action=Action.CREATE, instance=holiday, before=None)
+    return holiday
+
+
+@transaction.atomic
+def holiday_remove(*, actor, holiday: Holiday) -> None:
+    """A calendar entry is not a record about a child: removing it is audited and final."""
+    audit_write(
+        actor=actor,
+        action=Action.RETRACT,
+        instance=holiday,
+        before=snapshot(holiday),
+        summary="Removed from the term calendar",
+    )
+    holiday.delete()
+
+
+# ---------------------------------------------------------------- the sweep
+
+
+@dataclass
+class SweepResult:
+    obligations: int = 0
+    written: int = 0
+    changes: int = 0
+    alerts: int = 0
+    flips: dict = field(default_factory=dict)
+
+
+def _policies(sites: list[Site]) -> dict[int, Policy]:
+    policies = {p.site_id: p for p in Policy.objects.filter(site__in=sites)}  # query: policies
+    missing = [s for s in sites if s.pk not in policies]
+    if missing:  # query (first sweep only): create the defaults
+        for site in missing:
+            with transaction.atomic():
+                policies[site.pk] = policy_ensure(site=site)
+    return policies
+
+
+def _holidays(site_ids) -> dict[int, list[tuple[datetime.date, datetime.date]]]:
+    found: dict[int, list] = {s: [] for s in site_ids}
+    for site_id, first, last in Holiday.objects.filter(site_id__in=site_ids).values_list(
+        "site_id", "starts_on", "ends_on"
+    ):  # query: holidays
+        found[site_id].append((first, last))
+    return found
+
+
+def _desired(child, policy, holidays, today, figures, contacts, reviews):
+    """The obligations one child should have today: [(rule, detail, last done, due, progress)]."""
+    rows = []
+    site = child.site
+    last_session, this_month = figures.get(child.pk, (None, 0))
+    clock = holidays if site.is_school else []
+    if policy.session_mode == Policy.SessionMode.EVERY_N_DAYS:
+        anchor = last_session or child.start_date
+        due = calendar.add_term_days(anchor, policy.session_every_days, clock)
+        rows.append((Rule.SESSION, "", last_session, due, ""))
+    else:
+        due = calendar.monthly_pace_due(today, this_month, policy.sessions_per_month)
+        progress = f"{this_month} of {policy.sessions_per_month} this month"
+        if this_month >= policy.sessions_exceeding:
+            progress += " (exceeding)"
+        rows.append((Rule.SESSION, "", last_session, due, progress))
+    if policy.routine_contact != Policy.ContactKind.NONE and contacts is not None:
+        kind = adapters.CONTACT_KINDS[policy.routine_contact]
+        last = contacts.get((child.pk, kind))
+        due = calendar.add_term_days(
+            last or child.start_date, policy.routine_contact_every_days, clock
+        )
+        rows.append((Rule.ROUTINE_CONTACT, "", last, due, ""))
+    if policy.social_worker_visits and contacts is not None:
+        last = contacts.get((child.pk, adapters.CONTACT_KINDS["social_worker_visit"]))
+        if last is None:
+            due = child.start_date + datetime.timedelta(days=policy.first_visit_within_days)
+        else:
+            first_year = last < child.start_date + datetime.timedelta(days=365)
+            gap = (
+                policy.visit_every_days_first_year if first_year else policy.visit_every_days_after
+            )
+            due = last + datetime.timedelta(days=gap)
+        rows.append((Rule.SW_VISIT, "", last, due, ""))
+    if policy.plan_reviews:
+        for review in reviews.get(child.pk, []):
+            due = review.next_review_date or child.start_date
+            rows.append((Rule.PLAN_REVIEW, review.plan_type, None, due, ""))
+    return rows
+
+
+def sweep_organisation(
+    *, organisation_id: int, now: datetime.datetime | None = None, child_ids=None
+) -> SweepResult:
+    """Recompute every obligation of the organisation in scope from the records, store the new due
+    dates and statuses, record each change of status once and alert the key worker and the site's
+    managers when something turns overdue. One transaction: a sweep killed half-way leaves nothing
+    behind and the next one does the whole work; a repeated sweep changes nothing.
+
+    Queries: a fixed number per organisation (sites, policies, holidays, children, sessions,
+    contacts, plan reviews, existing obligations, managers) plus one write per 5,000 changed rows."""
+    now = now or timezone.now()
+    result = SweepResult()
+    with transaction.atomic():
+        sites = list(Site.objects.all())  # query: sites
+        if not sites:
+            return result
+        site_by_id = {s.pk: s for s in sites}
+        policies = _policies(sites)
+        holidays = _holidays(site_by_id)
+        today_by_site = {
+            s.pk: timezone.localdate(now, timezone=ZoneInfo(s.time_zone)) for s in sites
+        }
+        any_today = max(today_by_site.values())
+        children = Child.objects.all()
+        if child_ids is not None:
+            children = children.filter(pk__in=child_ids)
+        children = list(children)  # query: children
+        primary = KeyWorkerAllocation.objects.filter(
+            current_allocations_q(any_today), kind="primary"
+        )
+        if child_ids is not None:
+            primary = primary.filter(child_id__in=child_ids)
+        key_worker = dict(
+            primary.order_by("child_id", "starts_on").values_list("child_id", "staff_id")
+        )  # query: current key workers (the latest start wins)
+        for child in children:
+            child.site = site_by_id[child.site_id]
+            child.key_worker_id = key_worker.get(child.pk)
+        ids = None if child_ids is None else [c.pk for c in children]
+        month_starts = {s: calendar.month_start(d) for s, d in today_by_site.items()}
+        figures = adapters.session_figures(ids, month_starts)  # query: session figures
+        contacts = adapters.last_contact_dates(children, list(adapters.CONTACT_KINDS.values()))
+        reviews: dict[int, list] = {}
+        for review in adapters.plan_review_dates(ids):  # queries: children, current versions
+            reviews.setdefault(review.child_id, []).append(review)
+        existing_qs = Obligation.objects.all()
+        if child_ids is not None:
+            existing_qs = existing_qs.filter(child_id__in=ids)
+        existing = {(o.child_id, o.rule, o.detail): o for o in existing_qs}  # query: obligations
+
+        to_write, changes = [], []
+        seen = set()
+        for child in children:
+            site = child.site
+            policy = policies[site.pk]
+            today = today_by_site[site.pk]
+            away = child.start_date > today or (
+                child.leaving_date is not None and child.leaving_date <= today
+            )
+            desired = _desired(child, policy, holidays[site.pk], today, figures, contacts, reviews)
+            for rule, detail, last, due, progress in desired:
+                key = (child.pk, rule, detail)
+                seen.add(key)
+                status = compute_status(
+                    today=today, due_on=due, soon_days=policy.due_soon_days, paused=away
+                )
+                values = {
+                    "site_id": site.pk,
+                    "staff_id": child.key_worker_id,
+                    "last_done_on": last,
+                    "due_on": due,
+                    "soon_days": policy.due_soon_days,
+                    "paused": away,
+                    "progress": progress,
+                    "status": status,
+                    "time_zone": site.time_zone,
+                }
+                old = existing.get(key)
+                if old is not None and all(getattr(old, k) == v for k, v in values.items()):
+                    continue
+                previous = old.status if old is not None else Status.OK
+                ob = old or Obligation(
+                    organisation_id=organisation_id, child_id=child.pk, rule=rule, detail=detail
+                )
+                for k, v in values.items():
+                    setattr(ob, k, v)
+                ob.updated_at = now
+                to_write.append(ob)
+                if status != previous:
+                    changes.append(ob)
+        # Rules switched off (or a plan no longer kept): paused, kept with their history.
+        for key, ob in existing.items():
+            if key not in seen and not ob.paused:
+                ob.paused, ob.status, ob.updated_at = True, Status.PAUSED, now
+                to_write.append(ob)
+                changes.append(ob)
+        result.obligations = len(seen)
+        result.written = len(to_write)
+        if to_write:  # queries: one upsert per 5,000 changed obligations
+            Obligation.objects.bulk_create(
+                to_write,
+                batch_size=BATCH,
+                update_conflicts=True,
+                unique_fields=["child", "rule", "detail"],
+                update_fields=[
+                    "site",
+                    "staff",
+                    "last_done_on",
+                    "due_on",
+                    "soon_days",
+                    "paused",
+                    "progress",
+                    "status",
+                    "time_zone",
+                    "updated_at",
+                ],
+            )
+        if changes:
+            result.changes, result.alerts = _record_changes(organisation_id, changes, now)
+        for ob in changes:
+            result.flips[ob.status] = result.flips.get(ob.status, 0) + 1
+    return result
+
+
+def _record_changes(organisation_id, changes, now) -> tuple[int, int]:
+    """Each flip once (the unique constraint ignores a repeat) and an alert for each new overdue
+    item to its key worker and the site's managers (once per due date)."""
+    rows = [
+        StatusChange(
+            organisation_id=organisation_id,
+            obligation_id=ob.pk,
+            child_id=ob.child_id,
+            site_id=ob.site_id,
+            rule=ob.rule,
+            staff_id=ob.staff_id,
+            due_on=ob.due_on or now.date(),
+            status=ob.status,
+            created_at=now,
+        )
+        for ob in changes
+    ]
+    StatusChange.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    overdue = [ob for ob in changes if ob.status == Status.OVERDUE]
+    if not overdue:
+        return len(rows), 0
+    managers: dict[int, list[int]] = {}
+    for site_id, user_id in Membership.objects.filter(
+        role=Role.MANAGER, is_active=True, site_id__in={ob.site_id for ob in overdue}
+    ).values_list("site_id", "user_id"):  # query: managers of the sites
+        managers.setdefault(site_id, []).append(user_id)
+    names = dict(
+        Child.objects.filter(pk__in={ob.child_id for ob in overdue})
+        .values_list("pk", "first_name")
+        .order_by()
+    )  # query: the children's names for the messages
+    alerts = []
+    for ob in overdue:
+        recipients = set(managers.get(ob.site_id, []))
+        if ob.staff_id:
+            recipients.add(ob.staff_id)
+        message = f"{names.get(ob.child_id, 'A child')}: {ob} overdue since {ob.due_on:%d %b %Y}"
+        for user_id in recipients:
+            alerts.append(
+                Alert(
+                    organisation_id=organisation_id,
+                    user_id=user_id,
+                    obligation_id=ob.pk,
+                    due_on=ob.due_on,
+                    message=message[:300],
+                    created_at=now,
+                )
+            )
+    Alert.objects.bulk_create(alerts, batch_size=BATCH, ignore_conflicts=True)
+    return len(rows), len(alerts)
+
+
+def obligations_refresh(*, child_ids: list[int], now=None) -> SweepResult:
+    """Recompute the obligations of a few children at once, for other apps' services to call after
+    recording a session, contact, visit or plan (``transaction.on_commit``). The sweep does the
+    same for everyone every ten minutes, so a missed call only delays the change."""
+    from tenancy.context import require_organisation_id
+
+    return sweep_organisation(
+        organisation_id=require_organisation_id(), now=now, child_ids=list(child_ids)
+    )
+
+
+# ---------------------------------------------------------------- alerts and digests
+
+
+@transaction.atomic
+def alerts_mark_read(*, user, alert_ids=None) -> int:
+    alerts = Alert.objects.filter(user=user, read_at__isnull=True)
+    if alert_ids is not None:
+        alerts = alerts.filter(pk__in=alert_ids)
+    return alerts.update(read_at=timezone.now())
+
+
+def digest_send_organisation(*, organisation_id: int, now=None) -> int:
+    """Today's digest email to each key worker (their due and overdue items) and each manager
+    (their sites' overdue items, by key worker). A ``DigestSent`` row is written first, in its own
+    transaction, so a rerun the same day never sends a second email. Returns emails sent."""
+    from . import selectors
+
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    sent_today = set(
+        DigestSent.objects.filter(day=day).values_list("user_id", flat=True)
+    )  # query: who has had today's digest
+    sent = 0
+    for user, items, by_worker in selectors.digest_recipients(now=now):
+        if user.pk in sent_today or not user.email or not items:
+            continue
+        with transaction.atomic():
+            _, created = DigestSent.objects.get_or_create(
+                organisation_id=organisation_id, user=user, day=day, defaults={"items": len(items)}
+            )
+        if not created:
+            continue
+        body = render_to_string(
+            "compliance/digest_email.txt",
+            {"user": user, "items": items, "by_worker": by_worker, "day": day},
+        )
+        send_mail(
+            f"Keywork: {len(items)} item{'s' if len(items) != 1 else ''} due or overdue",
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+        )
+        sent += 1
+    return sent

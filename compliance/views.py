@@ -1,0 +1,191 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from tenancy.audit import Action, audit_read
+from tenancy.concurrency import EditConflict
+from tenancy.decorators import staff_view
+from tenancy.models import Role
+from tenancy.timeutils import site_today
+
+from . import adapters, exports, selectors, services
+from .forms import POLICY_FIELDS, HolidayForm, PolicyForm
+from .models import Rule, Status
+
+PAGE_SIZE = 25
+
+
+@staff_view
+def index(request):
+    access = request.access
+    if access.is_org_admin:
+        return redirect("compliance:overview")
+    sites = selectors.dashboard_sites(access)
+    if sites:
+        return redirect("compliance:site_dashboard", sites[0].pk)
+    return redirect("compliance:my_week")
+
+
+@staff_view
+def overview(request):
+    access = request.access
+    rows = selectors.org_overview(access)
+    if not rows:
+        return redirect("compliance:my_week")
+    weeks = selectors.on_time_by_week([r["site"].pk for r in rows], timezone.localdate())
+    return render(
+        request,
+        "compliance/overview.html",
+        {"rows": rows, "chart": selectors.chart(weeks), "weeks": weeks},
+    )
+
+
+@staff_view
+def site_dashboard(request, site_id):
+    access = request.access
+    site = selectors.get_dashboard_site_or_404(access, site_id)
+    status = request.GET.get("status", "")
+    if status not in Status.values:
+        status = ""
+    page = Paginator(selectors.by_child(site, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(child, selectors.child_cells(child)) for child in page.object_list]
+    weeks = selectors.on_time_by_week([site.pk], site_today(site))
+    return render(
+        request,
+        "compliance/site_dashboard.html",
+        {
+            "site": site,
+            "sites": selectors.dashboard_sites(access),
+            "rules": selectors.rules_for(site),
+            "workers": selectors.by_key_worker(site),
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "statuses": Status.choices,
+            "query": f"status={status}" if status else "",
+            "weeks": weeks,
+            "chart": selectors.chart(weeks),
+            "contacts_live": adapters.contacts_available(),
+        },
+    )
+
+
+@staff_view
+def overdue(request, site_id):
+    access = request.access
+    site = selectors.get_dashboard_site_or_404(access, site_id)
+    staff = request.GET.get("staff", "")
+    rule = request.GET.get("rule", "")
+    items = selectors.overdue_items(
+        access, site, staff_id=staff if staff == "none" or staff.isdigit() else None, rule=rule
+    )
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = "&".join(f"{k}={v}" for k, v in (("staff", staff), ("rule", rule)) if v)
+    return render(
+        request,
+        "compliance/overdue.html",
+        {
+            "site": site,
+            "page": page,
+            "query": query,
+            "rule_label": dict(Rule.choices).get(rule, ""),
+            "today": site_today(site),
+        },
+    )
+
+
+@staff_view
+def export_csv(request, site_id):
+    access = request.access
+    site = selectors.get_dashboard_site_or_404(access, site_id)
+    children = list(selectors.by_child(site))
+    audit_read(actor=request.user, instance=site, action=Action.EXPORT, summary="Compliance CSV")
+    response = HttpResponse(
+        exports.obligations_csv(site, children, selectors.child_cells),
+        content_type="text/csv; charset=utf-8",
+    )
+    day = site_today(site).isoformat()
+    response["Content-Disposition"] = f'attachment; filename="compliance-{site.pk}-{day}.csv"'
+    return response
+
+
+@staff_view
+def my_week(request):
+    access = request.access
+    context = selectors.my_week(access)
+    context["calls"] = adapters.calls_due(access, context["today"])
+    context["unread"] = selectors.unread_count(request.user)
+    context["is_key_worker"] = Role.KEY_WORKER in access.roles
+    return render(request, "compliance/my_week.html", context)
+
+
+@staff_view
+def alert_list(request):
+    if request.method == "POST":
+        count = services.alerts_mark_read(user=request.user)
+        messages.success(request, f"{count} alert{'s' if count != 1 else ''} marked as read.")
+        return redirect("compliance:alerts")
+    page = Paginator(selectors.alerts_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "compliance/alerts.html",
+        {"page": page, "unread": selectors.unread_count(request.user)},
+    )
+
+
+@staff_view
+def policy_edit(request, site_id):
+    access = request.access
+    site = selectors.get_policy_site_or_404(access, site_id)
+    policy = selectors.policy_for(site) or services.policy_ensure(site=site, actor=request.user)
+    form = PolicyForm(request.POST or None, instance=policy, site=site)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.policy_update(
+                actor=request.user,
+                policy=form.instance,
+                version=form.cleaned_data.get("version"),
+                fields=[f for f in POLICY_FIELDS if f in form.fields],
+            )
+        except EditConflict as conflict:
+            form.add_error(None, conflict)
+        else:
+            messages.success(request, "Policy saved. The next sweep applies it to every child.")
+            return redirect("compliance:site_dashboard", site.pk)
+    return render(request, "compliance/policy_edit.html", {"site": site, "form": form})
+
+
+@staff_view
+def calendar_page(request, site_id):
+    access = request.access
+    site = selectors.get_policy_site_or_404(access, site_id)
+    form = HolidayForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("action") == "default":
+            added = services.calendar_reset_default(site=site, actor=request.user)
+            messages.success(request, f"{added} default holiday{'s' if added != 1 else ''} added.")
+            return redirect("compliance:calendar", site.pk)
+        if form.is_valid():
+            services.holiday_add(actor=request.user, site=site, **form.cleaned_data)
+            messages.success(request, "Holiday added.")
+            return redirect("compliance:calendar", site.pk)
+    page = Paginator(selectors.holidays_for(site), 50).get_page(request.GET.get("page"))
+    return render(request, "compliance/calendar.html", {"site": site, "form": form, "page": page})
+
+
+@staff_view
+def holiday_remove(request, site_id, holiday_id):
+    access = request.access
+    site = selectors.get_policy_site_or_404(access, site_id)
+    holiday = selectors.get_holiday_or_404(site, holiday_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    services.holiday_remove(actor=request.user, holiday=holiday)
+    messages.success(request, f"{holiday.name} removed from the calendar.")
+    return redirect("compliance:calendar", site.pk)

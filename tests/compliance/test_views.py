@@ -1,0 +1,225 @@
+"""The compliance pages: who may open them, what they show, and how many queries they cost."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from compliance import services
+from compliance.models import Alert, Holiday, Policy, Status
+from tenancy.context import organisation_scope
+from tests.factories import ChildFactory, KeyWorkerAllocationFactory, UserFactory
+
+from .factories import AlertFactory, ObligationFactory, StatusChangeFactory
+
+
+def sweep(world):
+    with organisation_scope(world.org.pk):
+        return services.sweep_organisation(organisation_id=world.org.pk)
+
+
+def queries(client, url) -> list:
+    client.get(url)  # the first request after signing in also saves the session
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return ctx.captured_queries
+
+
+def add_children(world, n, staff=None):
+    for _ in range(n):
+        child = ChildFactory(site=world.school)
+        worker = staff or UserFactory()
+        KeyWorkerAllocationFactory(child=child, staff=worker)
+        ObligationFactory(child=child, staff=worker)
+
+
+@pytest.mark.django_db
+def test_manager_sees_red_amber_green_by_key_worker_and_child(client, org):
+    sweep(org)
+    client.force_login(org.users["manager"])
+    response = client.get(f"/compliance/sites/{org.school.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "By key worker" in page and "By pupil" in page
+    assert org.child.full_name in page
+    assert "Overdue" in page or "overdue" in page
+    names = [w.name for w in response.context["workers"]]
+    assert f"{org.users['key_worker'].first_name} {org.users['key_worker'].last_name}" in names
+
+
+@pytest.mark.django_db
+def test_site_dashboard_runs_a_fixed_number_of_queries(client, org, django_assert_num_queries):
+    client.force_login(org.users["manager"])
+    url = f"/compliance/sites/{org.school.pk}/"
+    small = queries(client, url)
+    add_children(org, 30)
+    # 1 session, 2 user, 3 two-factor device, 4 memberships, 5 savepoint, 6 paginator count,
+    # 7 the page of children, 8 their obligations with key workers, 9 counts by key worker, rule
+    # and status, 10 changes for the 12-week chart, 11 release savepoint.
+    with django_assert_num_queries(11):
+        response = client.get(url)
+    assert len(small) == 11
+    assert response.context["page"].paginator.count == 31
+
+
+@pytest.mark.django_db
+def test_drill_down_lists_the_overdue_items(client, org, django_assert_num_queries):
+    client.force_login(org.users["manager"])
+    url = f"/compliance/sites/{org.school.pk}/overdue/?staff={org.users['key_worker'].pk}"
+    small = queries(client, url)
+    add_children(org, 5, staff=org.users["key_worker"])
+    # 1 session, 2 user, 3 two-factor device, 4 memberships, 5 savepoint, 6 count, 7 the page of
+    # overdue items with children and key workers, 8 release.
+    with django_assert_num_queries(8):
+        response = client.get(url)
+    assert len(small) == 8
+    assert response.context["page"].paginator.count == 6
+    assert org.child.full_name in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_csv_export_lists_every_obligation_and_is_audited(client, org):
+    sweep(org)
+    client.force_login(org.users["manager"])
+    response = client.get(f"/compliance/sites/{org.school.pk}/export.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content.decode()
+    assert body.splitlines()[0].startswith("Child,Key worker,Rule")
+    assert org.child.full_name in body
+
+
+@pytest.mark.django_db
+def test_org_admin_sees_all_sites_side_by_side(client, org, django_assert_num_queries):
+    sweep(org)
+    client.force_login(org.users["org_admin"])
+    assert client.get("/compliance/").url == "/compliance/overview/"
+    small = queries(client, "/compliance/overview/")
+    add_children(org, 10)
+    # 1 session, 2 user, 3 two-factor device, 4 memberships, 5 savepoint, 6 the organisation's
+    # sites, 7 counts by site, rule and status, 8 changes for the chart, 9 release.
+    with django_assert_num_queries(9):
+        response = client.get("/compliance/overview/")
+    assert len(small) == 9
+    sites = [row["site"] for row in response.context["rows"]]
+    assert set(sites) == {org.school, org.home}
+
+
+@pytest.mark.django_db
+def test_key_worker_my_week(client, org, django_assert_num_queries):
+    client.force_login(org.users["key_worker"])
+    small = queries(client, "/compliance/my-week/")
+    add_children(org, 5, staff=org.users["key_worker"])
+    # 1 session, 2 user, 3 two-factor device, 4 memberships, 5 savepoint, 6 my obligations due by
+    # Sunday with children and sites, 7 unread alerts, 8 release.
+    with django_assert_num_queries(8):
+        response = client.get("/compliance/my-week/")
+    assert len(small) == 8
+    assert len(response.context["overdue"]) == 6
+    assert "1 unread" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_key_workers_and_moderators_cannot_open_a_site_dashboard(client, org):
+    for role in ("key_worker", "moderator"):
+        client.force_login(org.users[role])
+        for path in ("", "overdue/", "export.csv", "policy/", "calendar/"):
+            url = f"/compliance/sites/{org.school.pk}/{path}"
+            assert client.get(url).status_code == 403, (role, url)
+
+
+@pytest.mark.django_db
+def test_alerts_show_unread_counts_and_are_marked_read(client, org):
+    client.force_login(org.users["key_worker"])
+    AlertFactory(obligation=org.obligation, user=org.users["key_worker"], due_on="2026-01-01")
+    response = client.get("/compliance/alerts/")
+    assert response.context["unread"] == 2
+    client.post("/compliance/alerts/")
+    with organisation_scope(org.org.pk):
+        assert not Alert.objects.filter(read_at__isnull=True).exists()
+    assert client.get("/compliance/alerts/").context["unread"] == 0
+
+
+@pytest.mark.django_db
+def test_manager_edits_the_policy_with_validation(client, org):
+    client.force_login(org.users["manager"])
+    url = f"/compliance/sites/{org.school.pk}/policy/"
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update({"session_every_days": 0, "same_day_contact": "on", "plan_reviews": "on"})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "session_every_days" in response.context["form"].errors
+    data.update({"session_every_days": 10, "version": form.fields["version"].initial})
+    response = client.post(url, data)
+    assert response.status_code == 302
+    with organisation_scope(org.org.pk):
+        assert Policy.objects.get(site=org.school).session_every_days == 10
+    # A second save from the same (now stale) form is refused, with the person's values kept.
+    data["session_every_days"] = 12
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Someone else saved this record" in response.content.decode()
+    assert response.context["form"]["session_every_days"].value() == "12"
+
+
+@pytest.mark.django_db
+def test_home_policy_validates_visit_frequencies(client, org):
+    client.force_login(org.users["org_admin"])
+    url = f"/compliance/sites/{org.home.pk}/policy/"
+    form = client.get(url).context["form"]
+    assert "sessions_per_half_term" not in form.fields
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update(
+        {
+            "social_worker_visits": "on",
+            "visit_every_days_first_year": 42,
+            "visit_every_days_after": 30,
+            "sessions_exceeding": 2,
+        }
+    )
+    response = client.post(url, data)
+    errors = response.context["form"].errors
+    assert "visit_every_days_after" in errors and "sessions_exceeding" in errors
+
+
+@pytest.mark.django_db
+def test_term_calendar_add_default_and_remove(client, org):
+    client.force_login(org.users["manager"])
+    url = f"/compliance/sites/{org.school.pk}/calendar/"
+    bad = client.post(
+        url, {"name": "Oops", "kind": "closure", "starts_on": "2026-12-02", "ends_on": "2026-12-01"}
+    )
+    assert "ends_on" in bad.context["form"].errors
+    client.post(
+        url,
+        {
+            "name": "Inset day",
+            "kind": "closure",
+            "starts_on": "2026-12-01",
+            "ends_on": "2026-12-01",
+        },
+    )
+    client.post(url, {"action": "default"})
+    with organisation_scope(org.org.pk):
+        assert Holiday.objects.filter(site=org.school, name="Inset day").exists()
+        assert Holiday.objects.filter(site=org.school).count() == 1 + 1 + 11
+    client.post(f"{url}{org.holiday.pk}/remove/")
+    with organisation_scope(org.org.pk):
+        assert not Holiday.objects.filter(pk=org.holiday.pk).exists()
+
+
+@pytest.mark.django_db
+def test_twelve_week_chart_counts_items_on_time(client, org):
+    today = datetime.date.today()
+    with organisation_scope(org.org.pk):
+        due = today - datetime.timedelta(days=7)
+        StatusChangeFactory(obligation=org.obligation, due_on=due, status=Status.DUE_TODAY)
+        StatusChangeFactory(obligation=org.obligation, due_on=due, status=Status.OVERDUE)
+        other = ObligationFactory(child=org.child, rule="routine_contact")
+        StatusChangeFactory(obligation=other, due_on=due, status=Status.DUE_TODAY)
+    client.force_login(org.users["manager"])
+    weeks = client.get(f"/compliance/sites/{org.school.pk}/").context["weeks"]
+    assert len(weeks) == 12
+    week = next(w for w in weeks if w.start <= due < w.start + datetime.timedelta(days=7))
+    assert (week.due, week.late, week.on_time_percent) == (2, 1, 50)
