@@ -12,6 +12,12 @@ CONTACT_KINDS = {
     "social_worker_update": "social_worker_update",
     "social_worker_visit": "social_worker_visit",
 }
+# What counts for each rule, in the contacts app's own words (a contact kind or a purpose).
+CONTACTS_MEANING = {
+    "parent_call": ["parent"],  # any recorded contact with a parent or carer
+    "social_worker_update": ["weekly_update"],  # the weekly email update, once sent
+    "social_worker_visit": ["visit"],  # a statutory social-worker visit
+}
 
 
 def _contacts_selectors():
@@ -33,15 +39,14 @@ def last_contact_dates(children, kinds) -> dict[tuple[int, str], datetime.date] 
     module = _contacts_selectors()
     if module is None:
         return None
-    found = module.last_contact_dates(children, kinds) or {}
+    children = list(children)
     result = {}
-    for key, value in dict(found).items():
-        if isinstance(key, tuple):  # {(child_id, kind): date}
-            result[key] = _as_date(value)
-        elif isinstance(value, dict):  # {child_id: {kind: date}}
-            for kind, day in value.items():
-                result[(key, kind)] = _as_date(day)
-    return {k: v for k, v in result.items() if v is not None}
+    for kind in kinds:  # one query per rule: contacts answers {child id: last date or None}
+        found = module.last_contact_dates(children, CONTACTS_MEANING.get(kind, [kind])) or {}
+        for child_id, day in found.items():
+            if day is not None:
+                result[(child_id, kind)] = _as_date(day)
+    return result
 
 
 def calls_due(access, day):

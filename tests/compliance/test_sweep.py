@@ -270,10 +270,11 @@ def test_the_sweep_runs_a_fixed_number_of_queries(django_assert_num_queries):
         child = ChildFactory(site=world.site, start_date=datetime.date(2026, 1, 5))
         KeyWorkerAllocationFactory(child=child, staff=world.worker, starts_on=child.start_date)
     # 1 savepoint, 2 sites, 3 policies, 4 holidays, 5 children, 6 key workers, 7 session
-    # figures, 8-9 plan reviews (children, current versions), 10 existing obligations, 11 the
-    # upsert, 12 the changes of status, 13 managers, 14 the children's names, 15 the alerts,
-    # 16 release savepoint.
-    with django_assert_num_queries(16):
+    # figures, 8-9 plan reviews (children, current versions), 10-12 the last parent contact,
+    # social-worker update and visit (one query each, from the contacts app), 13 existing
+    # obligations, 14 the upsert, 15 the changes of status, 16 managers, 17 the children's names,
+    # 18 the alerts, 19 release savepoint.
+    with django_assert_num_queries(19):
         result = sweep(world, at(2026, 6, 21, 9))
     assert result.written == 20 and result.alerts == 40
 
