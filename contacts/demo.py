@@ -117,18 +117,18 @@ def _seed_school(world) -> None:
                     )
                     contacts.append(contact)
                     links.append((contact, trigger_slips))
-        # Weekly round-up calls: most pupils, most weeks (not this week yet).
+        # Weekly round-up calls: most pupils, most weeks, this week's on Friday once it has come.
         monday = week_start(today)
         for child in pupils:
             who = staff.get(child.pk)
             if who is None:
                 continue
             guardian = guardians.get(child.pk)
-            for w in range(1, WEEKS + 1):
+            for w in range(0, WEEKS + 1):
                 if rng.random() < 0.15:
                     continue
                 day = monday - datetime.timedelta(weeks=w) + datetime.timedelta(days=4)
-                if day < child.start_date:
+                if day < child.start_date or day > today:
                     continue
                 contacts.append(
                     Contact(
