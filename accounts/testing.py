@@ -12,7 +12,13 @@ def authenticator_for(user) -> TOTPDevice:
 
 
 def current_code(device: TOTPDevice) -> str:
+    """The code a person's app shows now; if the device already accepted this 30-second step's
+    code (the same person signing in twice within it), the next step's, which the server's
+    tolerance of one step accepts, since a code is never accepted twice."""
+    device.refresh_from_db()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if device.last_t is not None and device.last_t >= totp.t():
+        totp.time = device.t0 + (device.last_t + 1) * device.step
     return f"{totp.token():0{device.digits}d}"
 
 

@@ -70,4 +70,8 @@ def sign_in(page, username: str, password: str = "correct-horse-battery"):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Code").fill(current_code(device))
     page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/")
+    try:
+        page.wait_for_url("**/")
+    except Exception:
+        page.screenshot(path=f"test-artifacts/sign-in-failed-{username}.png", full_page=True)
+        raise
