@@ -19,3 +19,12 @@ def recent_authentication_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def confirmation_needed(request, *, next_url: str | None = None):
+    """For use inside a view, after its access checks (so another organisation still gets 404 and a
+    role without access 403): a redirect to confirm the password and code, or None if recent."""
+    if recently_confirmed(request):
+        return None
+    query = urlencode({"next": next_url or request.get_full_path()})
+    return redirect(f"{reverse('confirm_identity')}?{query}")

@@ -4,6 +4,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.decorators import confirmation_needed
 from tenancy.audit import Action, audit_read
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
@@ -102,6 +103,8 @@ def overdue(request, site_id):
 def export_csv(request, site_id):
     access = request.access
     site = selectors.get_dashboard_site_or_404(access, site_id)
+    if reauth := confirmation_needed(request):  # a whole site's figures: a bulk export
+        return reauth
     children = list(selectors.by_child(site))
     audit_read(actor=request.user, instance=site, action=Action.EXPORT, summary="Compliance CSV")
     response = HttpResponse(

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accounts.decorators import confirmation_needed
 from people.models import Guardian
 from people.selectors import get_child_or_404
 from tenancy.access import require_manager
@@ -96,6 +97,8 @@ def contact_list(request):
 def contact_export(request):
     access = request.access
     _form, query = _query(request)
+    if getattr(query, "child", None) is None and (reauth := confirmation_needed(request)):
+        return reauth  # many children's contacts: a bulk export
     rows = selectors.contact_list(access, query)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="contacts.csv"'

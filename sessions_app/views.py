@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accounts.decorators import confirmation_needed
 from people.selectors import get_child_or_404, my_children
 from tenancy.audit import Action, audit_read
 from tenancy.concurrency import EditConflict
@@ -476,6 +477,9 @@ def bundle_start(request, child_id):
     child = get_child_or_404(request.access, child_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    back = reverse("sessions_app:child_sessions", args=[child.pk])
+    if reauth := confirmation_needed(request, next_url=back):  # a bundle is a bulk export
+        return reauth
     form = BundleForm(request.POST)
     if not form.is_valid():
         messages.error(

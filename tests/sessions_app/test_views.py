@@ -378,8 +378,13 @@ def test_a_manager_signs_off_and_a_key_worker_cannot(client, org):
 def test_the_childs_bundle_is_built_with_progress_and_downloads(
     client, org, tmp_path, django_capture_on_commit_callbacks
 ):
+    from accounts.testing import confirm_recently
+
     client.force_login(org.users["key_worker"])
     start = (TODAY() - datetime.timedelta(days=30)).isoformat()
+    asked = client.post(f"/sessions/child/{org.child.pk}/bundle/", {"start": start, "end": TODAY()})
+    assert asked["Location"].startswith("/accounts/confirm/")  # a bundle is a bulk export
+    confirm_recently(client)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/sessions/child/{org.child.pk}/bundle/", {"start": start, "end": TODAY()}
