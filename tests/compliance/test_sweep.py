@@ -10,7 +10,7 @@ from django.core import mail
 
 from compliance import services
 from compliance.calendar import add_term_days, monthly_pace_due
-from compliance.models import Alert, DigestSent, Obligation, Rule, Status, StatusChange
+from compliance.models import Alert, DigestSent, Obligation, Policy, Rule, Status, StatusChange
 from people.models import Child
 from tenancy.context import organisation_scope
 from tenancy.models import Role, Site
@@ -298,3 +298,31 @@ def test_daily_digest_lists_the_right_items_once():
     assert "Ada" in mine and "Ben" not in mine
     boss = by_person[world.manager.email]
     assert "Kim Worker:" in boss and "Ada" in boss and "Ben" in boss
+
+
+@pytest.mark.django_db
+def test_a_logged_parent_call_turns_the_weekly_contact_green_at_the_next_sweep():
+    """The contacts app's records feed the routine-contact rule end to end."""
+    from contacts.models import Contact
+
+    from ..contacts.factories import ContactFactory
+
+    world = build(label="Calls")
+    with organisation_scope(world.org.pk):
+        Policy.objects.filter(site=world.site).update(routine_contact="parent_call")
+    sweep(world, at(2026, 6, 20, 9))
+    with organisation_scope(world.org.pk):
+        weekly = Obligation.objects.get(child=world.child, rule=Rule.ROUTINE_CONTACT)
+    assert weekly.status == "overdue"  # no call since the pupil started in January
+
+    ContactFactory(
+        child=world.child,
+        kind=Contact.Kind.PARENT,
+        occurred_at=at(2026, 6, 22, 15, 30),
+        recorded_by=world.worker,
+    )
+    sweep(world, at(2026, 6, 22, 16))
+    with organisation_scope(world.org.pk):
+        weekly.refresh_from_db()
+    assert weekly.status == "ok"
+    assert weekly.due_on == datetime.date(2026, 6, 29)  # a week after the call
