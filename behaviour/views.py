@@ -18,6 +18,7 @@ from tenancy.access import require_manager
 from tenancy.audit import Action, audit_read
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
+from tenancy.forms import apply_service_errors
 from tenancy.timeutils import site_today
 
 from . import charts, codes, exports, imports, periods, selectors, services
@@ -42,14 +43,6 @@ PAGE_SIZE = 25
 # WeasyPrint reports each layout step at INFO; the certificate needs none of that in the logs.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 SUMMARY_PRESETS = [p for p in periods.PRESETS] + [("year", "This school year")]
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _sites(request):
@@ -217,7 +210,7 @@ def slip_create(request):
                 others=list(data["others"]),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             extra = len(data["others"])
             messages.success(
@@ -276,7 +269,7 @@ def slip_correct(request, slip_id):
         except EditConflict as error:
             form.add_error(None, error)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Slip corrected; the earlier version is kept.")
             return redirect("behaviour:slip_detail", slip_id=slip.pk)
@@ -302,7 +295,7 @@ def slip_retract(request, slip_id):
         except EditConflict as error:
             form.add_error(None, error)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Slip retracted. It is kept, with your reason, but hidden.")
             return redirect("behaviour:child_overview", child_id=slip.child_id)
@@ -338,7 +331,7 @@ def slip_types(request):
             try:
                 services.slip_type_add(access=access, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Slip type added.")
                 return redirect("behaviour:slip_types")
@@ -751,7 +744,7 @@ def appointment_add(request, child_id):
         try:
             services.appointment_log(access=request.access, child=child, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Appointment logged; the register is checked against it.")
             return redirect("behaviour:child_overview", child_id=child.pk)

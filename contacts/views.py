@@ -16,6 +16,7 @@ from tenancy.access import require_manager
 from tenancy.audit import Action, audit_read
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
+from tenancy.forms import apply_service_errors
 from tenancy.timeutils import site_today
 
 from . import selectors, services
@@ -30,14 +31,6 @@ from .forms import (
 from .models import Contact, WeeklyUpdate
 
 PAGE_SIZE = 25
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _form_page(request, *, form, child, title, submit, intro="", warnings=(), extra=None):
@@ -282,7 +275,7 @@ def contact_new(request, child_id):
                 warnings = needs.warnings
                 form.add_confirmations(needs.confirmations)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Contact logged.")
                 return redirect("contacts:child_contacts", child_id=child.pk)
@@ -348,7 +341,7 @@ def contact_correct(request, contact_id):
             except EditConflict as error:
                 form.add_error(None, error)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, "Contact corrected.")
                 return redirect("contacts:contact_detail", contact_id=contact.pk)
@@ -381,7 +374,7 @@ def contact_retract(request, contact_id):
         except EditConflict as error:
             form.add_error(None, error)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Contact retracted: hidden from lists, kept in the record.")
             return redirect("contacts:child_contacts", child_id=contact.child_id)
@@ -427,7 +420,7 @@ def weekly_update_new(request, child_id):
                 body=form.cleaned_data["body"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if request.POST.get("action") == "send":
                 return _send(request, update)
@@ -494,7 +487,7 @@ def weekly_update(request, update_id):
             except EditConflict as error:
                 form.add_error(None, error)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 if request.POST.get("action") == "send":
                     return _send(request, update)
@@ -532,7 +525,7 @@ def contact_settings(request, site_id):
         except EditConflict as error:
             form.add_error(None, error)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Contact rules saved.")
             return redirect("contacts:calls_due")

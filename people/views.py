@@ -11,6 +11,7 @@ from keywork.navigation import child_links
 from tenancy.access import require_manager
 from tenancy.audit import audit_read
 from tenancy.decorators import staff_view
+from tenancy.forms import apply_service_errors
 from tenancy.models import Site
 from tenancy.timeutils import site_today
 
@@ -30,14 +31,6 @@ from .forms import (
 from .models import ChildProfessional, Guardian, KeyWorkerAllocation
 
 PAGE_SIZE = 25
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _form_page(request, *, form, child, title, submit, intro="", enctype=False):
@@ -118,7 +111,7 @@ def child_create(request):
                 **fields,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"{child.full_name} added.")
             return redirect("people:child_detail", child_id=child.pk)
@@ -140,7 +133,7 @@ def child_edit(request, child_id):
         try:
             services.child_update(access=access, child=child, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Details saved.")
             return redirect("people:child_detail", child_id=child.pk)
@@ -185,7 +178,7 @@ def allocation_change(request, child_id):
         try:
             services.allocation_change(access=access, child=child, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             staff = form.cleaned_data["staff"]
             messages.success(request, f"{staff.get_full_name()} is now the key worker.")
@@ -217,7 +210,7 @@ def cover_add(request, child_id):
         try:
             services.cover_add(access=access, child=child, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Cover planned.")
             return redirect("people:child_detail", child_id=child.pk)
@@ -254,7 +247,7 @@ def pen_portrait_edit(request, child_id):
         try:
             services.pen_portrait_update(access=access, child=child, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Pen portrait saved.")
             return redirect("people:child_detail", child_id=child.pk)
@@ -276,7 +269,7 @@ def guardian_edit(request, child_id, guardian_id=None):
                 access=access, child=child, guardian=guardian, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Family contact saved.")
             return redirect("people:child_detail", child_id=child.pk)
@@ -301,7 +294,7 @@ def professional_add(request, child_id):
                 **{k: data[k] for k in ("name", "role", "agency", "phone", "email")},
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Professional linked.")
             return redirect("people:child_detail", child_id=child.pk)
@@ -324,7 +317,7 @@ def professional_end(request, child_id, link_id):
         try:
             services.professional_unlink(access=access, link=link, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"{link.professional.name}'s involvement ended.")
             return redirect("people:child_detail", child_id=child.pk)
@@ -351,7 +344,7 @@ def guardian_retract(request, child_id, guardian_id):
         try:
             services.guardian_retract(access=access, guardian=guardian, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, f"{guardian.name} removed. The record is kept in the history."

@@ -11,6 +11,7 @@ from people.selectors import get_child_or_404
 from tenancy.audit import Action, audit_read
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
+from tenancy.forms import apply_service_errors
 from tenancy.timeutils import site_today
 
 from . import exports, selectors, services
@@ -28,14 +29,6 @@ from .sections import changed_sections
 from .uploads import SizeLimitUploadHandler
 
 PAGE_SIZE = 25
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _plan_type(plan_type: str) -> str:
@@ -189,7 +182,7 @@ def plan_edit(request, child_id, plan_type):
                 publish_refused = True
                 form.data = form.data.copy()
                 form.data["version"] = draft.version
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if publish:
                 note = (
@@ -327,7 +320,7 @@ def _document_upload(request, child_id):
                 upload=data["file"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Document uploaded.")
             return redirect("plans:child_plans", child_id=child.pk)
@@ -377,7 +370,7 @@ def document_retract(request, child_id, document_id):
                 access=request.access, document=document, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Document hidden. It is kept in the record.")
             return redirect("plans:child_plans", child_id=child.pk)
@@ -404,7 +397,7 @@ def _home_form(request, child_id, form_class, service, title, done):
             data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
             service(access=request.access, child=child, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("plans:child_plans", child_id=child.pk)
@@ -451,7 +444,7 @@ def health_appointment_edit(request, child_id, appointment_id):
                 access=request.access, appointment=appointment, expected_version=expected, **data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Appointment saved.")
             return redirect("plans:child_plans", child_id=child.pk)
@@ -518,7 +511,7 @@ def section_settings(request):
         try:
             services.placement_sections_set(access=access, titles=form.cleaned_data["titles"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Placement Plan sections saved.")
             return redirect("plans:task_list")

@@ -21,3 +21,13 @@ class VersionedFormMixin:
             required=False,
             initial=getattr(instance, "version", None) if instance and instance.pk else None,
         )
+
+
+def apply_service_errors(form, error) -> None:
+    """Show a service's ValidationError on the form: beside its field when it names one the form
+    has, at the top otherwise. Views call this so no rule is written twice."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
