@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from people.forms import DateInput
 from people.selectors import children_visible_to
+from tenancy.forms import RetractForm as BaseRetractForm
 from tenancy.forms import VersionedFormMixin
 from tenancy.timeutils import site_today
 
@@ -122,17 +123,9 @@ class SlipCorrectForm(VersionedFormMixin, forms.Form):
         self.fields["version"].initial = instance.version
 
 
-class RetractForm(VersionedFormMixin, forms.Form):
-    reason = forms.CharField(
-        label="Reason for retracting",
-        max_length=300,
-        help_text="For example “recorded for the wrong pupil”. The slip is hidden, not deleted.",
-    )
-
-    def __init__(self, *args, instance, **kwargs):
-        self.instance = instance
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = instance.version
+class RetractForm(BaseRetractForm):
+    reason_label = "Reason for retracting"
+    reason_help = "For example “recorded for the wrong pupil”. The slip is hidden, not deleted."
 
 
 class SlipTypeForm(forms.Form):

@@ -5,6 +5,7 @@ from django import forms
 
 from behaviour.forms import TimeInput
 from people.forms import DateInput
+from tenancy.forms import RetractForm as BaseRetractForm
 from tenancy.forms import VersionedFormMixin
 from tenancy.timeutils import site_today
 
@@ -150,17 +151,8 @@ class ContactCorrectForm(ConfirmMixin, VersionedFormMixin, forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
 
 
-class RetractForm(VersionedFormMixin, forms.Form):
-    reason = forms.CharField(
-        label="Reason",
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The record is hidden from lists and kept, with this reason, for inspectors.",
-    )
-
-    def __init__(self, *args, instance, **kwargs):
-        self.instance = instance
-        super().__init__(*args, **kwargs)
+class RetractForm(BaseRetractForm):
+    pass
 
 
 class WeeklyUpdateForm(VersionedFormMixin, forms.Form):

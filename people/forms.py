@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from tenancy.forms import RetractForm as BaseRetractForm
 from tenancy.forms import VersionedFormMixin
 
 from .models import Child, Guardian, KeyWorkerAllocation, PenPortrait, Professional
@@ -235,15 +236,8 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-class RetractForm(VersionedFormMixin, forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Why it is being removed. The record is kept, with your reason, in the history.",
-    )
-
-    def __init__(self, *args, instance=None, **kwargs):
-        self.instance = instance
-        super().__init__(*args, **kwargs)
+class RetractForm(BaseRetractForm):
+    reason_help = "Why it is being removed. The record is kept, with your reason, in the history."
 
 
 class HistoryFilterForm(forms.Form):

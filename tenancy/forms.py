@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -31,3 +32,22 @@ def apply_service_errors(form, error) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class RetractForm(VersionedFormMixin, forms.Form):
+    """Withdraw a record with a reason (it is hidden, never deleted). Apps subclass it to set the
+    wording: ``reason_label`` and ``reason_help``."""
+
+    reason_label = "Reason"
+    reason_help = "The record is hidden from lists and kept, with this reason, for inspectors."
+
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = forms.CharField(
+            label=self.reason_label,
+            max_length=300,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=self.reason_help,
+        )
+        self.order_fields(["reason", "version"])
