@@ -91,3 +91,46 @@ def plan_review_dates(child_ids):
     from plans.selectors import review_dates
 
     return review_dates(child_ids=child_ids)
+
+
+# The foci a school's sessions rotate through each half term (DOMAIN.md: EHCP, IEP, student voice).
+ROTATING_FOCI = ("ehcp", "iep", "student_voice")
+
+
+def focus_labels(foci) -> list[str]:
+    from sessions_app.models import KeyWorkSession
+
+    labels = dict(KeyWorkSession.Focus.choices)
+    return [labels[f] for f in ROTATING_FOCI if f in foci]
+
+
+def half_term_sessions(bounds_by_site, child_ids=None):
+    """{child id: [(date, focus, minutes or None)]} of the counted sessions inside the half term of
+    each child's site (``bounds_by_site``: {site id: (first day, last day)}): one query."""
+    from sessions_app.models import KeyWorkSession
+
+    if not bounds_by_site:
+        return {}
+    sessions = KeyWorkSession.objects.filter(
+        status__in=KeyWorkSession.COUNTED,
+        child__site_id__in=list(bounds_by_site),
+        date__gte=min(b[0] for b in bounds_by_site.values()),
+        date__lte=max(b[1] for b in bounds_by_site.values()),
+    )
+    if child_ids is not None:
+        sessions = sessions.filter(child_id__in=child_ids)
+    found: dict[int, list] = {}
+    rows = sessions.values_list(
+        "child_id", "child__site_id", "date", "focus", "start_time", "end_time"
+    )
+    for child_id, site_id, day, focus, start, end in rows:  # query: this half term's sessions
+        first, last = bounds_by_site[site_id]
+        if not first <= day <= last:
+            continue
+        minutes = None
+        if start and end:
+            minutes = (
+                datetime.datetime.combine(day, end) - datetime.datetime.combine(day, start)
+            ).seconds // 60
+        found.setdefault(child_id, []).append((day, focus, minutes))
+    return found

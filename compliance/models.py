@@ -21,6 +21,7 @@ from tenancy.models import Site, TenantModel
 
 class Rule(models.TextChoices):
     SESSION = "session", "Key-work sessions"
+    HALF_TERM = "half_term", "Sessions this half term"
     ROUTINE_CONTACT = "routine_contact", "Weekly contact"
     SW_VISIT = "sw_visit", "Social-worker visits"
     PLAN_REVIEW = "plan_review", "Plan reviews"
@@ -250,7 +251,7 @@ class Obligation(TenantModel):
     soon_days = models.PositiveSmallIntegerField(default=3)
     paused = models.BooleanField(default=False)
     progress = models.CharField(
-        max_length=60, blank=True, help_text="For example 2 of 4 this month."
+        max_length=120, blank=True, help_text="For example 2 of 4 this month."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OK)
     time_zone = models.CharField(max_length=64, default="Europe/London")

@@ -104,6 +104,8 @@ def rules_for(site: Site) -> list[tuple[str, str]]:
     from .adapters import contacts_available
 
     rules = [Rule.SESSION, Rule.PLAN_REVIEW]
+    if site.is_school:
+        rules.insert(1, Rule.HALF_TERM)
     if contacts_available():
         rules.insert(1, Rule.ROUTINE_CONTACT)
         if not site.is_school:
