@@ -85,15 +85,20 @@ def week_start(day: datetime.date) -> datetime.date:
 
 
 def half_term_bounds(
-    day: datetime.date, breaks: Iterable[tuple[datetime.date, datetime.date]]
+    day: datetime.date,
+    breaks: Iterable[tuple[datetime.date, datetime.date]],
+    *,
+    in_break: str = "next",
 ) -> tuple[datetime.date, datetime.date] | None:
     """The half term ``day`` falls in: from the day after the break before it to the day before the
     break after it (``breaks``: the half-term and end-of-term holidays as (first, last) pairs). On a
-    day inside a break, the half term that follows it. ``None`` when the calendar does not reach."""
+    day inside a break, the half term that follows it (what is owed next), or with
+    ``in_break="previous"`` the one just ended (what a list looks back on). ``None`` when the
+    calendar does not reach."""
     breaks = sorted(breaks)
     for first, last in breaks:
         if first <= day <= last:
-            day = last + DAY
+            day = last + DAY if in_break == "next" else first - DAY
     before = [last for first, last in breaks if last < day]
     after = [first for first, last in breaks if first > day]
     if not before or not after:

@@ -16,7 +16,7 @@ from tenancy.access import Access
 from tenancy.models import Membership, Role, Site
 from tenancy.timeutils import site_today
 
-from .calendar import week_start
+from .calendar import BREAKS, default_breaks, half_term_bounds, week_start
 from .models import RAG, Alert, Holiday, Obligation, Policy, Rule, Status, StatusChange
 
 User = get_user_model()
@@ -51,6 +51,21 @@ def get_holiday_or_404(site: Site, holiday_id) -> Holiday:
         return Holiday.objects.get(site=site, pk=holiday_id)
     except (Holiday.DoesNotExist, ValueError, TypeError):
         raise Http404("No such holiday.")
+
+
+def half_term(site_ids, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The half term ``day`` falls in (in a holiday, the one just ended), by the term calendar of the first of ``site_ids`` that keeps
+    one (a school's), else England's default; the six weeks to ``day`` when neither reaches. One
+    query. Sessions' and behaviour's "this half term" filters use it."""
+    breaks: dict[int, list] = {}
+    for site_id, first, last in Holiday.objects.filter(
+        site_id__in=list(site_ids), kind__in=BREAKS
+    ).values_list("site_id", "starts_on", "ends_on"):  # query: the sites' holidays
+        breaks.setdefault(site_id, []).append((first, last))
+    own = breaks[min(breaks)] if breaks else []
+    found = half_term_bounds(day, own, in_break="previous") if own else None
+    found = found or half_term_bounds(day, default_breaks(), in_break="previous")
+    return found or (day - datetime.timedelta(days=41), day)
 
 
 def holidays_for(site: Site) -> QuerySet[Holiday]:

@@ -4,6 +4,7 @@ session, on the school's own term calendar."""
 import datetime
 
 import pytest
+import time_machine
 
 from compliance.calendar import default_breaks, half_term_bounds, half_term_pace_due
 from compliance.models import Holiday, Obligation, Policy, Rule, Status
@@ -155,3 +156,46 @@ def test_the_dashboard_shows_the_half_term_column(client, org):
     client.force_login(org.users["manager"])
     response = client.get(f"/compliance/sites/{org.school.pk}/")
     assert "Sessions this half term" in response.content.decode()
+
+
+# ---------------------------------------------------------------- "this half term" in the lists
+
+
+def test_lists_use_the_schools_own_half_term_and_look_back_in_a_holiday(org):
+    from behaviour import periods
+    from compliance.selectors import half_term
+
+    with organisation_scope(org.org.pk):
+        # This school's autumn half term ran 17–25 October, a week before England's default.
+        Holiday.objects.filter(pk=org.holiday.pk).update(
+            starts_on=D(2026, 10, 17), ends_on=D(2026, 10, 25)
+        )
+        HolidayFactory(
+            site=org.school, starts_on=D(2026, 12, 12), ends_on=D(2027, 1, 3), kind="holiday"
+        )
+        assert half_term([org.school.pk], D(2026, 11, 5)) == (D(2026, 10, 26), D(2026, 12, 11))
+        # In the Christmas holiday a list looks back on the half term just ended.
+        assert half_term([org.school.pk], D(2026, 12, 20)) == (D(2026, 10, 26), D(2026, 12, 11))
+        # A home keeps no term dates: England's default.
+        assert half_term([org.home.pk], D(2026, 11, 5)) == AUTUMN_2
+        with time_machine.travel(at(2026, 11, 5, 12), tick=False):
+            period = periods.resolve(periods.HALF_TERM, site=org.school)
+        assert (period.start, period.end) == (D(2026, 10, 26), D(2026, 11, 5))
+
+
+def test_session_list_this_half_term_follows_the_school_calendar(client, org):
+    with organisation_scope(org.org.pk):
+        Holiday.objects.filter(pk=org.holiday.pk).update(
+            starts_on=D(2026, 10, 17), ends_on=D(2026, 10, 25)
+        )
+        HolidayFactory(
+            site=org.school, starts_on=D(2026, 12, 12), ends_on=D(2027, 1, 3), kind="holiday"
+        )
+    worker = org.users["key_worker"]
+    inside = KeyWorkSessionFactory(child=org.child, author=worker, date=D(2026, 10, 27))
+    before = KeyWorkSessionFactory(child=org.child, author=worker, date=D(2026, 10, 16))
+    client.force_login(worker)
+    with time_machine.travel(at(2026, 11, 5, 12), tick=False):
+        response = client.get(f"/sessions/child/{org.child.pk}/", {"period": "half_term"})
+    shown = {s.pk for s in response.context["page"].object_list}
+    assert inside.pk in shown and before.pk not in shown
