@@ -14,5 +14,6 @@ def items(request):
     return []
 
 
-def admin_items(request):
-    return [("Compliance alerts", reverse("compliance:alerts"))]
+def badges(request):
+    """The unread-alert count in the top bar, fetched after the page has loaded."""
+    return [("Alerts", reverse("compliance:alerts"), reverse("compliance:alert_badge"))]

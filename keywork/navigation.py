@@ -1,6 +1,8 @@
 """The top navigation, gathered from each app's ``nav.py`` (a function ``items(request)`` returning
 ``(label, url, active_prefix)`` tuples, and optionally ``admin_items(request)`` returning
-``(label, url)`` for the user menu), so an app adds its pages without editing the base template."""
+``(label, url)`` for the user menu, and ``badges(request)`` returning ``(label, url, count_url)`` for
+counts in the top bar, loaded by htmx after the page so that no page pays for them), so an app adds
+its pages without editing the base template."""
 # Apps also offer buttons for a child's page with ``child_links(request, child)`` (see below).
 
 from importlib import import_module
@@ -35,18 +37,23 @@ def _modules():
 def navigation(request):
     access = getattr(request, "access", None)
     if access is None:
-        return {"nav_items": [], "menu_items": []}
-    items, menu = [], []
+        return {"nav_items": [], "menu_items": [], "nav_badges": []}
+    items, menu, badges = [], [], []
     for module in _modules():
         items.extend(module.items(request))
         if hasattr(module, "admin_items"):  # occasional pages, in the user menu
             menu.extend(module.admin_items(request))
+        if hasattr(module, "badges"):
+            badges.extend(module.badges(request))
     return {
         "nav_items": [
             {"label": label, "url": url, "active": request.path.startswith(prefix)}
             for label, url, prefix in items
         ],
         "menu_items": [{"label": label, "url": url} for label, url in menu],
+        "nav_badges": [
+            {"label": label, "url": url, "count_url": count_url} for label, url, count_url in badges
+        ],
     }
 
 

@@ -147,6 +147,27 @@ def test_alerts_show_unread_counts_and_are_marked_read(client, org):
 
 
 @pytest.mark.django_db
+def test_top_bar_loads_the_unread_alert_count_after_the_page(
+    client, org, other_org, django_assert_num_queries
+):
+    AlertFactory(obligation=org.obligation, user=org.users["key_worker"], due_on="2026-01-01")
+    AlertFactory(obligation=org.obligation, user=org.users["manager"], due_on="2026-01-02")
+    client.force_login(org.users["key_worker"])
+    page = client.get("/").content.decode()
+    # The page itself only names where to fetch the count: no page pays a query for it.
+    assert 'hx-get="/compliance/alerts/unread/"' in page and 'href="/compliance/alerts/"' in page
+    # 1 session, 2 user, 3 two-factor device, 4 memberships, 5 savepoint, 6 the count, 7 release.
+    with django_assert_num_queries(7):
+        badge = client.get("/compliance/alerts/unread/").content.decode()
+    assert "Alerts" in badge and 'data-unread="2"' in badge and "2<span" in badge
+    client.post("/compliance/alerts/")
+    assert "badge" not in client.get("/compliance/alerts/unread/").content.decode()
+    # Another organisation's key worker has their own alert only.
+    client.force_login(other_org.users["key_worker"])
+    assert 'data-unread="1"' in client.get("/compliance/alerts/unread/").content.decode()
+
+
+@pytest.mark.django_db
 def test_manager_edits_the_policy_with_validation(client, org):
     client.force_login(org.users["manager"])
     url = f"/compliance/sites/{org.school.pk}/policy/"
