@@ -2,6 +2,7 @@
 obligations from the records, flip statuses, record each flip once, alert), alerts read, digests."""
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,7 @@ from .models import (
 )
 
 BATCH = 5000
+logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- policies and the term calendar
 
@@ -443,6 +445,28 @@ def obligations_refresh(*, child_ids: list[int], now=None) -> SweepResult:
     return sweep_organisation(
         organisation_id=require_organisation_id(), now=now, child_ids=list(child_ids)
     )
+
+
+def refresh_on_commit(child_ids) -> None:
+    """For other apps' services, after recording a session, contact, visit, plan or allocation:
+    the children's obligations are recomputed once the transaction commits, in the same
+    organisation, so a dashboard turns green at once. A failure here is logged and never undoes
+    the record: the ten-minute sweep catches up."""
+    from tenancy.context import organisation_scope, require_organisation_id
+
+    organisation_id = require_organisation_id()
+    ids = sorted({int(pk) for pk in child_ids})
+
+    def refresh():
+        try:
+            with organisation_scope(organisation_id):
+                obligations_refresh(child_ids=ids)
+        except Exception:
+            logger.exception(
+                "Obligations refresh failed for children %s; the sweep catches up", ids
+            )
+
+    transaction.on_commit(refresh)
 
 
 # ---------------------------------------------------------------- alerts and digests

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from compliance.services import refresh_on_commit
 from people.models import Child
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
@@ -552,6 +553,7 @@ def session_submit(
         before=before,
         summary="Submitted and signed by the author",
     )
+    refresh_on_commit([session.child_id])
     return session
 
 
@@ -604,6 +606,7 @@ def session_return(
         before=before,
         summary=comment[:300],
     )
+    refresh_on_commit([session.child_id])  # a returned record no longer counts
     return session
 
 
@@ -669,6 +672,7 @@ def session_correct(
         before=before,
         summary=reason[:300],
     )
+    refresh_on_commit([session.child_id])  # the date or focus may have changed
     return session
 
 
