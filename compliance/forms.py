@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from tenancy.forms import VersionedFormMixin
 
@@ -28,17 +29,24 @@ POLICY_FIELDS = [
     "visit_every_days_after",
     "plan_reviews",
     "due_soon_days",
-    "caseload_limit",
 ]
 
 
 class PolicyForm(VersionedFormMixin, forms.ModelForm):
+    # The site's own limit (people's staff page warns against it): one number, edited here.
+    caseload_limit = forms.IntegerField(
+        label="Caseload limit",
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="Most children one key worker should hold at this site.",
+    )
+
     class Meta:
         model = Policy
         fields = POLICY_FIELDS
 
     def __init__(self, *args, site, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["caseload_limit"].initial = site.caseload_limit
         if not site.is_school:
             # Term-time rules are a school's; a home's form leaves them out.
             for name in ("sessions_per_half_term", "same_day_contact"):

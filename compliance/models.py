@@ -138,9 +138,6 @@ class Policy(TenantModel, Versioned):
         default=3,
         validators=[MinValueValidator(0), MaxValueValidator(14)],
     )
-    caseload_limit = models.PositiveSmallIntegerField(
-        default=5, validators=[MinValueValidator(1), MaxValueValidator(30)]
-    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -179,7 +176,6 @@ class Policy(TenantModel, Versioned):
                 "routine_contact": cls.ContactKind.PARENT_CALL,
                 "same_day_contact": True,
                 "social_worker_visits": False,
-                "caseload_limit": site.caseload_limit,
             }
         return {
             "session_mode": cls.SessionMode.PER_MONTH,
@@ -190,7 +186,6 @@ class Policy(TenantModel, Versioned):
             "routine_contact": cls.ContactKind.SOCIAL_WORKER_UPDATE,
             "same_day_contact": False,
             "social_worker_visits": True,
-            "caseload_limit": site.caseload_limit,
         }
 
 

@@ -53,13 +53,35 @@ def policy_ensure(*, site: Site, actor=None) -> Policy:
 
 
 @transaction.atomic
-def policy_update(*, actor, policy: Policy, version: int | None, fields: list[str]) -> Policy:
+def policy_update(
+    *,
+    actor,
+    policy: Policy,
+    version: int | None,
+    fields: list[str],
+    caseload_limit: int | None = None,
+) -> Policy:
     """Save the edited ``fields`` of ``policy`` (already validated by the form) if nobody else has
-    saved it since ``version``; raises ``EditConflict`` otherwise."""
+    saved it since ``version``; raises ``EditConflict`` otherwise. The site's caseload limit is
+    kept on the site (one number, which the staff page checks). Every child of the site is
+    recomputed once the change commits."""
     before = snapshot(Policy.objects.get(pk=policy.pk))
     policy.full_clean()
     save_if_unchanged(policy, version, fields)
     audit_write(actor=actor, action=Action.UPDATE, instance=policy, before=before)
+    site = policy.site
+    if caseload_limit is not None and caseload_limit != site.caseload_limit:
+        site_before = snapshot(site)
+        site.caseload_limit = caseload_limit
+        site.save(update_fields=["caseload_limit"])
+        audit_write(
+            actor=actor,
+            action=Action.UPDATE,
+            instance=site,
+            before=site_before,
+            summary=f"Caseload limit set to {caseload_limit}",
+        )
+    refresh_on_commit(Child.objects.filter(site=site).values_list("pk", flat=True))
     return policy
 
 

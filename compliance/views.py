@@ -165,11 +165,12 @@ def policy_edit(request, site_id):
                 policy=form.instance,
                 version=form.cleaned_data.get("version"),
                 fields=[f for f in POLICY_FIELDS if f in form.fields],
+                caseload_limit=form.cleaned_data["caseload_limit"],
             )
         except EditConflict as conflict:
             form.add_error(None, conflict)
         else:
-            messages.success(request, "Policy saved. The next sweep applies it to every child.")
+            messages.success(request, "Policy saved and applied to every child of the site.")
             return redirect("compliance:site_dashboard", site.pk)
     return render(request, "compliance/policy_edit.html", {"site": site, "form": form})
 

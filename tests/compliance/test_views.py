@@ -177,11 +177,18 @@ def test_manager_edits_the_policy_with_validation(client, org):
     response = client.post(url, data)
     assert response.status_code == 200
     assert "session_every_days" in response.context["form"].errors
-    data.update({"session_every_days": 10, "version": form.fields["version"].initial})
+    assert form["caseload_limit"].value() == org.school.caseload_limit
+    data.update({"session_every_days": 10, "caseload_limit": 31})
+    response = client.post(url, data)
+    assert "caseload_limit" in response.context["form"].errors
+    data.update({"caseload_limit": 7, "version": form.fields["version"].initial})
     response = client.post(url, data)
     assert response.status_code == 302
     with organisation_scope(org.org.pk):
         assert Policy.objects.get(site=org.school).session_every_days == 10
+        # One caseload limit: the site's, which the staff page checks.
+        org.school.refresh_from_db()
+        assert org.school.caseload_limit == 7
     # A second save from the same (now stale) form is refused, with the person's values kept.
     data["session_every_days"] = 12
     response = client.post(url, data)
