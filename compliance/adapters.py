@@ -57,6 +57,13 @@ def calls_due(access, day):
     return list(module.calls_due(access, day))
 
 
+def targets_to_review(access, day, until):
+    """Open session targets of the user's children due for review by ``until`` (sessions app)."""
+    from sessions_app.selectors import targets_to_review as from_sessions
+
+    return from_sessions(access, day, until)
+
+
 def _as_date(value):
     if isinstance(value, datetime.datetime):
         return value.date()

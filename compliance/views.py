@@ -121,6 +121,7 @@ def my_week(request):
     access = request.access
     context = selectors.my_week(access)
     context["calls"] = adapters.calls_due(access, context["today"])
+    context["targets"] = adapters.targets_to_review(access, context["today"], context["week_end"])
     context["unread"] = selectors.unread_count(request.user)
     context["is_key_worker"] = Role.KEY_WORKER in access.roles
     return render(request, "compliance/my_week.html", context)

@@ -147,6 +147,25 @@ def open_targets(child: Child, *, exclude_session: KeyWorkSession | None = None)
     return list(qs.order_by("due_on", "pk"))
 
 
+def targets_to_review(access: Access, day: datetime.date, until: datetime.date) -> list[Target]:
+    """Open targets of the children the user is key worker or cover for on ``day``, due by
+    ``until``: what "my week" lists to review (one query)."""
+    mine = KeyWorkerAllocation.objects.filter(current_allocations_q(day), staff=access.user).values(
+        "child_id"
+    )
+    return list(
+        Target.objects.filter(
+            child_id__in=mine,
+            child__site_id__in=access.visible_site_ids,
+            closed_in__isnull=True,
+            set_in__status__in=KeyWorkSession.COUNTED,
+            due_on__lte=until,
+        )
+        .select_related("child")
+        .order_by("due_on", "child__last_name", "pk")
+    )
+
+
 def target_history(child: Child) -> QuerySet[Target]:
     """Every counted target of the child, newest first, with its reviews and the sessions."""
     return (

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from compliance import calendar, services
 from compliance.models import Alert, Holiday, Policy, Status
@@ -117,12 +118,37 @@ def test_key_worker_my_week(client, org, django_assert_num_queries):
     add_children(org, 5, staff=org.users["key_worker"])
     # 1 session, 2 user, 3 two-factor device, 4 memberships, 5 savepoint, 6 my obligations due by
     # Sunday with children and sites, 7-8 same-day calls due from the contacts app (its rules,
-    # today's slips with their calls), 9 unread alerts, 10 release.
-    with django_assert_num_queries(10):
+    # today's slips with their calls), 9 targets to review, 10 unread alerts, 11 release.
+    with django_assert_num_queries(11):
         response = client.get("/compliance/my-week/")
-    assert len(small) == 10
+    assert len(small) == 11
     assert len(response.context["overdue"]) == 6
     assert "1 unread" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_my_week_lists_my_childrens_targets_due_for_review(client, org, other_org):
+    from tests.sessions_app.factories import KeyWorkSessionFactory, TargetFactory
+
+    today = timezone.localdate()
+    worker = org.users["key_worker"]
+    session = KeyWorkSessionFactory(child=org.child, author=worker, status="submitted")
+    due = TargetFactory(set_in=session, what="Walk to class calmly", due_on=today)
+    TargetFactory(set_in=session, what="Far off target", due_on=today + datetime.timedelta(days=30))
+    draft = KeyWorkSessionFactory(child=org.child, author=worker, status="draft")
+    TargetFactory(set_in=draft, what="Typed into a draft", due_on=today)
+    someone_elses = ChildFactory(site=org.school)
+    KeyWorkerAllocationFactory(child=someone_elses, staff=org.cover_user)
+    theirs = KeyWorkSessionFactory(child=someone_elses, author=org.cover_user, status="submitted")
+    TargetFactory(set_in=theirs, what="Not my pupil", due_on=today)
+    client.force_login(worker)
+    response = client.get("/compliance/my-week/")
+    assert [t.pk for t in response.context["targets"]] == [due.pk]
+    page = response.content.decode()
+    assert "Walk to class calmly" in page and "Far off target" not in page
+    assert f"/sessions/child/{org.child.pk}/targets/" in page
+    client.force_login(other_org.users["key_worker"])
+    assert "Walk to class calmly" not in client.get("/compliance/my-week/").content.decode()
 
 
 @pytest.mark.django_db
