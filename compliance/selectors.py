@@ -16,7 +16,7 @@ from tenancy.access import Access
 from tenancy.models import Membership, Role, Site
 from tenancy.timeutils import site_today
 
-from .calendar import BREAKS, default_breaks, half_term_bounds, week_start
+from .calendar import BREAKS, add_term_days, default_breaks, half_term_bounds, week_start
 from .models import RAG, Alert, Holiday, Obligation, Policy, Rule, Status, StatusChange
 
 User = get_user_model()
@@ -54,9 +54,9 @@ def get_holiday_or_404(site: Site, holiday_id) -> Holiday:
 
 
 def half_term(site_ids, day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The half term ``day`` falls in (in a holiday, the one just ended), by the term calendar of the first of ``site_ids`` that keeps
-    one (a school's), else England's default; the six weeks to ``day`` when neither reaches. One
-    query. Sessions' and behaviour's "this half term" filters use it."""
+    """The half term ``day`` falls in (in a holiday, the one just ended), by the term calendar of
+    the first of ``site_ids`` that keeps one (a school's), else England's default; the six weeks to
+    ``day`` when neither reaches. One query. Sessions' and behaviour's "this half term" use it."""
     breaks: dict[int, list] = {}
     for site_id, first, last in Holiday.objects.filter(
         site_id__in=list(site_ids), kind__in=BREAKS
@@ -66,6 +66,28 @@ def half_term(site_ids, day: datetime.date) -> tuple[datetime.date, datetime.dat
     found = half_term_bounds(day, own, in_break="previous") if own else None
     found = found or half_term_bounds(day, default_breaks(), in_break="previous")
     return found or (day - datetime.timedelta(days=41), day)
+
+
+def next_session_due(site: Site, day: datetime.date) -> datetime.date:
+    """When the next key-work session is due after one on ``day``, by the site's policy: every N
+    days with a school's clock stopped in its holidays, or a week's share of N a month. Two
+    queries (the policy, the holidays)."""
+    policy = policy_for(site) or Policy(**Policy.defaults_for(site))
+    if policy.session_mode == Policy.SessionMode.PER_MONTH:
+        return day + datetime.timedelta(days=max(1, 28 // policy.sessions_per_month))
+    holidays = Holiday.objects.filter(site=site).values_list("starts_on", "ends_on")
+    return add_term_days(day, policy.session_every_days, list(holidays) if site.is_school else [])
+
+
+def half_term_progress(child) -> str:
+    """This half term's sessions for a school child, as the last sweep stored them, e.g. "1 of 3
+    this half term; still to cover: IEP, Student voice" (one query; empty when not a rule)."""
+    return (
+        Obligation.objects.filter(child=child, rule=Rule.HALF_TERM)
+        .values_list("progress", flat=True)
+        .first()
+        or ""
+    )
 
 
 def holidays_for(site: Site) -> QuerySet[Holiday]:

@@ -36,7 +36,6 @@ Status = KeyWorkSession.Status
 
 SCHOOL_MAX_TARGETS = 3
 SCHOOL_INTERVAL_DAYS = 14
-HOME_INTERVAL_DAYS = 7
 
 COMMON_FIELDS = [
     "title",
@@ -71,9 +70,11 @@ def content_fields(child: Child) -> list[str]:
 
 
 def next_due(child: Child, day: datetime.date) -> datetime.date:
-    """The next session's due date: a fortnight in a school, a week in a home."""
-    days = SCHOOL_INTERVAL_DAYS if child.site.is_school else HOME_INTERVAL_DAYS
-    return day + datetime.timedelta(days=days)
+    """The next session's due date after one on ``day``, by the site's compliance policy (a
+    school's fortnight stops in its holidays; a home's N a month)."""
+    from compliance.selectors import next_session_due
+
+    return next_session_due(child.site, day)
 
 
 # -- Topics -------------------------------------------------------------------------------------

@@ -199,3 +199,22 @@ def test_session_list_this_half_term_follows_the_school_calendar(client, org):
         response = client.get(f"/sessions/child/{org.child.pk}/", {"period": "half_term"})
     shown = {s.pk for s in response.context["page"].object_list}
     assert inside.pk in shown and before.pk not in shown
+
+
+def test_the_session_editor_shows_foci_to_cover_and_the_next_due_date(client, org):
+    from .factories import ObligationFactory
+
+    ObligationFactory(
+        child=org.child,
+        rule=Rule.HALF_TERM,
+        progress="1 of 3 this half term; still to cover: IEP, Student voice",
+    )
+    worker = org.users["key_worker"]
+    draft = KeyWorkSessionFactory(
+        child=org.child, author=worker, status="draft", date=D(2026, 10, 19)
+    )
+    client.force_login(worker)
+    page = client.get(f"/sessions/{draft.pk}/edit/").content.decode()
+    assert "1 of 3 this half term; still to cover: IEP, Student voice." in page
+    # A fortnight from 19 October, with the nine days of the autumn half term added: 11 November.
+    assert "next session's due date (11 Nov 2026)" in page
