@@ -45,10 +45,13 @@ def navigation(request):
             menu.extend(module.admin_items(request))
         if hasattr(module, "badges"):
             badges.extend(module.badges(request))
+    # One active item: the longest prefix the path starts with (/behaviour/attendance/ is
+    # Attendance, not Behaviour as well).
+    matching = [prefix for _, _, prefix in items if request.path.startswith(prefix)]
+    active = max(matching, key=len, default=None)
     return {
         "nav_items": [
-            {"label": label, "url": url, "active": request.path.startswith(prefix)}
-            for label, url, prefix in items
+            {"label": label, "url": url, "active": prefix == active} for label, url, prefix in items
         ],
         "menu_items": [{"label": label, "url": url} for label, url in menu],
         "nav_badges": [
