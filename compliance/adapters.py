@@ -50,11 +50,11 @@ def last_contact_dates(children, kinds) -> dict[tuple[int, str], datetime.date] 
 
 
 def calls_due(access, day):
-    """Same-day calls owed today, from the contacts app; empty until it exists."""
+    """Same-day calls owed today for the user's own children, from the contacts app."""
     module = _contacts_selectors()
     if module is None or not hasattr(module, "calls_due"):
         return []
-    return list(module.calls_due(access, day))
+    return list(module.calls_due(access, day, mine=True))
 
 
 def targets_to_review(access, day, until):

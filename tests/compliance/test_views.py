@@ -285,3 +285,31 @@ def test_twelve_week_chart_counts_items_on_time(client, org):
     assert len(weeks) == 12
     week = next(w for w in weeks if w.start <= due < w.start + datetime.timedelta(days=7))
     assert (week.due, week.late, week.on_time_percent) == (2, 1, 50)
+
+
+@pytest.mark.django_db
+def test_my_week_lists_same_day_calls_for_my_pupils_with_a_button_to_log_them(client, org):
+    from tests.behaviour.factories import SlipFactory
+
+    now = timezone.now().replace(microsecond=0)
+    SlipFactory(
+        child=org.child,
+        kind="high",
+        occurred_at=now - datetime.timedelta(minutes=1),
+        recorded_by=org.users["key_worker"],
+        what_happened="Threw a chair in science.",
+    )
+    someone_elses = ChildFactory(site=org.school, first_name="Otherpupil")
+    KeyWorkerAllocationFactory(child=someone_elses, staff=org.cover_user)
+    SlipFactory(
+        child=someone_elses,
+        kind="high",
+        occurred_at=now - datetime.timedelta(minutes=1),
+        recorded_by=org.cover_user,
+    )
+    client.force_login(org.users["key_worker"])
+    page = client.get("/compliance/my-week/").content.decode()
+    section = page.split('data-testid="my-week-calls"')[1].split("</ul>")[0]
+    assert org.child.full_name in section and "High-level incident" in section
+    assert f"/contacts/child/{org.child.pk}/new/?kind=parent" in section
+    assert "Otherpupil" not in section and "CallDue(" not in page
