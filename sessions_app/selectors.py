@@ -7,7 +7,7 @@ caller has already fetched through those.
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from people.models import Child, KeyWorkerAllocation
@@ -149,9 +149,15 @@ def open_targets(child: Child, *, exclude_session: KeyWorkSession | None = None)
 
 def targets_to_review(access: Access, day: datetime.date, until: datetime.date) -> list[Target]:
     """Open targets of the children the user is key worker or cover for on ``day``, due by
-    ``until``: what "my week" lists to review (one query)."""
+    ``until`` and not reviewed since they fell due (one partly achieved or carried forward in a
+    later session has had its review): what "my week" lists to review (one query)."""
     mine = KeyWorkerAllocation.objects.filter(current_allocations_q(day), staff=access.user).values(
         "child_id"
+    )
+    reviewed_since_due = TargetReview.objects.filter(
+        target=OuterRef("pk"),
+        session__date__gte=OuterRef("due_on"),
+        session__status__in=KeyWorkSession.COUNTED,
     )
     return list(
         Target.objects.filter(
@@ -161,6 +167,7 @@ def targets_to_review(access: Access, day: datetime.date, until: datetime.date) 
             set_in__status__in=KeyWorkSession.COUNTED,
             due_on__lte=until,
         )
+        .exclude(Exists(reviewed_since_due))
         .select_related("child")
         .order_by("due_on", "child__last_name", "pk")
     )

@@ -128,12 +128,22 @@ def test_key_worker_my_week(client, org, django_assert_num_queries):
 
 @pytest.mark.django_db
 def test_my_week_lists_my_childrens_targets_due_for_review(client, org, other_org):
-    from tests.sessions_app.factories import KeyWorkSessionFactory, TargetFactory
+    from tests.sessions_app.factories import (
+        KeyWorkSessionFactory,
+        TargetFactory,
+        TargetReviewFactory,
+    )
 
     today = timezone.localdate()
     worker = org.users["key_worker"]
     session = KeyWorkSessionFactory(child=org.child, author=worker, status="submitted")
     due = TargetFactory(set_in=session, what="Walk to class calmly", due_on=today)
+    # Carried forward in a session after it fell due: reviewed, so not nagged about again.
+    carried = TargetFactory(
+        set_in=session, what="Carried forward", due_on=today - datetime.timedelta(days=3)
+    )
+    later = KeyWorkSessionFactory(child=org.child, author=worker, date=today)
+    TargetReviewFactory(session=later, target=carried, outcome="carried_forward")
     TargetFactory(set_in=session, what="Far off target", due_on=today + datetime.timedelta(days=30))
     draft = KeyWorkSessionFactory(child=org.child, author=worker, status="draft")
     TargetFactory(set_in=draft, what="Typed into a draft", due_on=today)
@@ -146,6 +156,7 @@ def test_my_week_lists_my_childrens_targets_due_for_review(client, org, other_or
     assert [t.pk for t in response.context["targets"]] == [due.pk]
     page = response.content.decode()
     assert "Walk to class calmly" in page and "Far off target" not in page
+    assert "Carried forward" not in page
     assert f"/sessions/child/{org.child.pk}/targets/" in page
     client.force_login(other_org.users["key_worker"])
     assert "Walk to class calmly" not in client.get("/compliance/my-week/").content.decode()
