@@ -46,6 +46,46 @@ def dashboard_sites(access: Access) -> list[Site]:
     return [s for s in access.all_sites if can_edit_policy(access, s)]
 
 
+def site_counts(sites: list[Site]) -> list[dict]:
+    """For the home page: each site's overdue and due-today items (one query)."""
+    counts: dict[int, dict] = {s.pk: {} for s in sites}
+    for site_id, status, n in (
+        Obligation.objects.filter(
+            site_id__in=list(counts), status__in=[Status.OVERDUE, Status.DUE_TODAY]
+        )
+        .values_list("site_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):  # query: counts by site and status
+        counts[site_id][status] = n
+    return [
+        {
+            "site": site,
+            "overdue": counts[site.pk].get(Status.OVERDUE, 0),
+            "due_today": counts[site.pk].get(Status.DUE_TODAY, 0),
+        }
+        for site in sites
+    ]
+
+
+def my_counts(access: Access) -> dict[str, int]:
+    """For the home page: the key worker's own overdue, due-today and due-soon items (one query)."""
+    found = dict(
+        Obligation.objects.filter(
+            staff=access.user,
+            site_id__in=access.visible_site_ids,
+            status__in=[Status.OVERDUE, Status.DUE_TODAY, Status.DUE_SOON],
+        )
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )  # query: my counts by status
+    return {
+        status: found.get(status, 0)
+        for status in (Status.OVERDUE, Status.DUE_TODAY, Status.DUE_SOON)
+    }
+
+
 def get_holiday_or_404(site: Site, holiday_id) -> Holiday:
     try:
         return Holiday.objects.get(site=site, pk=holiday_id)

@@ -70,3 +70,17 @@ def child_links(request, child) -> list[dict]:
                 {"label": label, "url": url} for label, url in module.child_links(request, child)
             )
     return links
+
+
+def home_panels(request) -> list[dict]:
+    """Panels on the home page from every app: ``home_panels(request)`` in its ``nav.py`` returning
+    ``(title, template, context)`` for what this person should act on (a fixed number of queries
+    each, whatever the data)."""
+    panels = []
+    for module in _modules():
+        if hasattr(module, "home_panels"):
+            panels.extend(
+                {"title": title, "template": template, "context": context}
+                for title, template, context in module.home_panels(request)
+            )
+    return panels

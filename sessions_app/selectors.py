@@ -7,7 +7,7 @@ caller has already fetched through those.
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from people.models import Child, KeyWorkerAllocation
@@ -171,6 +171,39 @@ def targets_to_review(access: Access, day: datetime.date, until: datetime.date) 
         .select_related("child")
         .order_by("due_on", "child__last_name", "pk")
     )
+
+
+def awaiting_sign_off(access: Access) -> list[dict]:
+    """For a manager's home page: submitted records waiting at each site they manage, not counting
+    their own (another manager signs those off). One query."""
+    sites = [s for s in access.all_sites if s.pk in access.managed_site_ids]
+    if not sites:
+        return []
+    found = dict(
+        KeyWorkSession.objects.filter(
+            child__site_id__in=[s.pk for s in sites], status=Status.SUBMITTED
+        )
+        .exclude(author=access.user)
+        .values_list("child__site_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )  # query: submitted records by site
+    return [{"site": site, "count": found.get(site.pk, 0)} for site in sites]
+
+
+def my_unfinished(access: Access) -> dict[str, int]:
+    """For a key worker's home page: their drafts and records sent back to them (one query)."""
+    found = dict(
+        KeyWorkSession.objects.filter(
+            author=access.user,
+            child__site_id__in=access.visible_site_ids,
+            status__in=[Status.DRAFT, Status.RETURNED],
+        )
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )  # query: my drafts and returned records
+    return {"drafts": found.get(Status.DRAFT, 0), "returned": found.get(Status.RETURNED, 0)}
 
 
 def target_history(child: Child) -> QuerySet[Target]:
