@@ -1,5 +1,5 @@
 """The top navigation, gathered from each app's ``nav.py`` (a function ``items(request)`` returning
-``(label, url, active_prefix)`` tuples, and optionally ``admin_items(request)`` returning
+``(label, url, active_prefix)`` tuples, or ``(label, url, active_prefix, group)`` to share a dropdown, and optionally ``admin_items(request)`` returning
 ``(label, url)`` for the user menu, and ``badges(request)`` returning ``(label, url, count_url)`` for
 counts in the top bar, loaded by htmx after the page so that no page pays for them), so an app adds
 its pages without editing the base template."""
@@ -47,12 +47,24 @@ def navigation(request):
             badges.extend(module.badges(request))
     # One active item: the longest prefix the path starts with (/behaviour/attendance/ is
     # Attendance, not Behaviour as well).
-    matching = [prefix for _, _, prefix in items if request.path.startswith(prefix)]
+    matching = [item[2] for item in items if request.path.startswith(item[2])]
     active = max(matching, key=len, default=None)
+    entries: list[dict] = []
+    groups: dict[str, dict] = {}
+    for label, url, prefix, *group in items:
+        entry = {"label": label, "url": url, "active": prefix == active}
+        if not group:  # a plain link
+            entries.append(entry)
+            continue
+        # Items an app gives the same group (a fourth element) share one dropdown, in the place
+        # of the first, so the bar fits on one line.
+        if group[0] not in groups:
+            groups[group[0]] = {"label": group[0], "children": [], "active": False}
+            entries.append(groups[group[0]])
+        groups[group[0]]["children"].append(entry)
+        groups[group[0]]["active"] |= entry["active"]
     return {
-        "nav_items": [
-            {"label": label, "url": url, "active": prefix == active} for label, url, prefix in items
-        ],
+        "nav_items": entries,
         "menu_items": [{"label": label, "url": url} for label, url in menu],
         "nav_badges": [
             {"label": label, "url": url, "count_url": count_url} for label, url, count_url in badges
