@@ -96,13 +96,16 @@ class Policy(TenantModel, Versioned):
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
-        help_text="Schools: how many sessions each half term (foci rotate EHCP, IEP, student voice).",
+        help_text="Schools: how many sessions each half term; with three or more they must cover the "
+        "EHCP, IEP and student-voice foci. Leave empty for no half-term rule.",
     )
     session_max_minutes = models.PositiveSmallIntegerField(
         "Longest session (minutes)",
         null=True,
         blank=True,
         validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text="Longer sessions are named in the half-term progress on the dashboard. Leave empty "
+        "for no limit.",
     )
     routine_contact = models.CharField(max_length=30, choices=ContactKind.choices)
     routine_contact_every_days = models.PositiveSmallIntegerField(
