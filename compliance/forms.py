@@ -22,11 +22,7 @@ POLICY_FIELDS = [
     "session_max_minutes",
     "routine_contact",
     "routine_contact_every_days",
-    "same_day_contact",
     "social_worker_visits",
-    "first_visit_within_days",
-    "visit_every_days_first_year",
-    "visit_every_days_after",
     "plan_reviews",
     "due_soon_days",
 ]
@@ -49,20 +45,11 @@ class PolicyForm(VersionedFormMixin, forms.ModelForm):
         self.fields["caseload_limit"].initial = site.caseload_limit
         if not site.is_school:
             # Term-time rules are a school's; a home's form leaves them out.
-            for name in ("sessions_per_half_term", "same_day_contact"):
-                self.fields.pop(name)
+            self.fields.pop("sessions_per_half_term")
         else:
-            for name in (
-                "social_worker_visits",
-                "first_visit_within_days",
-                "visit_every_days_first_year",
-                "visit_every_days_after",
-            ):
-                self.fields.pop(name)
+            self.fields.pop("social_worker_visits")
         self.fields["routine_contact"].label = "Routine contact"
         self.fields["session_mode"].label = "Sessions are due"
-        if "first_visit_within_days" in self.fields:
-            self.fields["first_visit_within_days"].label = "First visit within (days)"
 
     def clean(self):
         data = super().clean()

@@ -113,27 +113,10 @@ class Policy(TenantModel, Versioned):
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
     )
-    same_day_contact = models.BooleanField(
-        "Same-day parent call after an incident or reward",
-        default=False,
-        help_text="After a high-level incident, three or more low-level slips in a day, or a reward.",
-    )
     social_worker_visits = models.BooleanField(
-        "Statutory social-worker visits (reg. 28)", default=False
-    )
-    first_visit_within_days = models.PositiveSmallIntegerField(
-        default=7, validators=[MinValueValidator(1), MaxValueValidator(31)]
-    )
-    visit_every_days_first_year = models.PositiveSmallIntegerField(
-        "Days between visits in the first year",
-        default=42,
-        validators=[MinValueValidator(7), MaxValueValidator(184)],
-    )
-    visit_every_days_after = models.PositiveSmallIntegerField(
-        "Days between visits after the first year",
-        default=91,
-        validators=[MinValueValidator(7), MaxValueValidator(184)],
-        help_text="91 (three months) when the placement is meant to last until 18, otherwise 42.",
+        "Statutory social-worker visits (reg. 28)",
+        default=False,
+        help_text="Their intervals are the site's contact rules.",
     )
     plan_reviews = models.BooleanField("Plan and document reviews", default=True)
     due_soon_days = models.PositiveSmallIntegerField(
@@ -156,15 +139,6 @@ class Policy(TenantModel, Versioned):
                 errors["sessions_exceeding"] = (
                     "Exceeding expectations must be at least the sessions a month."
                 )
-        if (
-            self.visit_every_days_after is not None
-            and self.visit_every_days_first_year is not None
-            and self.visit_every_days_after < self.visit_every_days_first_year
-            and self.social_worker_visits
-        ):
-            errors["visit_every_days_after"] = (
-                "Visits after the first year cannot be more frequent than in the first year."
-            )
         if errors:
             raise ValidationError(errors)
 
@@ -177,7 +151,6 @@ class Policy(TenantModel, Versioned):
                 "sessions_per_half_term": 3,
                 "session_max_minutes": 20,
                 "routine_contact": cls.ContactKind.PARENT_CALL,
-                "same_day_contact": True,
                 "social_worker_visits": False,
             }
         return {
@@ -187,7 +160,6 @@ class Policy(TenantModel, Versioned):
             "sessions_per_half_term": None,
             "session_max_minutes": None,
             "routine_contact": cls.ContactKind.SOCIAL_WORKER_UPDATE,
-            "same_day_contact": False,
             "social_worker_visits": True,
         }
 

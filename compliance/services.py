@@ -228,7 +228,7 @@ def _half_term_row(child, policy, bounds, following, sessions):
     return (Rule.HALF_TERM, "", last_done, due, progress)
 
 
-def _desired(child, policy, holidays, today, figures, contacts, reviews, half_term=None):
+def _desired(child, policy, holidays, today, figures, contacts, visits, reviews, half_term=None):
     """The obligations one child should have today: [(rule, detail, last done, due, progress)]."""
     rows = []
     site = child.site
@@ -253,16 +253,8 @@ def _desired(child, policy, holidays, today, figures, contacts, reviews, half_te
             last or child.start_date, policy.routine_contact_every_days, clock
         )
         rows.append((Rule.ROUTINE_CONTACT, "", last, due, ""))
-    if policy.social_worker_visits and contacts is not None:
-        last = contacts.get((child.pk, adapters.CONTACT_KINDS["social_worker_visit"]))
-        if last is None:
-            due = child.start_date + datetime.timedelta(days=policy.first_visit_within_days)
-        else:
-            first_year = last < child.start_date + datetime.timedelta(days=365)
-            gap = (
-                policy.visit_every_days_first_year if first_year else policy.visit_every_days_after
-            )
-            due = last + datetime.timedelta(days=gap)
+    if policy.social_worker_visits and visits is not None and child.pk in visits:
+        last, due = visits[child.pk]
         rows.append((Rule.SW_VISIT, "", last, due, ""))
     if policy.plan_reviews:
         for review in reviews.get(child.pk, []):
@@ -315,6 +307,8 @@ def sweep_organisation(
         half_terms, next_half_terms = _half_terms(sites, policies, holidays, today_by_site)
         in_half_term = adapters.half_term_sessions(half_terms, ids)  # query: half-term sessions
         contacts = adapters.last_contact_dates(children, list(adapters.CONTACT_KINDS.values()))
+        homes = [c for c in children if policies[c.site_id].social_worker_visits]
+        visits = adapters.visit_due_dates(homes) if homes else {}  # queries: the reg. 28 rule
         reviews: dict[int, list] = {}
         for review in adapters.plan_review_dates(ids):  # queries: children, current versions
             reviews.setdefault(review.child_id, []).append(review)
@@ -340,7 +334,15 @@ def sweep_organisation(
                     in_half_term.get(child.pk, []),
                 )
             desired = _desired(
-                child, policy, holidays[site.pk], today, figures, contacts, reviews, half_term
+                child,
+                policy,
+                holidays[site.pk],
+                today,
+                figures,
+                contacts,
+                visits,
+                reviews,
+                half_term,
             )
             for rule, detail, last, due, progress in desired:
                 key = (child.pk, rule, detail)
