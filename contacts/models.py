@@ -207,6 +207,9 @@ class Contact(TenantModel, Versioned, Retractable):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     correction_reason = models.CharField(max_length=300, blank=True)
+    # The record-quality check stored with the record each time it is saved (quality.checker).
+    quality_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    quality_report = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

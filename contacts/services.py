@@ -20,6 +20,7 @@ from tenancy.timeutils import site_today
 
 from . import selectors
 from .models import Contact, ContactSettings, ContactSlip, WeeklyUpdate
+from .quality_link import check_contact
 
 SITE_KINDS = {
     Contact.Kind.PARENT: None,
@@ -199,7 +200,14 @@ def contact_record(
     missing = [c for c in needed if c not in confirmed]
     if missing:
         raise NeedsConfirmation(warnings, missing)
+    quality_score, quality_report = check_contact(
+        access,
+        child,
+        {"summary": summary.strip(), "outcome": outcome.strip(), "follow_up": follow_up.strip()},
+    )
     contact = Contact.objects.create(
+        quality_score=quality_score,
+        quality_report=quality_report,
         organisation_id=child.organisation_id,
         site_id=child.site_id,
         child=child,
@@ -296,7 +304,10 @@ def contact_correct(
             ["confirm_names"],
         )
     contact.correction_reason = reason.strip()[:300]
-    save_if_unchanged(contact, version, [*CORRECTABLE, "correction_reason"])
+    contact.quality_score, contact.quality_report = check_contact(access, contact.child, contact)
+    save_if_unchanged(
+        contact, version, [*CORRECTABLE, "correction_reason", "quality_score", "quality_report"]
+    )
     audit_write(
         actor=access.user,
         action=Action.CORRECT,

@@ -19,7 +19,7 @@ from tenancy.decorators import staff_view
 from tenancy.forms import apply_service_errors
 from tenancy.timeutils import site_today
 
-from . import selectors, services
+from . import quality_link, selectors, services
 from .forms import (
     ContactCorrectForm,
     ContactFilterForm,
@@ -31,6 +31,8 @@ from .forms import (
 from .models import Contact, WeeklyUpdate
 
 PAGE_SIZE = 25
+# The live record-quality check beside the contact form (quality's panel and endpoint).
+QUALITY_PANEL = {"quality_fields": quality_link.FIELDS, "quality_labels": quality_link.LABELS}
 
 
 def _form_page(request, *, form, child, title, submit, intro="", warnings=(), extra=None):
@@ -286,6 +288,7 @@ def contact_new(request, child_id):
         title=f"Log a contact about {child.full_name}",
         submit="Save contact",
         warnings=warnings,
+        extra=QUALITY_PANEL,
     )
 
 
@@ -303,6 +306,8 @@ def contact_detail(request, contact_id):
             "child": contact.child,
             "update": update,
             "can_change": services.can_change_contact(access, contact) and not contact.is_retracted,
+            "quality_fields": quality_link.checker_fields(contact),
+            "quality_labels": quality_link.LABELS,
         },
     )
 
@@ -352,6 +357,7 @@ def contact_correct(request, contact_id):
         title="Correct a contact",
         submit="Save",
         warnings=warnings,
+        extra=QUALITY_PANEL,
     )
 
 

@@ -99,6 +99,9 @@ class PlanVersion(TenantModel, Versioned):
     )
     change_summary = models.TextField(blank=True, help_text="What changed in this version.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The record-quality check stored with the record each time it is saved (quality.checker).
+    quality_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    quality_report = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)

@@ -30,6 +30,7 @@ from .models import (
     PlanUpdateTask,
     PlanVersion,
 )
+from .quality_link import check_version
 from .sections import DEFAULT_PLACEMENT_SECTIONS, REVIEW_DAYS, missing_sections, plan_types_for
 from .selectors import can_edit_plans, month_records
 from .selectors import sections as plan_sections
@@ -243,6 +244,9 @@ def plan_draft_save(
     version.paperwork_deadline = paperwork_deadline
     version.change_summary = change_summary.strip()
     version.author = access.user
+    version.quality_score, version.quality_report = check_version(
+        access, version, plan_sections(version.plan.plan_type)
+    )
     save_if_unchanged(
         version,
         expected_version,
@@ -253,6 +257,8 @@ def plan_draft_save(
             "paperwork_deadline",
             "change_summary",
             "author",
+            "quality_score",
+            "quality_report",
         ],
     )
     audit_write(actor=access.user, action=Action.UPDATE, instance=version, before=before)

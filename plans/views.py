@@ -25,6 +25,7 @@ from .forms import (
     SectionTitlesForm,
 )
 from .models import PlanType, PlanVersion
+from .quality_link import fields_and_labels, form_text_fields
 from .sections import changed_sections
 from .uploads import SizeLimitUploadHandler
 
@@ -205,6 +206,7 @@ def plan_edit(request, child_id, plan_type):
             "groups": form.bound_groups(),
             "publish_refused": publish_refused,
             "tasks": list(selectors.open_tasks_for(child, plan_type)),
+            **dict(zip(("quality_fields", "quality_labels"), form_text_fields(form), strict=True)),
         },
     )
 
@@ -233,6 +235,15 @@ def version_detail(request, child_id, plan_type, version_id):
             "changed": changed_sections(previous.content if previous else None, version.content),
             "blocks": exports.content_blocks(
                 version, selectors.sections(plan_type), _outcome_labels(child, plan_type)
+            ),
+            **dict(
+                zip(
+                    ("quality_fields", "quality_labels"),
+                    fields_and_labels(
+                        selectors.sections(plan_type), version.content, version.change_summary
+                    ),
+                    strict=True,
+                )
             ),
         },
     )

@@ -89,7 +89,7 @@ HOME_SESSION = (
     FieldSpec("matters", "Matters for the manager, social worker or parents", required=False),
     FieldSpec("account", "Full account of the session", min_words=60),
 )
-CONTACT = (FieldSpec("text", "Notes of the contact", min_words=15),)
+CONTACT = (FieldSpec("summary", "Summary of the contact", min_words=15),)
 
 SECTION_SPECS: dict[tuple[str, str], tuple[FieldSpec, ...]] = {
     ("session", "school"): SCHOOL_SESSION,
@@ -386,6 +386,16 @@ class Report:
         for finding in self.findings:
             grouped.setdefault(finding.field, []).append(finding)
         return grouped
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Report:
+        """The report stored with a record (``as_dict``), to show it again as it was."""
+        return cls(
+            findings=[Finding(**f) for f in data.get("findings", [])],
+            score=data.get("score", 0),
+            deductions=[Deduction(**d) for d in data.get("deductions", [])],
+            notes=list(data.get("notes", [])),
+        )
 
     def as_dict(self) -> dict:
         """What is stored with a submitted record (JSON-ready)."""

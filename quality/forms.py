@@ -1,10 +1,11 @@
 from django import forms
 
+from people.forms import DateInput
 from people.models import Child
 from tenancy.forms import VersionedFormMixin
 
 from .checker import QUALITY_STANDARDS
-from .models import QualitySettings
+from .models import SCORE_LABELS, ModerationSettings, QualitySettings
 
 MAX_TEXT = 50_000
 KIND_LABELS = {"school": "School (pupil)", "home": "Children's home (young person)"}
@@ -98,3 +99,85 @@ class QualitySettingsForm(VersionedFormMixin, forms.ModelForm):
                 f"One word a line: “{spaced[0]}” has a space (hyphenated words are fine)."
             )
         return value
+
+
+class ModerationForm(forms.Form):
+    """The rubric: one 1–4 score per active criterion, written feedback, and "send back"."""
+
+    record_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    feedback = forms.CharField(
+        label="Feedback for the key worker",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What went well, and what to do differently next time. They are asked to "
+        "acknowledge it.",
+    )
+    send_back = forms.BooleanField(
+        label="Send back for correction",
+        required=False,
+        help_text="The key worker corrects the record (a new version, the earlier one kept); the "
+        "corrected record comes back to this queue.",
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"criterion_{criterion.pk}"] = forms.TypedChoiceField(
+                label=criterion.name,
+                help_text=criterion.description,
+                choices=list(SCORE_LABELS.items()),
+                coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "kw-score"}),
+            )
+        self.order_fields([f"criterion_{c.pk}" for c in criteria] + ["feedback", "send_back"])
+
+    def scores(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
+
+
+class AcknowledgeForm(forms.Form):
+    reply = forms.CharField(
+        label="Your reply (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label="Criterion", max_length=80)
+    description = forms.CharField(
+        label="What a moderator looks for", max_length=300, required=False
+    )
+
+
+class ModerationSettingsForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = ModerationSettings
+        fields = ["sample_mode", "sample_every"]
+        widgets = {"sample_mode": forms.RadioSelect}
+
+
+class PeriodForm(forms.Form):
+    """The performance view's period and site."""
+
+    site = forms.TypedChoiceField(label="Site", coerce=int, required=False, empty_value=None)
+    start = forms.DateField(label="From", widget=DateInput())
+    end = forms.DateField(label="To", widget=DateInput())
+
+    MAX_DAYS = 2 * 366
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = [("", "All my sites")] + [(s.pk, s.name) for s in sites]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", "The end of the period must be on or after its start.")
+            elif (end - start).days > self.MAX_DAYS:
+                self.add_error("end", "Choose a period of at most two years.")
+        return data

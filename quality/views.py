@@ -1,14 +1,33 @@
+import csv
+import datetime
+import json
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from people.selectors import children_visible_to, get_child_or_404
+from tenancy.audit import audit_read
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
+from tenancy.forms import apply_service_errors
 
 from . import checker, selectors, services
-from .forms import MAX_TEXT, CheckTextForm, QualitySettingsForm
+from .forms import (
+    MAX_TEXT,
+    AcknowledgeForm,
+    CheckTextForm,
+    CriterionForm,
+    ModerationForm,
+    ModerationSettingsForm,
+    PeriodForm,
+    QualitySettingsForm,
+)
+from .models import RubricCriterion
+from .performance import csv_rows, performance
 
 # POST keys of the live check that are not text to check.
 CONTROL = {
@@ -20,6 +39,7 @@ CONTROL = {
     "duration_minutes",
     "quality_standards",
     "quality_fields",
+    "quality_labels",
     "version",
 }
 RECORD_KINDS = ("note", "session", "contact")
@@ -32,14 +52,21 @@ FIELD_LABELS = {
 MAX_FIELDS = 30
 
 
-def _label(name: str, context: checker.Context) -> str:
+def _label(name: str, context: checker.Context, labels: dict | None = None) -> str:
+    if labels and name in labels:
+        return labels[name]
     for spec in checker.specs_for(context):
         if spec.name == name:
             return spec.label
     return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
 
 
-def _rows(report: checker.Report, fields: dict[str, str], context: checker.Context) -> list[dict]:
+def _rows(
+    report: checker.Report,
+    fields: dict[str, str],
+    context: checker.Context,
+    labels: dict | None = None,
+) -> list[dict]:
     """Findings grouped by field, each with a little of the text either side for display."""
     groups = []
     for name, findings in report.by_field().items():
@@ -55,16 +82,34 @@ def _rows(report: checker.Report, fields: dict[str, str], context: checker.Conte
                     "cut_after": finding.end + 40 < len(text),
                 }
             )
-        groups.append({"name": name, "label": _label(name, context), "rows": rows})
+        groups.append({"name": name, "label": _label(name, context, labels), "rows": rows})
     return groups
 
 
-def rows_for(report, fields, context):
+def rows_for(report, fields, context, labels=None):
     """Findings grouped by field for the partial (also used by the sessions editor)."""
-    return _rows(report, fields, context)
+    return _rows(report, fields, context, labels)
 
 
-def _result(access, *, fields, site_kind, record_kind, child, duration, standards) -> dict:
+def _labels(value: str) -> dict[str, str]:
+    """Headings for the fields of a form whose names mean nothing to a reader (a plan's
+    ``s__health__text``), posted by the live panel as JSON; anything else is ignored."""
+    try:
+        labels = json.loads(value or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(labels, dict):
+        return {}
+    return {
+        str(k)[:100]: str(v)[:200]
+        for k, v in list(labels.items())[: MAX_FIELDS * 4]
+        if isinstance(v, str)
+    }
+
+
+def _result(
+    access, *, fields, site_kind, record_kind, child, duration, standards, labels=None
+) -> dict:
     report = selectors.run_check(
         access,
         fields=fields,
@@ -77,7 +122,7 @@ def _result(access, *, fields, site_kind, record_kind, child, duration, standard
     context = checker.Context(site_kind=site_kind, record_kind=record_kind)
     return {
         "report": report,
-        "groups": _rows(report, fields, context),
+        "groups": _rows(report, fields, context, labels),
         "checked": any(v.strip() for v in fields.values()),
     }
 
@@ -181,6 +226,7 @@ def check_endpoint(request):
                 child=child,
                 duration=duration,
                 standards=standards,
+                labels=_labels(post.get("quality_labels", "")),
             )
         )
     return render(request, "quality/_findings.html", context)
@@ -208,3 +254,296 @@ def settings_edit(request):
             messages.success(request, "Record-quality settings saved.")
             return redirect("quality:settings")
     return render(request, "quality/settings.html", {"form": form, "current": current})
+
+
+# ------------------------------------------------------------------------------- moderation
+
+
+def _require_moderator(access) -> None:
+    if not selectors.can_moderate(access):
+        raise PermissionDenied("Only moderators and managers moderate records.")
+
+
+@staff_view
+def moderation_queue(request):
+    """Submitted session records of the user's sites waiting for a moderator, oldest first."""
+    access = request.access
+    _require_moderator(access)
+    sites = [s for s in access.all_sites if s.pk in access.moderated_site_ids]
+    site = None
+    if request.GET.get("site"):
+        site = access.get_site_or_404(request.GET["site"])
+        if site.pk not in access.moderated_site_ids:
+            raise Http404("No such site.")
+    settings = selectors.moderation_settings(access)
+    return render(
+        request,
+        "quality/queue.html",
+        {
+            "records": selectors.queue(access, site_id=site.pk if site else None),
+            "history": selectors.moderation_history(access),
+            "sites": sites,
+            "site": site,
+            "settings": settings,
+            "can_edit_rubric": selectors.can_edit_rubric(access),
+        },
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def moderate(request, session_id):
+    """The record beside its stored automatic findings, and the rubric form."""
+    access = request.access
+    session = selectors.get_session_to_moderate_or_404(access, session_id)
+    services.rubric_ensure(organisation_id=access.organisation.pk)
+    criteria = selectors.criteria()
+    form = ModerationForm(
+        request.POST or None, criteria=criteria, initial={"record_version": session.record_version}
+    )
+    own = session.author_id == request.user.pk
+    if request.method == "POST":
+        if own:
+            raise PermissionDenied("Another moderator reviews your own records.")
+        if form.is_valid():
+            try:
+                moderation = services.moderation_record(
+                    access=access,
+                    session=session,
+                    record_version=form.cleaned_data["record_version"],
+                    scores=form.scores(),
+                    feedback=form.cleaned_data["feedback"],
+                    send_back=form.cleaned_data["send_back"],
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Moderation saved: {session.author.get_full_name()} will see your feedback"
+                    + (" and correct the record." if moderation.outcome == "correction" else "."),
+                )
+                return redirect("quality:queue")
+    audit_read(actor=request.user, instance=session, summary="Opened for moderation")
+    from sessions_app.selectors import session_record
+    from sessions_app.since_last import summary_rows
+
+    session_record(session)
+
+    return render(
+        request,
+        "quality/moderate.html",
+        {
+            "session": session,
+            "s": session,
+            "form": form,
+            "own": own,
+            "findings": selectors.stored_findings(session),
+            "earlier": selectors.with_scores(session.moderations.select_related("moderator")),
+            "child": session.child,
+            "since_rows": summary_rows(session.since_last),
+        },
+    )
+
+
+@staff_view
+def my_feedback(request):
+    access = request.access
+    rows = selectors.my_feedback(access)
+    return render(
+        request,
+        "quality/my_feedback.html",
+        {"rows": rows, "waiting": sum(1 for m in rows if not m.is_acknowledged)},
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def feedback_detail(request, moderation_id):
+    """One moderation: the key worker reads and acknowledges it; moderators and managers read it."""
+    access = request.access
+    moderation = selectors.get_moderation_or_404(access, moderation_id)
+    is_author = moderation.author_id == request.user.pk
+    form = AcknowledgeForm(request.POST or None)
+    if request.method == "POST":
+        if not is_author:
+            raise PermissionDenied("Only the record's author acknowledges its feedback.")
+        if form.is_valid():
+            try:
+                services.feedback_acknowledge(
+                    access=access, moderation=moderation, reply=form.cleaned_data["reply"]
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, "Feedback acknowledged: thank you.")
+                return redirect("quality:my_feedback")
+    session = moderation.session
+    from sessions_app.services import can_correct
+
+    return render(
+        request,
+        "quality/feedback_detail.html",
+        {
+            "moderation": moderation,
+            "scores": selectors.with_scores(type(moderation).objects.filter(pk=moderation.pk))[
+                0
+            ].score_list,
+            "session": session,
+            "is_author": is_author,
+            "form": form,
+            "corrected": session.record_version > moderation.record_version,
+            "can_correct": is_author and can_correct(access, session),
+        },
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def rubric_edit(request):
+    """The organisation's rubric (add, rename, archive, restore, delete unused criteria) and which
+    records go to the queue."""
+    access = request.access
+    if not selectors.can_edit_rubric(access):
+        raise PermissionDenied("Only moderators, managers and organisation admins edit the rubric.")
+    services.rubric_ensure(organisation_id=access.organisation.pk)
+    add_form = CriterionForm(prefix="add")
+    current = selectors.moderation_settings(access)
+    sample_form = ModerationSettingsForm(instance=current, prefix="sample")
+    edit_errors: dict[int, list[str]] = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        criterion = None
+        if action in ("rename", "archive", "restore", "delete"):
+            criterion = _criterion_or_404(request.POST.get("criterion"))
+        try:
+            if action == "add":
+                add_form = CriterionForm(request.POST, prefix="add")
+                if add_form.is_valid():
+                    services.rubric_criterion_add(access=access, **add_form.cleaned_data)
+                    messages.success(request, "Criterion added.")
+                    return redirect("quality:rubric")
+            elif action == "rename":
+                form = CriterionForm(request.POST, prefix=f"c{criterion.pk}")
+                if form.is_valid():
+                    services.rubric_criterion_update(
+                        access=access, criterion=criterion, **form.cleaned_data
+                    )
+                    messages.success(request, "Criterion saved.")
+                    return redirect("quality:rubric")
+                edit_errors[criterion.pk] = [e for errs in form.errors.values() for e in errs]
+            elif action in ("archive", "restore"):
+                services.rubric_criterion_archive(
+                    access=access, criterion=criterion, archived=action == "archive"
+                )
+                messages.success(
+                    request,
+                    f"“{criterion.name}” {action == 'archive' and 'archived' or 'restored'}.",
+                )
+                return redirect("quality:rubric")
+            elif action == "delete":
+                services.rubric_criterion_delete(access=access, criterion=criterion)
+                messages.success(request, f"“{criterion.name}” deleted.")
+                return redirect("quality:rubric")
+            elif action == "sample":
+                sample_form = ModerationSettingsForm(
+                    request.POST, instance=current, prefix="sample"
+                )
+                if sample_form.is_valid():
+                    services.moderation_settings_update(
+                        access=access,
+                        version=sample_form.cleaned_data.get("version"),
+                        sample_mode=sample_form.cleaned_data["sample_mode"],
+                        sample_every=sample_form.cleaned_data["sample_every"],
+                    )
+                    messages.success(request, "Moderation sample saved.")
+                    return redirect("quality:rubric")
+            else:
+                messages.error(request, "Choose what to change.")
+        except EditConflict as error:
+            sample_form.add_error(None, error)
+        except ValidationError as error:
+            if action == "add":
+                apply_service_errors(add_form, error)
+            elif action == "sample":
+                apply_service_errors(sample_form, error)
+            elif criterion is not None:
+                edit_errors[criterion.pk] = error.messages
+    in_use = selectors.criteria_in_use()
+    rows = [
+        {
+            "criterion": c,
+            "form": CriterionForm(
+                prefix=f"c{c.pk}", initial={"name": c.name, "description": c.description}
+            ),
+            "used": c.pk in in_use,
+            "errors": edit_errors.get(c.pk, []),
+        }
+        for c in selectors.criteria(include_archived=True)
+    ]
+    return render(
+        request,
+        "quality/rubric.html",
+        {"rows": rows, "add_form": add_form, "sample_form": sample_form, "current": current},
+    )
+
+
+def _criterion_or_404(value):
+    try:
+        return RubricCriterion.objects.get(pk=int(value))
+    except (RubricCriterion.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such criterion.")
+
+
+# ------------------------------------------------------------------------------ performance
+
+
+def _performance_request(request):
+    access = request.access
+    if not selectors.can_moderate(access):
+        raise PermissionDenied("The performance view is for managers and moderators.")
+    sites = [s for s in access.all_sites if s.pk in access.moderated_site_ids]
+    today = timezone.localdate()
+    default = {"start": today - datetime.timedelta(days=182), "end": today}
+    form = PeriodForm(request.GET or None, sites=sites, initial=default)
+    result = None
+    if not request.GET or form.is_valid():
+        data = form.cleaned_data if request.GET else default
+        chosen = [s for s in sites if not data.get("site") or s.pk == data["site"]]
+        result = performance(chosen, start=data["start"], end=data["end"], today=today)
+    return form, result
+
+
+@staff_view
+def performance_view(request):
+    form, result = _performance_request(request)
+    return render(
+        request,
+        "quality/performance.html",
+        {"form": form, "result": result, "query": request.GET.urlencode()},
+    )
+
+
+@staff_view
+def performance_csv(request):
+    form, result = _performance_request(request)
+    if result is None:
+        return render(
+            request,
+            "quality/performance.html",
+            {"form": form, "result": None, "query": ""},
+            status=400,
+        )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"key-worker-performance-{result.start}-{result.end}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    for row in csv_rows(result):
+        writer.writerow([_csv_safe(v) for v in row])
+    return response
+
+
+def _csv_safe(value):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

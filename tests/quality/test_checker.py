@@ -266,7 +266,7 @@ def test_names_are_not_looked_for_without_the_child():
 def test_a_name_in_a_parent_contact_costs_more():
     text = "Called mum to say Amber argued with Leah Jones at tea time, as agreed in the plan."
     note = check({"text": text}, HOME)
-    contact = check({"text": text}, Context(**{**HOME.__dict__, "record_kind": "contact"}))
+    contact = check({"summary": text}, Context(**{**HOME.__dict__, "record_kind": "contact"}))
     assert note.score - contact.score == 10
     assert (
         "parent or social worker"
