@@ -154,16 +154,21 @@ def _awaiting(site_ids):
     ).exclude(Exists(done))
 
 
-def queue(access: Access, *, site_id: int | None = None) -> list[KeyWorkSession]:
-    """The moderator's queue, oldest submission first: four queries whatever its length (settings,
-    term calendars, the candidates' ids, then the chosen records with child, site and author). The
+_UNSET = object()
+
+
+def queue(access: Access, *, site_id: int | None = None, settings=_UNSET) -> list[KeyWorkSession]:
+    """The moderator's queue, oldest submission first: at most four queries whatever its length
+    (settings unless given, term calendars and the candidates' ids when sampling, then the chosen
+    records with child, site and author). The
     sample is taken over every record of the last year, moderated or not, so it stays stable."""
     site_ids = access.moderated_site_ids
     if site_id is not None:
         site_ids = site_ids & {site_id}
     if not site_ids:
         return []
-    settings = moderation_settings(access)  # query
+    if settings is _UNSET:
+        settings = moderation_settings(access)  # query
     every = (
         settings.sample_every if settings and settings.sample_mode == SampleMode.ONE_IN_N else None
     )

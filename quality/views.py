@@ -280,7 +280,9 @@ def moderation_queue(request):
         request,
         "quality/queue.html",
         {
-            "records": selectors.queue(access, site_id=site.pk if site else None),
+            "records": selectors.queue(
+                access, site_id=site.pk if site else None, settings=settings
+            ),
             "history": selectors.moderation_history(access),
             "sites": sites,
             "site": site,
@@ -374,6 +376,9 @@ def feedback_detail(request, moderation_id):
                     access=access, moderation=moderation, reply=form.cleaned_data["reply"]
                 )
             except ValidationError as error:
+                if moderation.is_acknowledged:  # a second tab, or a double click
+                    messages.info(request, " ".join(error.messages))
+                    return redirect("quality:feedback_detail", moderation_id=moderation.pk)
                 apply_service_errors(form, error)
             else:
                 messages.success(request, "Feedback acknowledged: thank you.")
