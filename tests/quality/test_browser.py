@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -28,3 +30,80 @@ def test_key_worker_sees_findings_appear_while_writing_and_fixes_them(page, org)
     expect(findings.locator('[data-rule="opinion"]')).to_have_count(0)
     expect(page.get_by_test_id("no-findings")).to_be_visible()
     expect(page.get_by_test_id("quality-score")).to_contain_text("100")
+
+
+def test_a_moderator_works_the_queue_and_the_key_worker_acknowledges(page, org):
+    from quality.checker import check
+    from quality.models import RubricCriterion
+    from quality.selectors import check_context
+    from quality.services import rubric_ensure
+    from sessions_app.quality_link import checker_fields
+    from tenancy.context import organisation_scope
+
+    from ..sessions_app.factories import KeyWorkSessionFactory
+    from .helpers import access_for
+
+    kw = org.users["key_worker"]
+    with organisation_scope(org.org.pk):
+        rubric_ensure(organisation_id=org.org.pk)
+        criteria = list(RubricCriterion.objects.filter(is_archived=False))
+        session = KeyWorkSessionFactory(
+            child=org.child,
+            author=kw,
+            title=f"Key-work session – {org.child.full_name} lunchtime",
+            account=f"{org.child.first_name} may have been upset at lunch. We talked about it.",
+        )
+        context = check_context(
+            access_for(kw, org), site_kind="school", record_kind="session", child=org.child
+        )
+        report = check(checker_fields(session), context)
+        session.quality_score = report.score
+        session.quality_report = report.as_dict()
+        session.save()
+
+    # The moderator opens the queue, reads the record beside its findings and scores it.
+    sign_in(page, org.users["moderator"].username)
+    page.get_by_role("link", name="Moderation", exact=True).click()
+    queue = page.get_by_test_id("queue")
+    expect(queue).to_contain_text(session.title)
+    queue.get_by_role("link", name=f"Moderate {session.title}").click()
+    expect(page.get_by_test_id("stored-findings").locator('[data-rule="opinion"]')).to_contain_text(
+        "may have"
+    )
+    for criterion in criteria:
+        page.locator(f"input[name='criterion_{criterion.pk}'][value='3']").check()
+    page.get_by_label("Feedback for the key worker").fill(
+        "A clear account. Write what was seen and said rather than “may have been upset”."
+    )
+    page.screenshot(path="test-artifacts/quality-moderate.png", full_page=True)
+    page.get_by_role("button", name="Save moderation").click()
+    expect(page.get_by_text("Moderation saved")).to_be_visible()
+    expect(page.get_by_test_id("queue")).not_to_contain_text(session.title)
+
+    # The key worker sees the count, reads the feedback and acknowledges it.
+    page.context.clear_cookies()
+    sign_in(page, kw.username)
+    expect(page.get_by_test_id("feedback-banner")).to_contain_text("2 pieces")
+    page.get_by_role("link", name="Read feedback").click()
+    page.get_by_role("link", name=session.title).click()
+    expect(page.get_by_test_id("feedback-text")).to_contain_text("may have been upset")
+    expect(page.get_by_test_id("scores")).to_contain_text("Factual language")
+    page.get_by_label("Your reply (optional)").fill("Thank you, I will.")
+    page.get_by_role("button", name="I have read this feedback").click()
+    expect(page.get_by_text("Feedback acknowledged")).to_be_visible()
+    expect(page.get_by_test_id("feedback-waiting")).to_contain_text("1 piece of feedback")
+    page.screenshot(path="test-artifacts/quality-my-feedback.png", full_page=True)
+
+    # The manager sees the key worker's quality trend.
+    page.context.clear_cookies()
+    sign_in(page, org.users["manager"].username)
+    page.get_by_role("link", name="Performance").click()
+    row = page.get_by_test_id(f"worker-{kw.pk}")
+    expect(row).to_contain_text(kw.get_full_name())
+    chart = row.get_by_role(
+        "img", name=f"Average automatic score by month for {kw.get_full_name()}"
+    )
+    expect(chart).to_be_visible()
+    month = session.date.strftime("%b %Y")  # this month: the average of its two scored records
+    expect(row.locator("figcaption")).to_contain_text(re.compile(rf"{month}: \d+\."))
+    page.screenshot(path="test-artifacts/quality-performance.png", full_page=True)
