@@ -7,7 +7,11 @@ def items(request):
     """No queries: the navigation is on every page."""
     access = request.access
     url = reverse("quality:check_page")
-    entries = [("Check a text", url, url)]
+    # "Check a text" is the app's root: highlighted only on its own pages, not on moderation's.
+    own = not request.path.startswith(
+        ("/quality/moderation", "/quality/feedback", "/quality/performance")
+    )
+    entries = [("Check a text", url, url if own else url + "check-a-text")]
     if access.moderated_site_ids:
         entries.append(("Moderation", reverse("quality:queue"), "/quality/moderation/"))
         entries.append(("Performance", reverse("quality:performance"), "/quality/performance"))

@@ -66,6 +66,11 @@ class Worker:
     attendance: Trend = field(default_factory=Trend)
     chart: dict = field(default_factory=dict)
     criteria_row: list = field(default_factory=list)  # averages in the order of the criteria
+    _criteria: list = field(default_factory=list)
+
+    @property
+    def criteria_pairs(self) -> list:
+        return list(zip(self._criteria, self.criteria_row, strict=True))
 
     @property
     def sessions_due(self) -> int:
@@ -255,6 +260,7 @@ def performance(
     for worker in workers.values():
         worker.chart = month_chart(months, worker.by_month)
         worker.criteria_row = [worker.criteria.get(c.pk) for c in criteria]
+        worker._criteria = criteria
     return Performance(
         start=start,
         end=end,
@@ -335,7 +341,7 @@ def _trends(workers, anchors, *, start, end) -> None:
         worker.attendance = Trend(_percent(att[0], att[1]), _percent(att[2], att[3]))
 
 
-def month_chart(months, by_month, *, width: int = 260, height: int = 70) -> dict:
+def month_chart(months, by_month, *, width: int = 180, height: int = 64) -> dict:
     """Bar geometry of a small server-drawn SVG chart (as the compliance dashboard draws its
     on-time chart: no script, no CDN): the average automatic score of each month, 0 to 100."""
     top, bottom = 10, 14

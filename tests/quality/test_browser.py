@@ -107,3 +107,34 @@ def test_a_moderator_works_the_queue_and_the_key_worker_acknowledges(page, org):
     month = session.date.strftime("%b %Y")  # this month: the average of its two scored records
     expect(row.locator("figcaption")).to_contain_text(re.compile(rf"{month}: \d+\."))
     page.screenshot(path="test-artifacts/quality-performance.png", full_page=True)
+
+
+def test_a_contact_note_is_checked_while_typing_and_the_check_is_kept(page, org):
+    from contacts.models import Contact
+    from tenancy.context import organisation_scope
+
+    from ..factories import ChildFactory
+
+    other = ChildFactory(site=org.school, first_name="Tallulah", last_name="Brackenbury")
+    sign_in(page, org.users["key_worker"].username)
+    page.goto(f"/contacts/child/{org.child.pk}/new/?kind=parent")
+    panel = page.get_by_test_id("live-quality")
+    page.get_by_label("Summary").fill(
+        f"Told mum that {org.child.first_name} argued with {other.full_name} at lunch."
+    )
+    expect(panel.locator('[data-rule="disclosure"]')).to_contain_text(other.full_name)
+    page.screenshot(path="test-artifacts/quality-contact-live.png", full_page=True)
+    page.get_by_label("Summary").fill(
+        f"Told mum that {org.child.first_name} argued with another pupil at lunch, and that we "
+        "agreed a seat near the front for the rest of the week."
+    )
+    expect(panel.locator('[data-rule="disclosure"]')).to_have_count(0)
+    page.get_by_label("Who with").fill("Mum")
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_text("Contact logged.")).to_be_visible()
+    with organisation_scope(org.org.pk):
+        contact = Contact.objects.filter(
+            child=org.child, recorded_by=org.users["key_worker"]
+        ).latest("pk")
+    assert contact.quality_score is not None
+    assert not [f for f in contact.quality_report["findings"] if f["rule"] == "disclosure"]
