@@ -34,28 +34,36 @@ def quality_settings_update(
     """Save the organisation's extra phrases and accepted words (created on first save)."""
     if not can_edit_settings(access):
         raise PermissionDenied("Only managers and organisation admins change these settings.")
+    return _org_settings_save(
+        QualitySettings,
+        access=access,
+        version=version,
+        values={"banned_phrases": banned_phrases, "accepted_words": accepted_words},
+    )
+
+
+def _org_settings_save(model, *, access: Access, version: int | None, values: dict):
+    """Create or update an organisation's one row of ``model`` (a Versioned settings model with
+    ``updated_by``), refusing a stale version, audited."""
     org_id = access.organisation.pk
-    current = QualitySettings.objects.select_for_update().filter(organisation_id=org_id).first()
+    current = model.objects.select_for_update().filter(organisation_id=org_id).first()
     if current is None:
         if version is not None:
             raise EditConflict()  # the form was shown for a record that no longer exists
         try:
             with transaction.atomic():
-                current = QualitySettings.objects.create(
-                    organisation_id=org_id,
-                    banned_phrases=banned_phrases,
-                    accepted_words=accepted_words,
-                    updated_by=access.user,
+                current = model.objects.create(
+                    organisation_id=org_id, updated_by=access.user, **values
                 )
         except IntegrityError:
             raise EditConflict()  # someone else saved the first settings a moment earlier
         audit_write(actor=access.user, action=Action.CREATE, instance=current, before=None)
         return current
     before = snapshot(current)
-    current.banned_phrases = banned_phrases
-    current.accepted_words = accepted_words
+    for name, value in values.items():
+        setattr(current, name, value)
     current.updated_by = access.user
-    save_if_unchanged(current, version, ["banned_phrases", "accepted_words", "updated_by"])
+    save_if_unchanged(current, version, [*values, "updated_by"])
     audit_write(actor=access.user, action=Action.UPDATE, instance=current, before=before)
     return current
 
@@ -176,30 +184,12 @@ def moderation_settings_update(
         raise ValidationError({"sample_mode": "Choose every record or one in N."})
     if not 2 <= int(sample_every) <= 20:
         raise ValidationError({"sample_every": "N is a whole number from 2 to 20."})
-    org_id = access.organisation.pk
-    current = ModerationSettings.objects.select_for_update().filter(organisation_id=org_id).first()
-    if current is None:
-        if version is not None:
-            raise EditConflict()
-        try:
-            with transaction.atomic():
-                current = ModerationSettings.objects.create(
-                    organisation_id=org_id,
-                    sample_mode=sample_mode,
-                    sample_every=sample_every,
-                    updated_by=access.user,
-                )
-        except IntegrityError:
-            raise EditConflict()
-        audit_write(actor=access.user, action=Action.CREATE, instance=current, before=None)
-        return current
-    before = snapshot(current)
-    current.sample_mode = sample_mode
-    current.sample_every = sample_every
-    current.updated_by = access.user
-    save_if_unchanged(current, version, ["sample_mode", "sample_every", "updated_by"])
-    audit_write(actor=access.user, action=Action.UPDATE, instance=current, before=before)
-    return current
+    return _org_settings_save(
+        ModerationSettings,
+        access=access,
+        version=version,
+        values={"sample_mode": sample_mode, "sample_every": int(sample_every)},
+    )
 
 
 @transaction.atomic
