@@ -331,6 +331,7 @@ def moderate(request, session_id):
     from sessions_app.since_last import summary_rows
 
     session_record(session)
+    earlier = selectors.with_scores(session.moderations.select_related("moderator"))
 
     return render(
         request,
@@ -341,7 +342,8 @@ def moderate(request, session_id):
             "form": form,
             "own": own,
             "findings": selectors.stored_findings(session),
-            "earlier": selectors.with_scores(session.moderations.select_related("moderator")),
+            "earlier": earlier,
+            "already": any(m.record_version == session.record_version for m in earlier),
             "child": session.child,
             "since_rows": summary_rows(session.since_last),
         },

@@ -11,6 +11,7 @@ from tenancy.context import organisation_scope
 
 from ..behaviour.factories import SlipFactory
 from ..sessions_app.factories import TargetFactory
+from .factories import ModerationFactory, ModerationScoreFactory
 from .helpers import add_key_worker_with_records, queries
 
 
@@ -35,6 +36,8 @@ def test_the_queue_lists_records_and_runs_a_fixed_number_of_queries(
         ModerationSettings.objects.create(
             organisation=org.org, sample_mode="one_in_n", sample_every=every
         )
+    _, _, (moderated,) = add_key_worker_with_records(org, 1)  # the history table is not empty
+    ModerationScoreFactory(moderation=ModerationFactory(session=moderated), criterion=org.criterion)
     new = [add_key_worker_with_records(org, 2)[0].pk]
     client.force_login(org.users["moderator"])
     small = queries(client, "/quality/moderation/")
@@ -116,7 +119,7 @@ def test_key_workers_and_other_sites_moderators_cannot_open_a_record(client, org
 
 @pytest.mark.django_db
 def test_the_key_worker_sees_the_count_reads_and_acknowledges(client, org):
-    client.force_login(org.users["key_worker"])
+    client.force_login(org.home_writer)
     home = client.get("/").content.decode()
     assert 'data-testid="feedback-banner"' in home and "<strong>1</strong>" in home
     assert 'data-testid="feedback-banner"' in client.get("/sessions/").content.decode()
@@ -133,18 +136,19 @@ def test_the_key_worker_sees_the_count_reads_and_acknowledges(client, org):
 
 @pytest.mark.django_db
 def test_only_the_author_acknowledges_from_the_feedback_page(client, org):
-    client.force_login(org.users["moderator"])
+    client.force_login(org.home_moderator)
     assert client.get(f"/quality/feedback/{org.moderation.pk}/").status_code == 200
     assert client.post(f"/quality/feedback/{org.moderation.pk}/", {}).status_code == 403
-    client.force_login(org.cover_user)  # a key worker of the site, not the author
-    assert client.get(f"/quality/feedback/{org.moderation.pk}/").status_code == 404
+    for other in (org.cover_user, org.users["moderator"]):  # not the author, nor the home's
+        client.force_login(other)
+        assert client.get(f"/quality/feedback/{org.moderation.pk}/").status_code == 404
 
 
 @pytest.mark.django_db
 def test_a_sent_back_record_offers_the_correction(client, org):
     org.moderation.outcome = "correction"
     org.moderation.save()
-    client.force_login(org.users["key_worker"])
+    client.force_login(org.home_writer)
     page = client.get(f"/quality/feedback/{org.moderation.pk}/").content.decode()
     assert "Sent back for correction" in page
     assert f"/sessions/{org.moderated_session.pk}/correct/" in page
@@ -215,9 +219,9 @@ def test_performance_runs_a_fixed_number_of_queries_whatever_the_key_workers(
 
 @pytest.mark.django_db
 def test_performance_shows_moderation_averages_per_criterion(client, org):
-    client.force_login(org.users["moderator"])
+    client.force_login(org.home_moderator)
     result = client.get("/quality/performance/").context["result"]
-    row = next(w for w in result.workers if w.user_id == org.users["key_worker"].pk)
+    row = next(w for w in result.workers if w.user_id == org.home_writer.pk)
     index = [c.pk for c in result.criteria].index(org.criterion.pk)
     assert row.criteria_row[index] == 3.0 and row.moderated == 1
 

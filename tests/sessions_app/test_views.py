@@ -46,8 +46,9 @@ def count_queries(client, url, django_assert_num_queries, expected):
 LIST_QUERIES = {
     # 5 count for the paginator, 6 the filter's children, 7-8 my children and their current
     # allocations (the "record a session" buttons), 9 the topic choices, 10 the page of sessions
-    # with child, site and author, 11 their topics, 12 release.
-    "my": 12,
+    # with child, site and author, 11 their topics, 12 moderation feedback still to acknowledge
+    # (quality's banner), 13 release.
+    "my": 13,
     # 5 count, 6 the filter's children, 7 the filter's key workers, 8 topic choices, 9 the page,
     # 10 topics, 11 release.
     "site": 11,
