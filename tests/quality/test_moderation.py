@@ -233,7 +233,7 @@ def test_sent_back_the_key_worker_corrects_a_new_version_that_returns_to_the_que
 
 @pytest.mark.django_db
 def test_only_the_author_acknowledges_once_and_it_is_audited(org):
-    kw = org.home_writer
+    kw = org.moderated_author
     moderation = org.moderation
     assert selectors.unacknowledged_count(kw) == 1
     with pytest.raises(PermissionDenied):

@@ -119,7 +119,7 @@ def test_key_workers_and_other_sites_moderators_cannot_open_a_record(client, org
 
 @pytest.mark.django_db
 def test_the_key_worker_sees_the_count_reads_and_acknowledges(client, org):
-    client.force_login(org.home_writer)
+    client.force_login(org.moderated_author)
     home = client.get("/").content.decode()
     assert 'data-testid="feedback-banner"' in home and "<strong>1</strong>" in home
     assert 'data-testid="feedback-banner"' in client.get("/sessions/").content.decode()
@@ -136,10 +136,10 @@ def test_the_key_worker_sees_the_count_reads_and_acknowledges(client, org):
 
 @pytest.mark.django_db
 def test_only_the_author_acknowledges_from_the_feedback_page(client, org):
-    client.force_login(org.home_moderator)
+    client.force_login(org.second_moderator)
     assert client.get(f"/quality/feedback/{org.moderation.pk}/").status_code == 200
     assert client.post(f"/quality/feedback/{org.moderation.pk}/", {}).status_code == 403
-    for other in (org.cover_user, org.users["moderator"]):  # not the author, nor the home's
+    for other in (org.users["key_worker"], org.users["other_site_key_worker"]):  # not the author
         client.force_login(other)
         assert client.get(f"/quality/feedback/{org.moderation.pk}/").status_code == 404
 
@@ -148,7 +148,7 @@ def test_only_the_author_acknowledges_from_the_feedback_page(client, org):
 def test_a_sent_back_record_offers_the_correction(client, org):
     org.moderation.outcome = "correction"
     org.moderation.save()
-    client.force_login(org.home_writer)
+    client.force_login(org.moderated_author)
     page = client.get(f"/quality/feedback/{org.moderation.pk}/").content.decode()
     assert "Sent back for correction" in page
     assert f"/sessions/{org.moderated_session.pk}/correct/" in page
@@ -219,9 +219,11 @@ def test_performance_runs_a_fixed_number_of_queries_whatever_the_key_workers(
 
 @pytest.mark.django_db
 def test_performance_shows_moderation_averages_per_criterion(client, org):
-    client.force_login(org.home_moderator)
-    result = client.get("/quality/performance/").context["result"]
-    row = next(w for w in result.workers if w.user_id == org.home_writer.pk)
+    client.force_login(org.second_moderator)
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=400)  # the world's moderated record is a year old
+    result = client.get(f"/quality/performance/?start={start}&end={today}").context["result"]
+    row = next(w for w in result.workers if w.user_id == org.moderated_author.pk)
     index = [c.pk for c in result.criteria].index(org.criterion.pk)
     assert row.criteria_row[index] == 3.0 and row.moderated == 1
 

@@ -1,14 +1,17 @@
 """The record-quality rows of a test organisation, for the cross-organisation walk: settings, the
-rubric (the six defaults), and a moderation (with a score) of a submitted session. The moderated
-record is a young person's at the world's home, by a home key worker of its own, so the school's
-session lists and counts in other apps' tests are unchanged. The live check takes ``child_id`` in
-the POST body (tests/quality/test_views.py walks that)."""
+rubric (the six defaults), and a moderation (with a score) of a submitted session of the world's
+child by a second moderator of the school. The live check takes ``child_id`` in the POST body
+(tests/quality/test_views.py walks that)."""
+
+import datetime
+
+from django.utils import timezone
 
 from quality.models import RubricCriterion
 from quality.services import rubric_ensure
 from tenancy.context import organisation_scope
 
-from ..factories import ChildFactory, KeyWorkerAllocationFactory, MembershipFactory, UserFactory
+from ..factories import MembershipFactory, UserFactory
 from ..sessions_app.factories import KeyWorkSessionFactory
 from .factories import ModerationFactory, ModerationScoreFactory, QualitySettingsFactory
 
@@ -20,21 +23,18 @@ def extend(world) -> dict:
         accepted_words=f"{world.child.first_name}word",
     )
     label = world.org.name.split()[0]
-    writer = UserFactory(
-        username=f"homeworker@{label.lower()}.example", first_name=label, last_name="Homeworker"
-    )
-    MembershipFactory(user=writer, site=world.home, role="key_worker")
+    # The record is by the child's cover key worker (not the world's key worker, whose own lists
+    # other apps count) and from a year ago (outside the periods their tests look at).
+    writer = world.cover_user
     moderator = UserFactory(
-        username=f"homemoderator@{label.lower()}.example", first_name=label, last_name="Moderator"
+        username=f"moderator2@{label.lower()}.example", first_name=label, last_name="Moderator"
     )
-    MembershipFactory(user=moderator, site=world.home, role="moderator")
-    young = ChildFactory(site=world.home, first_name=f"{label}young", last_name="Person")
-    KeyWorkerAllocationFactory(child=young, staff=writer, changed_by=world.users["manager"])
+    MembershipFactory(user=moderator, site=world.school, role="moderator")
     session = KeyWorkSessionFactory(
-        child=young,
+        child=world.child,
         author=writer,
-        focus="",
-        account=f"{young.first_name} moderated secret account",
+        date=timezone.localdate() - datetime.timedelta(days=365),
+        account=f"{world.child.first_name} moderated secret account",
         quality_score=70,
     )
     with organisation_scope(world.org.pk):
@@ -44,8 +44,8 @@ def extend(world) -> dict:
         session=session, moderator=moderator, feedback=f"{world.org.name} secret feedback"
     )
     ModerationScoreFactory(moderation=moderation, criterion=criterion)
-    world.home_writer = writer
-    world.home_moderator = moderator
+    world.moderated_author = writer
+    world.second_moderator = moderator
     world.moderated_session = session
     world.moderation = moderation
     world.criterion = criterion
