@@ -2,21 +2,23 @@ from django.urls import reverse
 
 from tenancy.models import Role
 
+GROUP = "Record quality"
+
 
 def items(request):
-    """No queries: the navigation is on every page."""
+    """No queries: the navigation is on every page. One "Record quality" dropdown."""
     access = request.access
     url = reverse("quality:check_page")
-    # "Check a text" is the app's root: highlighted only on its own pages, not on moderation's.
-    own = not request.path.startswith(
-        ("/quality/moderation", "/quality/feedback", "/quality/performance")
-    )
-    entries = [("Check a text", url, url if own else url + "check-a-text")]
+    entries = [("Check a text", url, url, GROUP)]
     if access.moderated_site_ids:
-        entries.append(("Moderation", reverse("quality:queue"), "/quality/moderation/"))
-        entries.append(("Performance", reverse("quality:performance"), "/quality/performance"))
+        entries.append(("Moderation", reverse("quality:queue"), "/quality/moderation/", GROUP))
+        entries.append(
+            ("Performance", reverse("quality:performance"), "/quality/performance", GROUP)
+        )
     if Role.KEY_WORKER in access.roles:
-        entries.append(("My feedback", reverse("quality:my_feedback"), "/quality/feedback/"))
+        entries.append(
+            ("My feedback", reverse("quality:my_feedback"), "/quality/feedback/", GROUP)
+        )
     return entries
 
 
@@ -25,3 +27,27 @@ def admin_items(request):
     if access.is_org_admin or access.site_ids(Role.MODERATOR, Role.MANAGER):
         return [("Moderation rubric and sample", reverse("quality:rubric"))]
     return []
+
+
+def home_panels(request):
+    """Key workers: moderation feedback still to acknowledge (one query). Moderators: how many
+    records wait in their queue (the queue's own fixed queries)."""
+    from . import selectors
+
+    access = request.access
+    panels = []
+    if Role.KEY_WORKER in access.roles:
+        count = selectors.unacknowledged_count(request.user)
+        if count:
+            panels.append(
+                ("Moderation feedback", "quality/_home_feedback.html", {"count": count})
+            )
+    if Role.MODERATOR in access.roles:
+        panels.append(
+            (
+                "Records to moderate",
+                "quality/_home_queue.html",
+                {"count": len(selectors.queue(access))},
+            )
+        )
+    return panels
