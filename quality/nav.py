@@ -16,9 +16,7 @@ def items(request):
             ("Performance", reverse("quality:performance"), "/quality/performance", GROUP)
         )
     if Role.KEY_WORKER in access.roles:
-        entries.append(
-            ("My feedback", reverse("quality:my_feedback"), "/quality/feedback/", GROUP)
-        )
+        entries.append(("My feedback", reverse("quality:my_feedback"), "/quality/feedback/", GROUP))
     return entries
 
 
@@ -39,9 +37,7 @@ def home_panels(request):
     if Role.KEY_WORKER in access.roles:
         count = selectors.unacknowledged_count(request.user)
         if count:
-            panels.append(
-                ("Moderation feedback", "quality/_home_feedback.html", {"count": count})
-            )
+            panels.append(("Moderation feedback", "quality/_home_feedback.html", {"count": count}))
     if Role.MODERATOR in access.roles:
         panels.append(
             (
