@@ -270,6 +270,11 @@ def performance(
     )
 
 
+def _day(value) -> datetime.date:
+    """A week truncated in the database: a datetime for a timestamp column, a date for a date."""
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
 def _trends(workers, anchors, *, start, end) -> None:
     """Negative slips a week and attendance %, before and since the first target (queries 11-12)."""
     child_ids = {c for rows in anchors.values() for c, _ in rows}
@@ -290,8 +295,7 @@ def _trends(workers, anchors, *, start, end) -> None:
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        week = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
-        slips[row["child_id"]][week] = row["n"]
+        slips[row["child_id"]][_day(row["week"])] = row["n"]
     marks: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for row in (
         AttendanceMark.objects.filter(child_id__in=child_ids, date__gte=window_start, date__lte=end)
@@ -303,8 +307,7 @@ def _trends(workers, anchors, *, start, end) -> None:
         code = codes.CODES.get(row["code"])
         if code is None or not code.is_possible:
             continue
-        week = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
-        cell = marks[row["child_id"]][week]
+        cell = marks[row["child_id"]][_day(row["week"])]
         cell[1] += row["n"]
         if code.counts_as_attendance:
             cell[0] += row["n"]
