@@ -43,7 +43,7 @@ def home_panels(request):
             (
                 "Records to moderate",
                 "quality/_home_queue.html",
-                {"count": len(selectors.queue(access))},
+                {"count": selectors.queue(access).count()},
             )
         )
     return panels

@@ -155,18 +155,34 @@ def _awaiting(site_ids):
 
 
 _UNSET = object()
+# What a row of the queue shows (the record's text and stored report are read when it is opened).
+QUEUE_FIELDS = (
+    "title",
+    "date",
+    "record_version",
+    "quality_score",
+    "submitted_at",
+    "author_id",
+    "child_id",
+    "child__first_name",
+    "child__last_name",
+    "child__site__name",
+    "author__first_name",
+    "author__last_name",
+)
 
 
-def queue(access: Access, *, site_id: int | None = None, settings=_UNSET) -> list[KeyWorkSession]:
-    """The moderator's queue, oldest submission first: at most four queries whatever its length
-    (settings unless given, term calendars and the candidates' ids when sampling, then the chosen
-    records with child, site and author). The
+def queue(access: Access, *, site_id: int | None = None, settings=_UNSET):
+    """The moderator's queue, oldest submission first, as a queryset to paginate: a fixed number
+    of queries whatever its length (settings unless given, and the term calendars and the
+    candidates' ids when sampling, here; the page and its count, with child, site and author, when
+    read). The
     sample is taken over every record of the last year, moderated or not, so it stays stable."""
     site_ids = access.moderated_site_ids
     if site_id is not None:
         site_ids = site_ids & {site_id}
     if not site_ids:
-        return []
+        return KeyWorkSession.objects.none()
     if settings is _UNSET:
         settings = moderation_settings(access)  # query
     every = (
@@ -186,11 +202,12 @@ def queue(access: Access, *, site_id: int | None = None, settings=_UNSET) -> lis
             records, every=every, holiday_ends_by_site=ends, default_ends=DEFAULT_HOLIDAY_ENDS
         )
         waiting = waiting.filter(pk__in=chosen)
-    return list(
+    return (
         waiting.exclude(author_id=access.user.pk)
         .select_related("child__site", "author")
+        .only(*QUEUE_FIELDS)
         .order_by("submitted_at", "pk")
-    )  # query
+    )  # queries: the page (and its count)
 
 
 def get_session_to_moderate_or_404(access: Access, session_id) -> KeyWorkSession:

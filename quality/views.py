@@ -4,6 +4,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -260,6 +261,9 @@ def settings_edit(request):
 # ------------------------------------------------------------------------------- moderation
 
 
+QUEUE_PAGE = 25
+
+
 def _require_moderator(access) -> None:
     if not selectors.can_moderate(access):
         raise PermissionDenied("Only moderators and managers moderate records.")
@@ -281,9 +285,11 @@ def moderation_queue(request):
         request,
         "quality/queue.html",
         {
-            "records": selectors.queue(
-                access, site_id=site.pk if site else None, settings=settings
-            ),
+            "page": Paginator(
+                selectors.queue(access, site_id=site.pk if site else None, settings=settings),
+                QUEUE_PAGE,
+            ).get_page(request.GET.get("page")),
+            "query": f"site={site.pk}" if site else "",
             "history": selectors.moderation_history(access),
             "sites": sites,
             "site": site,

@@ -179,7 +179,7 @@ def test_a_key_worker_cannot_moderate_and_a_moderator_only_their_sites(org):
             access=access, session=session, record_version=1, scores=scores_for(), feedback="x"
         )
     assert session not in selectors.queue(access)
-    assert selectors.queue(access_for(org.users["key_worker"], org)) == []
+    assert list(selectors.queue(access_for(org.users["key_worker"], org))) == []
 
 
 @pytest.mark.django_db

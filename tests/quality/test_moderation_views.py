@@ -28,7 +28,7 @@ def rubric_post(session, value="3", **extra):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("every,expected", [(None, 10), (3, 12)])
+@pytest.mark.parametrize("every,expected", [(None, 11), (3, 13)])
 def test_the_queue_lists_records_and_runs_a_fixed_number_of_queries(
     client, org, django_assert_num_queries, every, expected
 ):
@@ -44,11 +44,12 @@ def test_the_queue_lists_records_and_runs_a_fixed_number_of_queries(
     for _ in range(3):
         new.append(add_key_worker_with_records(org, 3)[0].pk)
     # session, user, two-factor device, memberships, savepoint; settings, (sampling: the term
-    # calendars and the candidates,) the queue; the history and its scores; release.
+    # calendars and the candidates,) the queue's count and page; the history and its scores;
+    # release.
     with django_assert_num_queries(expected):
         response = client.get("/quality/moderation/")
     assert len(small) == expected
-    records = [s for s in response.context["records"] if s.author_id in new]
+    records = [s for s in response.context["page"] if s.author_id in new]
     if every:  # one in 3: the first record of each key worker in each half term, not all
         assert {s.author_id for s in records} == set(new) and len(records) < 11
     else:  # all: 2 + 3 x 3
