@@ -119,6 +119,13 @@ def next_session_due(site: Site, day: datetime.date) -> datetime.date:
     return add_term_days(day, policy.session_every_days, list(holidays) if site.is_school else [])
 
 
+def session_max_minutes(site: Site) -> int | None:
+    """The site's longest key-work session in minutes (``None``: no limit), by its policy or the
+    defaults for its kind (20 minutes in a school). One query."""
+    policy = policy_for(site) or Policy(**Policy.defaults_for(site))
+    return policy.session_max_minutes
+
+
 def half_term_progress(child) -> str:
     """This half term's sessions for a school child, as the last sweep stored them, e.g. "1 of 3
     this half term; still to cover: IEP, Student voice" (one query; empty when not a rule)."""

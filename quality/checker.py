@@ -99,6 +99,9 @@ SECTION_SPECS: dict[tuple[str, str], tuple[FieldSpec, ...]] = {
 }
 
 SCHOOL_SESSION_MAX_MINUTES = 20
+# ``check(max_minutes=...)`` when the site's policy is not known: 20 minutes in a school, no limit
+# in a home (DOMAIN.md's defaults).
+SITE_DEFAULT = object()
 
 QUALITY_STANDARDS = {
     1: (
@@ -215,7 +218,7 @@ RULES = {
         Rule("full_stop", "Paragraph without a full stop", 1, 6),
         Rule("repeated_word", "Repeated word", 2, 6),
         Rule("double_space", "Double space", 1, 3),
-        Rule("session_too_long", "School session over 20 minutes", 5, 5),
+        Rule("session_too_long", "Session longer than the site allows", 5, 5),
         Rule("standard_not_discussed", "Quality Standard ticked but not discussed", 4, 12),
     )
 }
@@ -835,13 +838,12 @@ def _session_rules(
     context: Context,
     duration_minutes: int | None,
     quality_standards: tuple[int, ...],
+    max_minutes=SITE_DEFAULT,
 ) -> list[Finding]:
     found = []
-    if (
-        context.site_kind == "school"
-        and duration_minutes is not None
-        and duration_minutes > SCHOOL_SESSION_MAX_MINUTES
-    ):
+    if max_minutes is SITE_DEFAULT:
+        max_minutes = SCHOOL_SESSION_MAX_MINUTES if context.site_kind == "school" else None
+    if max_minutes is not None and duration_minutes is not None and duration_minutes > max_minutes:
         found.append(
             Finding(
                 "session_too_long",
@@ -849,9 +851,9 @@ def _session_rules(
                 0,
                 0,
                 f"{duration_minutes} minutes",
-                f"The session lasted {duration_minutes} minutes; school key-work sessions are no "
-                f"longer than {SCHOOL_SESSION_MAX_MINUTES}.",
-                "Keep to 20 minutes, or record why this one needed longer.",
+                f"The session lasted {duration_minutes} minutes; this site's key-work sessions "
+                f"are no longer than {max_minutes}.",
+                f"Keep to {max_minutes} minutes, or record why this one needed longer.",
             )
         )
     if quality_standards:
@@ -888,9 +890,11 @@ def check(
     *,
     duration_minutes: int | None = None,
     quality_standards: tuple[int, ...] = (),
+    max_minutes=SITE_DEFAULT,
 ) -> Report:
     """Check a record. ``fields`` maps each text field's name to its text; offsets in the findings
-    are into that field's text exactly as given (line endings normalised to ``\\n`` by the caller)."""
+    are into that field's text exactly as given (line endings normalised to ``\\n`` by the caller).
+    ``max_minutes``: the site's longest session (``None`` for no limit), else DOMAIN's default."""
     specs = {spec.name: spec for spec in specs_for(context)}
     findings = _sections(fields, tuple(specs.values()))
     accepted = _accepted(context)
@@ -916,7 +920,9 @@ def check(
         )
         if context.child_id is not None:
             findings += _disclosures(name, text, context, starts, matchers)
-    findings += _session_rules(fields, context, duration_minutes, tuple(quality_standards))
+    findings += _session_rules(
+        fields, context, duration_minutes, tuple(quality_standards), max_minutes
+    )
     order = {name: i for i, name in enumerate(fields)}
     findings = sorted(
         _dedupe(findings),

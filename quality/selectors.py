@@ -14,7 +14,7 @@ from sessions_app.models import KeyWorkSession
 from tenancy.access import Access
 from tenancy.models import Membership, Role
 
-from .checker import Context, Person, Report, check
+from .checker import SITE_DEFAULT, Context, Person, Report, check
 from .models import (
     Moderation,
     ModerationScore,
@@ -90,15 +90,18 @@ def run_check(
     child: Child | None = None,
     duration_minutes: int | None = None,
     quality_standards: tuple[int, ...] = (),
+    max_minutes=SITE_DEFAULT,
 ) -> Report:
     """Check a record as ``access``'s organisation sees it: the one call a form's live check and a
-    service's submit both make (store ``report.as_dict()`` and ``report.score`` with the record)."""
+    service's submit both make (store ``report.as_dict()`` and ``report.score`` with the record).
+    ``max_minutes``: the site's longest session, from its compliance policy."""
     context = check_context(access, site_kind=site_kind, record_kind=record_kind, child=child)
     return check(
         fields,
         context,
         duration_minutes=duration_minutes,
         quality_standards=tuple(quality_standards),
+        max_minutes=max_minutes,
     )
 
 

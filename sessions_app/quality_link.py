@@ -29,6 +29,8 @@ def checker_fields(session) -> dict[str, str]:
 
 
 def check_session(access, session):
+    """The check against the site's own longest session (its compliance policy; one query)."""
+    from compliance.selectors import session_max_minutes
     from quality.selectors import run_check
 
     return run_check(
@@ -37,8 +39,9 @@ def check_session(access, session):
         site_kind=session.child.site.kind,
         record_kind="session",
         child=session.child,
-        duration_minutes=session.duration_minutes if session.child.site.is_school else None,
+        duration_minutes=session.duration_minutes,
         quality_standards=tuple(session.quality_standards or ()),
+        max_minutes=session_max_minutes(session.child.site),
     )
 
 

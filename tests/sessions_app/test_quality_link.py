@@ -45,3 +45,48 @@ def test_the_editor_panel_shows_findings_for_the_saved_draft(client, home, in_or
     assert "may have" in body and "I think" in body
     editor = client.get(f"/sessions/{session.pk}/edit/").content.decode()
     assert f"/sessions/{session.pk}/quality/" in editor  # the panel is on the editor
+
+
+@pytest.mark.parametrize(
+    "kind, limit, minutes, flagged",
+    [
+        ("school", "default", 25, True),  # 20 minutes in a school by default
+        ("school", 30, 25, False),  # this school allows 30
+        ("school", None, 90, False),  # this school set no limit
+        ("home", "default", 60, False),  # no limit in a home by default
+        ("home", 45, 60, True),  # this home set 45
+    ],
+)
+def test_the_length_check_follows_the_sites_policy(org, in_org, kind, limit, minutes, flagged):
+    from compliance.models import Policy
+    from sessions_app.quality_link import check_session
+    from tenancy.access import Access
+    from tenancy.models import Membership
+    from tests.sessions_app.factories import KeyWorkSessionFactory
+
+    site = org.school if kind == "school" else org.home
+    if limit != "default":
+        Policy.objects.update_or_create(
+            site=site,
+            defaults={
+                **Policy.defaults_for(site),
+                "organisation_id": site.organisation_id,
+                "session_max_minutes": limit,
+            },
+        )
+    else:
+        Policy.objects.filter(site=site).delete()
+    from tests.factories import ChildFactory
+
+    child = org.child if kind == "school" else ChildFactory(site=org.home)
+    start_at = datetime.time(9, 0)
+    end_at = datetime.datetime.combine(TODAY(), start_at) + datetime.timedelta(minutes=minutes)
+    session = KeyWorkSessionFactory(
+        child=child, author=org.users["key_worker"], start_time=start_at, end_time=end_at.time()
+    )
+    user = org.users["manager"]
+    access = Access(
+        user=user, organisation=org.org, memberships=list(Membership.objects.filter(user=user))
+    )
+    rules = {f.rule for f in check_session(access, session).findings}
+    assert ("session_too_long" in rules) is flagged
