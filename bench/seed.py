@@ -42,6 +42,7 @@ class Scale:
 @dataclass
 class Context:
     organisation: Organisation
+    admin: object
     sites: list[Site]
     staff: list
     managers: list
@@ -73,6 +74,13 @@ def _organisation(slug, name, n_sites, n_staff, n_children, scale, rng, password
             role = Role.MANAGER if i < n_sites else Role.KEY_WORKER
             (managers if role == Role.MANAGER else key_workers).append((user, site))
             memberships.append(Membership(organisation=org, user=user, site=site, role=role))
+        admin = User.objects.create(
+            username=f"{slug}-admin@bench.example",
+            first_name="Admin",
+            last_name=slug.title(),
+            password=password_hash,
+        )
+        memberships.append(Membership(organisation=org, user=admin, site=None, role=Role.ORG_ADMIN))
         Membership.objects.bulk_create(memberships)
         today = timezone.localdate()
         children = Child.objects.bulk_create(
@@ -82,7 +90,8 @@ def _organisation(slug, name, n_sites, n_staff, n_children, scale, rng, password
                 first_name=f"Child{i}",
                 last_name=rng.choice(["Smith", "Jones", "Patel", "Khan", "Evans", "Brown"]),
                 date_of_birth=today - datetime.timedelta(days=rng.randint(11 * 365, 17 * 365)),
-                start_date=today - datetime.timedelta(days=rng.randint(30, scale.years * 365)),
+                # Placements up to twice the history seeded: most children have been here a while.
+                start_date=today - datetime.timedelta(days=rng.randint(30, scale.years * 730)),
             )
             for i in range(n_children)
         )
@@ -117,6 +126,7 @@ def _organisation(slug, name, n_sites, n_staff, n_children, scale, rng, password
         )
     return Context(
         organisation=org,
+        admin=admin,
         sites=sites,
         staff=[u for u, _ in key_workers],
         managers=[u for u, _ in managers],
@@ -164,4 +174,14 @@ def seed(scale: Scale, *, prefix: str = "bench", log=print) -> Context:
                 with organisation_scope(small.organisation.pk):
                     module.bench_seed(small)
     log(f"seeded in {time.perf_counter() - started:.1f}s")
+    analyse()
     return big
+
+
+def analyse() -> None:
+    """Planner statistics for the freshly loaded tables (as the owner: only a table's owner may
+    ANALYZE it); autovacuum would get there, later."""
+    from django.db import connections
+
+    with connections["migrator"].cursor() as cursor:
+        cursor.execute("ANALYZE")
