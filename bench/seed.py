@@ -147,7 +147,7 @@ def app_seeders():
     return found
 
 
-def seed(scale: Scale, *, prefix: str = "bench", log=print) -> Context:
+def seed(scale: Scale, *, prefix: str = "bench", log=print, statistics: bool = True) -> Context:
     rng = random.Random(2026)
     password_hash = make_password(PASSWORD)
     started = time.perf_counter()
@@ -174,7 +174,8 @@ def seed(scale: Scale, *, prefix: str = "bench", log=print) -> Context:
                 with organisation_scope(small.organisation.pk):
                     module.bench_seed(small)
     log(f"seeded in {time.perf_counter() - started:.1f}s")
-    analyse()
+    if statistics:
+        analyse()
     return big
 
 
