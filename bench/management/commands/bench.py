@@ -12,7 +12,7 @@ from django.test.utils import setup_test_environment
 from django.utils import timezone
 
 from bench import measure, pages
-from bench.seed import Scale, seed
+from bench.seed import Scale, complete, seed
 from tenancy.context import organisation_scope
 from tenancy.models import Organisation
 
@@ -44,6 +44,11 @@ class Command(BaseCommand):
             seed(Scale.named(scale), prefix=f"{prefix}-{scale}", log=self.stdout.write)
             self.stdout.write(f"seed: {time.perf_counter() - started:.1f}s")
             org = Organisation.objects.get(slug=slug)
+        if not complete(org):
+            raise SystemExit(
+                f"{slug} was only partly seeded (a run stopped half-way): use another --prefix "
+                "or a fresh database."
+            )
         if seed_only:
             return
         out = RESULTS / f"{scale}.json"
