@@ -67,7 +67,8 @@ def bench_seed(ctx) -> None:
         f"""{days}
         CROSS JOIN generate_series(0, 1) AS k
         WHERE {weekday}
-          AND mod(c.id + (d.day - DATE '2000-01-01') * 3, 5) < {rate} - 5 * k""",
+          AND mod(c.id + (d.day - DATE '2000-01-01') * 3, 5) < {rate} - 5 * k
+        ORDER BY d.day, k, c.id""",
     )
     # Class points: school pupils, one entry a school day, 12 to 30 points.
     insert_select(
@@ -81,7 +82,7 @@ def bench_seed(ctx) -> None:
             "recorded_by": "c.staff_id",
             "updated_at": "d.day + TIME '16:00'",
         },
-        f"{days} WHERE c.site_kind = 'school' AND {weekday}",
+        f"{days} WHERE c.site_kind = 'school' AND {weekday} ORDER BY d.day, c.id",
     )
     # Attendance: AM and PM each weekday; mostly present, some lates, illness and unexplained.
     code = (
@@ -104,5 +105,6 @@ def bench_seed(ctx) -> None:
         f"""{days}
         CROSS JOIN unnest(ARRAY['AM', 'PM']) AS s
         CROSS JOIN LATERAL (SELECT c.id * 31 + (d.day - DATE '2000-01-01') AS h) x
-        WHERE {weekday}""",
+        WHERE {weekday}
+        ORDER BY d.day, c.id, s""",
     )

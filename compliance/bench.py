@@ -41,6 +41,7 @@ def bench_seed(ctx) -> None:
         CROSS JOIN LATERAL (SELECT g::date AS day) d
         CROSS JOIN unnest(ARRAY['due_soon', 'overdue']) AS st
         WHERE o.organisation_id = {org_id}
-          AND (st = 'due_soon' OR mod(o.id + (d.day - DATE '2000-01-01'), 7) = 0)""",
+          AND (st = 'due_soon' OR mod(o.id + (d.day - DATE '2000-01-01'), 7) = 0)
+        ORDER BY d.day, o.id""",
         suffix="ON CONFLICT DO NOTHING",
     )

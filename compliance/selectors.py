@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Func, Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
 
@@ -190,23 +191,37 @@ class Week:
         return round(100 * (self.due - self.late) / self.due)
 
 
+class _Item(Func):
+    """``ROW(obligation_id, due_on)``: one item falling due, however many changes it recorded."""
+
+    function = "ROW"
+    output_field = TextField()
+
+
 def on_time_by_week(site_ids, today: datetime.date) -> list[Week]:
     """For each of the last 12 weeks (Monday to Sunday): the items that fell due that week and how
-    many of them went overdue. One query: recorded changes by due week."""
+    many of them went overdue. One query, counted in the database by due week (it read every
+    change of the 12 weeks into Python before: 0.6 s for the large organisation's 50 sites)."""
     first = week_start(today) - datetime.timedelta(weeks=WEEKS - 1)
-    due: dict = defaultdict(set)
-    late: dict = defaultdict(set)
-    for ob_id, due_on, status in StatusChange.objects.filter(
-        site_id__in=site_ids, due_on__gte=first, due_on__lte=today
-    ).values_list("obligation_id", "due_on", "status"):  # query: changes due in the 12 weeks
-        start = week_start(due_on)
-        due[start].add((ob_id, due_on))
-        if status == Status.OVERDUE:
-            late[start].add((ob_id, due_on))
+    item = _Item("obligation_id", "due_on")
+    found = {
+        row["week"]: (row["due"], row["late"])
+        for row in StatusChange.objects.filter(
+            site_id__in=site_ids, due_on__gte=first, due_on__lte=today
+        )
+        .annotate(week=TruncWeek("due_on"))
+        .values("week")
+        .annotate(
+            due=Count(item, distinct=True),
+            late=Count(item, distinct=True, filter=Q(status=Status.OVERDUE)),
+        )
+        .order_by()
+    }  # query: items due and items late, by due week
     weeks = []
     for i in range(WEEKS):
         start = first + datetime.timedelta(weeks=i)
-        weeks.append(Week(start, len(due[start]), len(late[start])))
+        due, late = found.get(start, (0, 0))
+        weeks.append(Week(start, due, late))
     return weeks
 
 

@@ -52,5 +52,6 @@ def bench_seed(ctx) -> None:
         CROSS JOIN LATERAL generate_series(
             {window_start_sql(ctx)}::timestamp + make_interval(days => p.offset_days),
             DATE '{today}', make_interval(weeks => p.every)) g
-        CROSS JOIN LATERAL (SELECT g::date AS day) w""",
+        CROSS JOIN LATERAL (SELECT g::date AS day) w
+        ORDER BY w.day, c.id""",
     )

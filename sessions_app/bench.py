@@ -73,7 +73,7 @@ def bench_seed(ctx) -> None:
             "created_at": "d.day + TIME '15:30'",
             "updated_at": "d.day + TIME '16:30'",
         },
-        sessions,
+        sessions + " ORDER BY d.day, c.id",
     )
     # One topic per session, turning through the organisation's list.
     insert_select(
