@@ -145,9 +145,7 @@ def run(org, *, users=50, duration=30, workers=4, log=print) -> Row:
     ]  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "mix.lua"
-        script.write_text(
-            LUA % {"requests": lines, "cookie": settings.SESSION_COOKIE_NAME}
-        )
+        script.write_text(LUA % {"requests": lines, "cookie": settings.SESSION_COOKIE_NAME})
         server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, start_new_session=True)
         try:
             _wait_for(port)

@@ -76,9 +76,7 @@ def count_queries(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-def measure_page(
-    client, name, url, *, repeat=20, budget_ms=100.0, raw_rule=True, note=""
-) -> Row:
+def measure_page(client, name, url, *, repeat=20, budget_ms=100.0, raw_rule=True, note="") -> Row:
     client.get(url)  # warm caches and the session
     times = []
     for _ in range(repeat):
@@ -133,8 +131,7 @@ def table(rows: list[Row]) -> str:
         budget = f"{min(budgets):.0f}" if budgets else "—"
         lines.append(
             f"{r.name:<36} {r.median_ms:>9.1f} {r.p95_ms:>8.1f} {r.queries:>7} "
-            f"{r.raw_sql_ms:>10.1f} {budget:>9} {r.verdict:>5}"
-            + (f"  {r.note}" if r.note else "")
+            f"{r.raw_sql_ms:>10.1f} {budget:>9} {r.verdict:>5}" + (f"  {r.note}" if r.note else "")
         )
     return "\n".join(lines)
 

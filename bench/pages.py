@@ -95,7 +95,9 @@ def pages(p: People) -> list[Page]:
         Page("home (manager)", p.manager, "/"),
         Page("home (key worker: my children)", p.key_worker, "/"),
         Page("my week (key worker)", p.key_worker, "/compliance/my-week/"),
-        Page("sessions, last fortnight (site)", p.manager, f"/sessions/site/{site}/?period=fortnight"),
+        Page(
+            "sessions, last fortnight (site)", p.manager, f"/sessions/site/{site}/?period=fortnight"
+        ),
         Page("slip list (last fortnight)", p.manager, "/behaviour/?preset=fortnight"),
         Page("slip analysis", p.manager, f"/behaviour/analysis/?site={site}"),
         Page("site dashboard (manager)", p.manager, f"/compliance/sites/{site}/"),

@@ -150,9 +150,7 @@ def app_seeders():
 SEEDING = " (seeding)"
 
 
-def seed(
-    scale: Scale, *, prefix: str = "bench", log=print, statistics: bool = True
-) -> Context:
+def seed(scale: Scale, *, prefix: str = "bench", log=print, statistics: bool = True) -> Context:
     """The large organisation first, then each app's rows for it, each step in its own transaction
     followed by fresh planner statistics (the later steps read what the earlier ones wrote), then
     the small organisations. The large organisation's name ends in "(seeding)" until the end, so

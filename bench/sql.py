@@ -34,7 +34,9 @@ def children_sql(ctx) -> str:
     managers = {}
     for manager, site in zip(ctx.managers, ctx.sites, strict=False):
         managers[site.pk] = manager.pk
-    cases = " ".join(f"WHEN {site} THEN {user}" for site, user in managers.items()) or "WHEN 0 THEN 0"
+    cases = (
+        " ".join(f"WHEN {site} THEN {user}" for site, user in managers.items()) or "WHEN 0 THEN 0"
+    )
     return f"""
         SELECT ch.id, ch.site_id, ch.start_date, s.kind AS site_kind,
                COALESCE(a.staff_id, CASE ch.site_id {cases} END) AS staff_id,

@@ -23,9 +23,7 @@ def bench_seed(ctx) -> None:
     org_id = ctx.organisation.pk
     topics_ensure_defaults(organisation_id=org_id)
     today = ctx.today.isoformat()
-    rate = (
-        f"CASE c.site_kind WHEN 'home' THEN {RATE['home']} ELSE {RATE['school']} END::numeric"
-    )
+    rate = f"CASE c.site_kind WHEN 'home' THEN {RATE['home']} ELSE {RATE['school']} END::numeric"
     # One row per session: the n-th session of a child falls n × 7 / rate days into its window.
     sessions = f"""
         FROM ({children_sql(ctx)}) c
@@ -66,8 +64,7 @@ def bench_seed(ctx) -> None:
             "ARRAY[mod(n, 9) + 1, mod(n + 4, 9) + 1]::smallint[] ELSE '{}'::smallint[] END",
             "placement_plan_update": "CASE c.site_kind WHEN 'home' THEN false END",
             "behaviour_plan_update": "CASE c.site_kind WHEN 'home' THEN false END",
-            "submitted_at": f"CASE WHEN {status} = 'draft' THEN NULL "
-            "ELSE d.day + TIME '16:30' END",
+            "submitted_at": f"CASE WHEN {status} = 'draft' THEN NULL ELSE d.day + TIME '16:30' END",
             "reviewed_by": f"CASE WHEN {status} = 'signed_off' THEN c.manager_id END",
             "reviewed_at": f"CASE WHEN {status} = 'signed_off' THEN d.day + TIME '17:30' END",
             "created_at": "d.day + TIME '15:30'",

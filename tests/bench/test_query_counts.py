@@ -34,5 +34,7 @@ def test_measured_pages_run_the_same_queries_at_two_data_sizes():
     larger = _counts(LARGER, "qc-b")
     assert set(smaller) == {p for p in larger}
     assert len(smaller) >= 14
-    grown = {name: (smaller[name], larger[name]) for name in smaller if larger[name] != smaller[name]}
+    grown = {
+        name: (smaller[name], larger[name]) for name in smaller if larger[name] != smaller[name]
+    }
     assert grown == {}, f"query counts grew with the data (smaller, larger): {grown}"

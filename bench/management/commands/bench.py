@@ -33,8 +33,20 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=int, default=30, help="seconds of load")
         parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
 
-    def handle(self, *, scale, repeat, prefix, seed_only=False, load=False, load_only=False,
-               users=50, duration=30, workers=4, **options):
+    def handle(
+        self,
+        *,
+        scale,
+        repeat,
+        prefix,
+        seed_only=False,
+        load=False,
+        load_only=False,
+        users=50,
+        duration=30,
+        workers=4,
+        **options,
+    ):
         # The test client, without DEBUG's query log: timed as production runs.
         setup_test_environment(debug=False)
         slug = f"{prefix}-{scale}-large"
@@ -64,8 +76,11 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"\n{counts}\n")
         self.stdout.write(measure.table(rows))
-        measure.write_json(rows, out, {"scale": scale, "data": counts,
-                                       "when": timezone.now().isoformat(timespec="minutes")})
+        measure.write_json(
+            rows,
+            out,
+            {"scale": scale, "data": counts, "when": timezone.now().isoformat(timespec="minutes")},
+        )
         self.stdout.write(f"\nwritten to {out}")
 
     def counts(self, org) -> str:
