@@ -2,10 +2,12 @@
 number of queries however many children or staff it shows."""
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import BigIntegerField, Count, Func, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncWeek
@@ -14,6 +16,7 @@ from django.utils import timezone
 
 from people.selectors import children_visible_to
 from tenancy.access import Access
+from tenancy.context import require_organisation_id
 from tenancy.models import Membership, Role, Site
 from tenancy.timeutils import site_today
 
@@ -22,6 +25,8 @@ from .models import RAG, Alert, Holiday, Obligation, Policy, Rule, Status, Statu
 
 User = get_user_model()
 
+# A safety net only: a new change makes a new key (see on_time_by_week).
+ON_TIME_CACHE_SECONDS = 600
 STATUS_ORDER = [Status.OVERDUE, Status.DUE_TODAY, Status.DUE_SOON, Status.OK, Status.PAUSED]
 WEEKS = 12
 
@@ -209,8 +214,38 @@ class _Item(Func):
 
 def on_time_by_week(site_ids, today: datetime.date) -> list[Week]:
     """For each of the last 12 weeks (Monday to Sunday): the items that fell due that week and how
-    many of them went overdue. One query, counted in the database by due week (it read every
-    change of the 12 weeks into Python before: 0.6 s for the large organisation's 50 sites)."""
+    many of them went overdue. Cached under the organisation's latest recorded change: a new
+    change (the sweep records each flip) is a new key, so the chart is never older than the
+    records; the cache only spares re-counting 12 weeks of changes (65,000 rows, 100+ ms, for
+    the large bench organisation's 50 sites) on every view. Queries: the latest change; on a
+    miss, the count."""
+    latest = (
+        StatusChange.objects.order_by("-pk")
+        .values_list("pk", "created_at", "organisation__created_at")
+        .first()
+    )  # query: the latest change (index status_change_latest)
+    if latest is None:
+        return _on_time_by_week(site_ids, today)
+    # The organisation's creation time too: ids start again in a new database (tests).
+    sites = ",".join(str(s) for s in sorted(site_ids))
+    key = (
+        "compliance:on-time:"
+        + hashlib.sha256(
+            "|".join(
+                [str(require_organisation_id()), *(str(v) for v in latest), str(today), sites]
+            ).encode()
+        ).hexdigest()
+    )
+    weeks = cache.get(key)
+    if weeks is None:
+        weeks = _on_time_by_week(site_ids, today)
+        cache.set(key, weeks, ON_TIME_CACHE_SECONDS)
+    return weeks
+
+
+def _on_time_by_week(site_ids, today: datetime.date) -> list[Week]:
+    """Counted in the database by due week (it read every change of the 12 weeks into Python
+    before: 0.6 s for the large bench organisation)."""
     first = week_start(today) - datetime.timedelta(weeks=WEEKS - 1)
     item = _Item("obligation_id", "due_on")
     found = {
