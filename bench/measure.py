@@ -141,7 +141,7 @@ def machine() -> str:
 
     return (
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"load average {os.getloadavg()[0]:.1f} at the start"
+        f"1-minute load average {os.getloadavg()[0]:.1f} when written"
     )
 
 
