@@ -56,7 +56,11 @@ def _organisation(slug, name, n_sites, n_staff, n_children, scale, rng, password
     org = Organisation.objects.create(slug=slug, name=name, kind="provider")
     with organisation_scope(org.pk):
         sites = Site.objects.bulk_create(
-            Site(organisation=org, name=f"{name} site {i + 1}", kind="home" if i % 3 else "school")
+            Site(
+                organisation=org,
+                name=f"{name.removesuffix(SEEDING)} site {i + 1}",
+                kind="home" if i % 3 else "school",
+            )
             for i in range(n_sites)
         )
         users = User.objects.bulk_create(
