@@ -252,3 +252,31 @@ def test_twelve_week_chart_shows_a_change_recorded_after_it_was_last_drawn(clien
     with organisation_scope(org.org.pk):
         StatusChangeFactory(obligation=org.obligation, due_on=due, status=Status.OVERDUE)
     assert (the_week().due, the_week().late) == (1, 1)
+
+
+@pytest.mark.django_db
+def test_my_week_names_each_same_day_call_in_words_with_a_fixed_number_of_queries(
+    client, org, django_assert_num_queries
+):
+    """Each call owed today reads "<child>: High-level incident (<day>)", and two calls cost no
+    more queries than one (the list printed each call's internals, one query per key worker)."""
+    from django.utils import timezone
+
+    from behaviour.models import Kind
+    from tests.behaviour.factories import SlipFactory
+
+    client.force_login(org.users["key_worker"])
+    url = "/compliance/my-week/"
+    with organisation_scope(org.org.pk):
+        SlipFactory(child=org.child, kind=Kind.HIGH, occurred_at=timezone.now())
+    one = queries(client, url)
+    page = client.get(url).content.decode()
+    assert f"{org.child.full_name}: High-level incident" in page
+    assert "CallDue(" not in page
+    with organisation_scope(org.org.pk):
+        other = ChildFactory(site=org.school)
+        KeyWorkerAllocationFactory(child=other, staff=org.users["key_worker"])
+        SlipFactory(child=other, kind=Kind.HIGH, occurred_at=timezone.now())
+    with django_assert_num_queries(len(one)):
+        page = client.get(url).content.decode()
+    assert f"{other.full_name}: High-level incident" in page
