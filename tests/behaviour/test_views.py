@@ -241,13 +241,14 @@ def test_since_last_session_falls_back_to_a_fortnight_and_says_so(client, org):
 def test_recording_a_slip_with_another_child_involved(client, org):
     other = ChildFactory(site=org.school, first_name="Involved")
     client.force_login(org.users["moderator"])
-    today = timezone.localdate()
+    # Yesterday: 10:30 today is still in the future (refused) between midnight and half past ten.
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
     response = client.post(
         "/behaviour/slips/new/",
         {
             "child": org.child.pk,
             "slip_type": "high",
-            "date": today.isoformat(),
+            "date": yesterday.isoformat(),
             "time": "10:30",
             "lesson": "P2 Maths",
             "location": "Classroom",
