@@ -6,6 +6,6 @@ def items(request):
     register = reverse("behaviour:register")
     is_school = any(s.is_school for s in request.access.all_sites)
     return [
-        ("Behaviour" if is_school else "Incidents", slips, slips),
-        ("Attendance", register, "/behaviour/attendance/"),
+        ("Slips" if is_school else "Incidents", slips, slips, "Behaviour"),
+        ("Attendance", register, "/behaviour/attendance/", "Behaviour"),
     ]

@@ -17,9 +17,6 @@ PRESETS = [
     (CUSTOM, "Custom dates"),
 ]
 
-# Typical English half-term starts (month, day) until the site's term dates are recorded.
-HALF_TERM_STARTS = [(1, 1), (2, 23), (4, 20), (6, 1), (9, 1), (11, 1)]
-
 
 @dataclass
 class Period:
@@ -42,9 +39,12 @@ def last_session_date(child) -> datetime.date | None:
     return from_sessions(child)
 
 
-def half_term_start(day: datetime.date) -> datetime.date:
-    starts = [datetime.date(day.year, m, d) for m, d in HALF_TERM_STARTS]
-    return max(s for s in starts if s <= day)
+def half_term_start(site, day: datetime.date) -> datetime.date:
+    """The first day of the half term ``day`` falls in, by the site's own term calendar (kept by
+    compliance), England's default where the site keeps none."""
+    from compliance.selectors import half_term
+
+    return half_term([site.pk], day)[0]
 
 
 def resolve(
@@ -68,7 +68,7 @@ def resolve(
             return fortnight
         return Period(last, today, f"Since the last key-work session ({last:%-d %b %Y})")
     if preset == HALF_TERM:
-        begun = half_term_start(today)
+        begun = min(half_term_start(site, today), today)
         return Period(begun, today, f"This half term (from {begun:%-d %b})")
     if preset == CUSTOM and (start or end):
         start = start or (end - datetime.timedelta(days=13))

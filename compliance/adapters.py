@@ -10,13 +10,11 @@ from importlib import import_module
 CONTACT_KINDS = {
     "parent_call": "parent_call",
     "social_worker_update": "social_worker_update",
-    "social_worker_visit": "social_worker_visit",
 }
 # What counts for each rule, in the contacts app's own words (a contact kind or a purpose).
 CONTACTS_MEANING = {
     "parent_call": ["parent"],  # any recorded contact with a parent or carer
     "social_worker_update": ["weekly_update"],  # the weekly email update, once sent
-    "social_worker_visit": ["visit"],  # a statutory social-worker visit
 }
 
 
@@ -49,12 +47,30 @@ def last_contact_dates(children, kinds) -> dict[tuple[int, str], datetime.date] 
     return result
 
 
+def visit_due_dates(children) -> dict[int, tuple] | None:
+    """{child id: (last statutory visit or None, the day the next is due)} by the reg. 28 rule the
+    contacts app keeps (its *Contact rules* set the intervals; a placement meant to last until 18
+    is visited at most every three months after the first year, others every six weeks). Three
+    queries; ``None`` while the contacts app has no such selector."""
+    module = _contacts_selectors()
+    if module is None or not hasattr(module, "visits_due"):
+        return None
+    return {v.child.pk: (v.last_visit, v.due_on) for v in module.visits_due(list(children))}
+
+
 def calls_due(access, day):
-    """Same-day calls owed today, from the contacts app; empty until it exists."""
+    """Same-day calls owed today for the user's own children, from the contacts app."""
     module = _contacts_selectors()
     if module is None or not hasattr(module, "calls_due"):
         return []
-    return list(module.calls_due(access, day))
+    return list(module.calls_due(access, day, mine=True))
+
+
+def targets_to_review(access, day, until):
+    """Open session targets of the user's children due for review by ``until`` (sessions app)."""
+    from sessions_app.selectors import targets_to_review as from_sessions
+
+    return from_sessions(access, day, until)
 
 
 def _as_date(value):
@@ -91,3 +107,46 @@ def plan_review_dates(child_ids):
     from plans.selectors import review_dates
 
     return review_dates(child_ids=child_ids)
+
+
+# The foci a school's sessions rotate through each half term (DOMAIN.md: EHCP, IEP, student voice).
+ROTATING_FOCI = ("ehcp", "iep", "student_voice")
+
+
+def focus_labels(foci) -> list[str]:
+    from sessions_app.models import KeyWorkSession
+
+    labels = dict(KeyWorkSession.Focus.choices)
+    return [labels[f] for f in ROTATING_FOCI if f in foci]
+
+
+def half_term_sessions(bounds_by_site, child_ids=None):
+    """{child id: [(date, focus, minutes or None)]} of the counted sessions inside the half term of
+    each child's site (``bounds_by_site``: {site id: (first day, last day)}): one query."""
+    from sessions_app.models import KeyWorkSession
+
+    if not bounds_by_site:
+        return {}
+    sessions = KeyWorkSession.objects.filter(
+        status__in=KeyWorkSession.COUNTED,
+        child__site_id__in=list(bounds_by_site),
+        date__gte=min(b[0] for b in bounds_by_site.values()),
+        date__lte=max(b[1] for b in bounds_by_site.values()),
+    )
+    if child_ids is not None:
+        sessions = sessions.filter(child_id__in=child_ids)
+    found: dict[int, list] = {}
+    rows = sessions.values_list(
+        "child_id", "child__site_id", "date", "focus", "start_time", "end_time"
+    )
+    for child_id, site_id, day, focus, start, end in rows:  # query: this half term's sessions
+        first, last = bounds_by_site[site_id]
+        if not first <= day <= last:
+            continue
+        minutes = None
+        if start and end:
+            minutes = (
+                datetime.datetime.combine(day, end) - datetime.datetime.combine(day, start)
+            ).seconds // 60
+        found.setdefault(child_id, []).append((day, focus, minutes))
+    return found

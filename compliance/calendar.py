@@ -23,7 +23,15 @@ ENGLAND_DEFAULT = [
     ("Easter holiday", "holiday", "2027-03-27", "2027-04-11"),
     ("May half term", "half_term", "2027-05-29", "2027-06-06"),
     ("Summer holiday", "holiday", "2027-07-22", "2027-09-01"),
+    ("Autumn half term", "half_term", "2027-10-23", "2027-10-31"),
+    ("Christmas holiday", "holiday", "2027-12-18", "2028-01-03"),
+    ("February half term", "half_term", "2028-02-12", "2028-02-20"),
+    ("Easter holiday", "holiday", "2028-04-01", "2028-04-17"),
+    ("May half term", "half_term", "2028-05-27", "2028-06-04"),
+    ("Summer holiday", "holiday", "2028-07-21", "2028-09-03"),
 ]
+# Kinds of holiday that end a half term (a closure day does not).
+BREAKS = ("half_term", "holiday")
 
 
 def england_default() -> list[tuple[str, str, datetime.date, datetime.date]]:
@@ -74,3 +82,41 @@ def monthly_pace_due(today: datetime.date, done_this_month: int, per_month: int)
 
 def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
+
+
+def half_term_bounds(
+    day: datetime.date,
+    breaks: Iterable[tuple[datetime.date, datetime.date]],
+    *,
+    in_break: str = "next",
+) -> tuple[datetime.date, datetime.date] | None:
+    """The half term ``day`` falls in: from the day after the break before it to the day before the
+    break after it (``breaks``: the half-term and end-of-term holidays as (first, last) pairs). On a
+    day inside a break, the half term that follows it (what is owed next), or with
+    ``in_break="previous"`` the one just ended (what a list looks back on). ``None`` when the
+    calendar does not reach."""
+    breaks = sorted(breaks)
+    for first, last in breaks:
+        if first <= day <= last:
+            day = last + DAY if in_break == "next" else first - DAY
+    before = [last for first, last in breaks if last < day]
+    after = [first for first, last in breaks if first > day]
+    if not before or not after:
+        return None
+    return max(before) + DAY, min(after) - DAY
+
+
+def default_breaks() -> list[tuple[datetime.date, datetime.date]]:
+    return [(first, last) for _, kind, first, last in england_default() if kind in BREAKS]
+
+
+def half_term_pace_due(
+    bounds: tuple[datetime.date, datetime.date], done: int, per_half_term: int
+) -> datetime.date:
+    """The day by which the next of ``per_half_term`` sessions is needed to keep pace through the
+    half term: the k-th by day ceil(k x length / N). Three in a 42-day half term: days 14, 28, 42."""
+    start, end = bounds
+    length = (end - start).days + 1
+    k = min(done + 1, per_half_term)
+    day = math.ceil(k * length / per_half_term)
+    return start + datetime.timedelta(days=min(day, length) - 1)

@@ -2,6 +2,7 @@
 sweep over the demo records, and twelve weeks of history for the on-time chart."""
 
 import datetime
+from collections import Counter
 
 from django.utils import timezone
 
@@ -22,9 +23,15 @@ def seed(world) -> None:
                 services.policy_ensure(site=site)
             _history(org, world.rng)
             result = services.sweep_organisation(organisation_id=org.pk)
+            overdue = Counter(
+                Obligation.objects.filter(status=Status.OVERDUE).values_list("rule", flat=True)
+            )
+            labels = dict(Rule.choices)
             world.stdout.write(
                 f"  compliance: {org.name}: {result.obligations} obligations, "
-                f"{result.flips.get(Status.OVERDUE, 0)} overdue"
+                f"{sum(overdue.values())} overdue ("
+                + ", ".join(f"{labels[r].lower()} {n}" for r, n in sorted(overdue.items()))
+                + ")"
             )
 
 

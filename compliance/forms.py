@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from tenancy.forms import VersionedFormMixin
 
@@ -21,40 +22,34 @@ POLICY_FIELDS = [
     "session_max_minutes",
     "routine_contact",
     "routine_contact_every_days",
-    "same_day_contact",
     "social_worker_visits",
-    "first_visit_within_days",
-    "visit_every_days_first_year",
-    "visit_every_days_after",
     "plan_reviews",
     "due_soon_days",
-    "caseload_limit",
 ]
 
 
 class PolicyForm(VersionedFormMixin, forms.ModelForm):
+    # The site's own limit (people's staff page warns against it): one number, edited here.
+    caseload_limit = forms.IntegerField(
+        label="Caseload limit",
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="Most children one key worker should hold at this site.",
+    )
+
     class Meta:
         model = Policy
         fields = POLICY_FIELDS
 
     def __init__(self, *args, site, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["caseload_limit"].initial = site.caseload_limit
         if not site.is_school:
             # Term-time rules are a school's; a home's form leaves them out.
-            for name in ("sessions_per_half_term", "same_day_contact"):
-                self.fields.pop(name)
+            self.fields.pop("sessions_per_half_term")
         else:
-            for name in (
-                "social_worker_visits",
-                "first_visit_within_days",
-                "visit_every_days_first_year",
-                "visit_every_days_after",
-            ):
-                self.fields.pop(name)
+            self.fields.pop("social_worker_visits")
         self.fields["routine_contact"].label = "Routine contact"
         self.fields["session_mode"].label = "Sessions are due"
-        if "first_visit_within_days" in self.fields:
-            self.fields["first_visit_within_days"].label = "First visit within (days)"
 
     def clean(self):
         data = super().clean()

@@ -21,6 +21,7 @@ from tenancy.models import Site, TenantModel
 
 class Rule(models.TextChoices):
     SESSION = "session", "Key-work sessions"
+    HALF_TERM = "half_term", "Sessions this half term"
     ROUTINE_CONTACT = "routine_contact", "Weekly contact"
     SW_VISIT = "sw_visit", "Social-worker visits"
     PLAN_REVIEW = "plan_review", "Plan reviews"
@@ -95,13 +96,16 @@ class Policy(TenantModel, Versioned):
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
-        help_text="Schools: how many sessions each half term (foci rotate EHCP, IEP, student voice).",
+        help_text="Schools: how many sessions each half term; with three or more they must cover the "
+        "EHCP, IEP and student-voice foci. Leave empty for no half-term rule.",
     )
     session_max_minutes = models.PositiveSmallIntegerField(
         "Longest session (minutes)",
         null=True,
         blank=True,
         validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text="Longer sessions are named in the half-term progress on the dashboard. Leave empty "
+        "for no limit.",
     )
     routine_contact = models.CharField(max_length=30, choices=ContactKind.choices)
     routine_contact_every_days = models.PositiveSmallIntegerField(
@@ -109,36 +113,16 @@ class Policy(TenantModel, Versioned):
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
     )
-    same_day_contact = models.BooleanField(
-        "Same-day parent call after an incident or reward",
-        default=False,
-        help_text="After a high-level incident, three or more low-level slips in a day, or a reward.",
-    )
     social_worker_visits = models.BooleanField(
-        "Statutory social-worker visits (reg. 28)", default=False
-    )
-    first_visit_within_days = models.PositiveSmallIntegerField(
-        default=7, validators=[MinValueValidator(1), MaxValueValidator(31)]
-    )
-    visit_every_days_first_year = models.PositiveSmallIntegerField(
-        "Days between visits in the first year",
-        default=42,
-        validators=[MinValueValidator(7), MaxValueValidator(184)],
-    )
-    visit_every_days_after = models.PositiveSmallIntegerField(
-        "Days between visits after the first year",
-        default=91,
-        validators=[MinValueValidator(7), MaxValueValidator(184)],
-        help_text="91 (three months) when the placement is meant to last until 18, otherwise 42.",
+        "Statutory social-worker visits (reg. 28)",
+        default=False,
+        help_text="Their intervals are the site's contact rules.",
     )
     plan_reviews = models.BooleanField("Plan and document reviews", default=True)
     due_soon_days = models.PositiveSmallIntegerField(
         "Warn this many days ahead",
         default=3,
         validators=[MinValueValidator(0), MaxValueValidator(14)],
-    )
-    caseload_limit = models.PositiveSmallIntegerField(
-        default=5, validators=[MinValueValidator(1), MaxValueValidator(30)]
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -155,15 +139,6 @@ class Policy(TenantModel, Versioned):
                 errors["sessions_exceeding"] = (
                     "Exceeding expectations must be at least the sessions a month."
                 )
-        if (
-            self.visit_every_days_after is not None
-            and self.visit_every_days_first_year is not None
-            and self.visit_every_days_after < self.visit_every_days_first_year
-            and self.social_worker_visits
-        ):
-            errors["visit_every_days_after"] = (
-                "Visits after the first year cannot be more frequent than in the first year."
-            )
         if errors:
             raise ValidationError(errors)
 
@@ -176,9 +151,7 @@ class Policy(TenantModel, Versioned):
                 "sessions_per_half_term": 3,
                 "session_max_minutes": 20,
                 "routine_contact": cls.ContactKind.PARENT_CALL,
-                "same_day_contact": True,
                 "social_worker_visits": False,
-                "caseload_limit": site.caseload_limit,
             }
         return {
             "session_mode": cls.SessionMode.PER_MONTH,
@@ -187,9 +160,7 @@ class Policy(TenantModel, Versioned):
             "sessions_per_half_term": None,
             "session_max_minutes": None,
             "routine_contact": cls.ContactKind.SOCIAL_WORKER_UPDATE,
-            "same_day_contact": False,
             "social_worker_visits": True,
-            "caseload_limit": site.caseload_limit,
         }
 
 
@@ -250,7 +221,7 @@ class Obligation(TenantModel):
     soon_days = models.PositiveSmallIntegerField(default=3)
     paused = models.BooleanField(default=False)
     progress = models.CharField(
-        max_length=60, blank=True, help_text="For example 2 of 4 this month."
+        max_length=120, blank=True, help_text="For example 2 of 4 this month."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OK)
     time_zone = models.CharField(max_length=64, default="Europe/London")

@@ -14,5 +14,24 @@ def items(request):
     return []
 
 
-def admin_items(request):
-    return [("Compliance alerts", reverse("compliance:alerts"))]
+def badges(request):
+    """The unread-alert count in the top bar, fetched after the page has loaded."""
+    return [("Alerts", reverse("compliance:alerts"), reverse("compliance:alert_badge"))]
+
+
+def home_panels(request):
+    """A manager's overdue and due-today items by site; a key worker's own (one query each)."""
+    from . import selectors
+
+    access = request.access
+    panels = []
+    sites = selectors.dashboard_sites(access)
+    if sites:
+        panels.append(
+            ("Compliance", "compliance/_home_sites.html", {"rows": selectors.site_counts(sites)})
+        )
+    if Role.KEY_WORKER in access.roles:
+        panels.append(
+            ("My week", "compliance/_home_mine.html", {"counts": selectors.my_counts(access)})
+        )
+    return panels

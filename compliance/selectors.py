@@ -21,7 +21,7 @@ from tenancy.context import require_organisation_id
 from tenancy.models import Membership, Role, Site
 from tenancy.timeutils import site_today
 
-from .calendar import week_start
+from .calendar import BREAKS, add_term_days, default_breaks, half_term_bounds, week_start
 from .models import RAG, Alert, Holiday, Obligation, Policy, Rule, Status, StatusChange
 
 User = get_user_model()
@@ -53,11 +53,88 @@ def dashboard_sites(access: Access) -> list[Site]:
     return [s for s in access.all_sites if can_edit_policy(access, s)]
 
 
+def site_counts(sites: list[Site]) -> list[dict]:
+    """For the home page: each site's overdue and due-today items (one query)."""
+    counts: dict[int, dict] = {s.pk: {} for s in sites}
+    for site_id, status, n in (
+        Obligation.objects.filter(
+            site_id__in=list(counts), status__in=[Status.OVERDUE, Status.DUE_TODAY]
+        )
+        .values_list("site_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):  # query: counts by site and status
+        counts[site_id][status] = n
+    return [
+        {
+            "site": site,
+            "overdue": counts[site.pk].get(Status.OVERDUE, 0),
+            "due_today": counts[site.pk].get(Status.DUE_TODAY, 0),
+        }
+        for site in sites
+    ]
+
+
+def my_counts(access: Access) -> dict[str, int]:
+    """For the home page: the key worker's own overdue, due-today and due-soon items (one query)."""
+    found = dict(
+        Obligation.objects.filter(
+            staff=access.user,
+            site_id__in=access.visible_site_ids,
+            status__in=[Status.OVERDUE, Status.DUE_TODAY, Status.DUE_SOON],
+        )
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )  # query: my counts by status
+    return {
+        status: found.get(status, 0)
+        for status in (Status.OVERDUE, Status.DUE_TODAY, Status.DUE_SOON)
+    }
+
+
 def get_holiday_or_404(site: Site, holiday_id) -> Holiday:
     try:
         return Holiday.objects.get(site=site, pk=holiday_id)
     except (Holiday.DoesNotExist, ValueError, TypeError):
         raise Http404("No such holiday.")
+
+
+def half_term(site_ids, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The half term ``day`` falls in (in a holiday, the one just ended), by the term calendar of
+    the first of ``site_ids`` that keeps one (a school's), else England's default; the six weeks to
+    ``day`` when neither reaches. One query. Sessions' and behaviour's "this half term" use it."""
+    breaks: dict[int, list] = {}
+    for site_id, first, last in Holiday.objects.filter(
+        site_id__in=list(site_ids), kind__in=BREAKS
+    ).values_list("site_id", "starts_on", "ends_on"):  # query: the sites' holidays
+        breaks.setdefault(site_id, []).append((first, last))
+    own = breaks[min(breaks)] if breaks else []
+    found = half_term_bounds(day, own, in_break="previous") if own else None
+    found = found or half_term_bounds(day, default_breaks(), in_break="previous")
+    return found or (day - datetime.timedelta(days=41), day)
+
+
+def next_session_due(site: Site, day: datetime.date) -> datetime.date:
+    """When the next key-work session is due after one on ``day``, by the site's policy: every N
+    days with a school's clock stopped in its holidays, or a week's share of N a month. Two
+    queries (the policy, the holidays)."""
+    policy = policy_for(site) or Policy(**Policy.defaults_for(site))
+    if policy.session_mode == Policy.SessionMode.PER_MONTH:
+        return day + datetime.timedelta(days=max(1, 28 // policy.sessions_per_month))
+    holidays = Holiday.objects.filter(site=site).values_list("starts_on", "ends_on")
+    return add_term_days(day, policy.session_every_days, list(holidays) if site.is_school else [])
+
+
+def half_term_progress(child) -> str:
+    """This half term's sessions for a school child, as the last sweep stored them, e.g. "1 of 3
+    this half term; still to cover: IEP, Student voice" (one query; empty when not a rule)."""
+    return (
+        Obligation.objects.filter(child=child, rule=Rule.HALF_TERM)
+        .values_list("progress", flat=True)
+        .first()
+        or ""
+    )
 
 
 def holidays_for(site: Site) -> QuerySet[Holiday]:
@@ -111,6 +188,8 @@ def rules_for(site: Site) -> list[tuple[str, str]]:
     from .adapters import contacts_available
 
     rules = [Rule.SESSION, Rule.PLAN_REVIEW]
+    if site.is_school:
+        rules.insert(1, Rule.HALF_TERM)
     if contacts_available():
         rules.insert(1, Rule.ROUTINE_CONTACT)
         if not site.is_school:

@@ -2,6 +2,7 @@
 obligations from the records, flip statuses, record each flip once, alert), alerts read, digests."""
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,7 @@ from .models import (
 )
 
 BATCH = 5000
+logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- policies and the term calendar
 
@@ -51,13 +53,35 @@ def policy_ensure(*, site: Site, actor=None) -> Policy:
 
 
 @transaction.atomic
-def policy_update(*, actor, policy: Policy, version: int | None, fields: list[str]) -> Policy:
+def policy_update(
+    *,
+    actor,
+    policy: Policy,
+    version: int | None,
+    fields: list[str],
+    caseload_limit: int | None = None,
+) -> Policy:
     """Save the edited ``fields`` of ``policy`` (already validated by the form) if nobody else has
-    saved it since ``version``; raises ``EditConflict`` otherwise."""
+    saved it since ``version``; raises ``EditConflict`` otherwise. The site's caseload limit is
+    kept on the site (one number, which the staff page checks). Every child of the site is
+    recomputed once the change commits."""
     before = snapshot(Policy.objects.get(pk=policy.pk))
     policy.full_clean()
     save_if_unchanged(policy, version, fields)
     audit_write(actor=actor, action=Action.UPDATE, instance=policy, before=before)
+    site = policy.site
+    if caseload_limit is not None and caseload_limit != site.caseload_limit:
+        site_before = snapshot(site)
+        site.caseload_limit = caseload_limit
+        site.save(update_fields=["caseload_limit"])
+        audit_write(
+            actor=actor,
+            action=Action.UPDATE,
+            instance=site,
+            before=site_before,
+            summary=f"Caseload limit set to {caseload_limit}",
+        )
+    refresh_on_commit(Child.objects.filter(site=site).values_list("pk", flat=True))
     return policy
 
 
@@ -135,21 +159,81 @@ def _policies(sites: list[Site]) -> dict[int, Policy]:
     return policies
 
 
-def _holidays(site_ids) -> dict[int, list[tuple[datetime.date, datetime.date]]]:
-    found: dict[int, list] = {s: [] for s in site_ids}
-    for site_id, first, last in Holiday.objects.filter(site_id__in=site_ids).values_list(
-        "site_id", "starts_on", "ends_on"
+@dataclass
+class Calendar:
+    """A site's holidays: ``days`` stop the clocks (closure days too); ``breaks`` (half-term and
+    end-of-term holidays) bound the half terms."""
+
+    days: list = field(default_factory=list)
+    breaks: list = field(default_factory=list)
+
+
+def _holidays(site_ids) -> dict[int, Calendar]:
+    found: dict[int, Calendar] = {s: Calendar() for s in site_ids}
+    for site_id, first, last, kind in Holiday.objects.filter(site_id__in=site_ids).values_list(
+        "site_id", "starts_on", "ends_on", "kind"
     ):  # query: holidays
-        found[site_id].append((first, last))
+        found[site_id].days.append((first, last))
+        if kind in calendar.BREAKS:
+            found[site_id].breaks.append((first, last))
     return found
 
 
-def _desired(child, policy, holidays, today, figures, contacts, reviews):
+def _half_terms(sites, policies, holidays, today_by_site) -> tuple[dict, dict]:
+    """({site id: (first day, last day)} of the current half term, {site id: the next one or
+    None}) for each school whose policy asks for N sessions a half term (a site without its own
+    calendar uses England's default)."""
+    current, following = {}, {}
+    for site in sites:
+        if not site.is_school or not policies[site.pk].sessions_per_half_term:
+            continue
+        breaks = holidays[site.pk].breaks or calendar.default_breaks()
+        found = calendar.half_term_bounds(today_by_site[site.pk], breaks)
+        if found is not None:
+            current[site.pk] = found
+            following[site.pk] = calendar.half_term_bounds(
+                found[1] + datetime.timedelta(days=1), breaks
+            )
+    return current, following
+
+
+def _half_term_row(child, policy, bounds, following, sessions):
+    """Sessions this half term: N of them, the k-th by its share of the half term, covering each
+    rotating focus (when N is three or more); sessions over the policy's length are named."""
+    first, last = bounds
+    first = max(first, child.start_date)
+    wanted = policy.sessions_per_half_term
+    done = len(sessions)
+    foci = {focus for _, focus, _ in sessions}
+    missing = [f for f in adapters.ROTATING_FOCI if f not in foci] if wanted >= 3 else []
+    progress = f"{done} of {wanted} this half term"
+    if missing:
+        progress += "; still to cover: " + ", ".join(adapters.focus_labels(missing))
+    limit = policy.session_max_minutes
+    too_long = sum(1 for _, _, minutes in sessions if limit and minutes and minutes > limit)
+    if too_long:
+        progress += f"; {too_long} over {limit} min"
+    # A session repeating a focus leaves room for the foci not yet covered: three EHCP sessions
+    # count as one of three, so the second and third are still owed on the half term's pace.
+    counted = min(done, wanted - len(missing))
+    if first > last:  # started after this half term ended: nothing owed until the next
+        due = None
+    elif counted < wanted:
+        due = calendar.half_term_pace_due((first, last), counted, wanted)
+    elif following is not None:  # done for now: the first of the next half term
+        due = calendar.half_term_pace_due(following, 0, wanted)
+    else:
+        due = last + datetime.timedelta(days=1)
+    last_done = max((day for day, _, _ in sessions), default=None)
+    return (Rule.HALF_TERM, "", last_done, due, progress)
+
+
+def _desired(child, policy, holidays, today, figures, contacts, visits, reviews, half_term=None):
     """The obligations one child should have today: [(rule, detail, last done, due, progress)]."""
     rows = []
     site = child.site
     last_session, this_month = figures.get(child.pk, (None, 0))
-    clock = holidays if site.is_school else []
+    clock = holidays.days if site.is_school else []
     if policy.session_mode == Policy.SessionMode.EVERY_N_DAYS:
         anchor = last_session or child.start_date
         due = calendar.add_term_days(anchor, policy.session_every_days, clock)
@@ -160,6 +244,8 @@ def _desired(child, policy, holidays, today, figures, contacts, reviews):
         if this_month >= policy.sessions_exceeding:
             progress += " (exceeding)"
         rows.append((Rule.SESSION, "", last_session, due, progress))
+    if half_term is not None:
+        rows.append(_half_term_row(child, policy, *half_term))
     if policy.routine_contact != Policy.ContactKind.NONE and contacts is not None:
         kind = adapters.CONTACT_KINDS[policy.routine_contact]
         last = contacts.get((child.pk, kind))
@@ -167,16 +253,8 @@ def _desired(child, policy, holidays, today, figures, contacts, reviews):
             last or child.start_date, policy.routine_contact_every_days, clock
         )
         rows.append((Rule.ROUTINE_CONTACT, "", last, due, ""))
-    if policy.social_worker_visits and contacts is not None:
-        last = contacts.get((child.pk, adapters.CONTACT_KINDS["social_worker_visit"]))
-        if last is None:
-            due = child.start_date + datetime.timedelta(days=policy.first_visit_within_days)
-        else:
-            first_year = last < child.start_date + datetime.timedelta(days=365)
-            gap = (
-                policy.visit_every_days_first_year if first_year else policy.visit_every_days_after
-            )
-            due = last + datetime.timedelta(days=gap)
+    if policy.social_worker_visits and visits is not None and child.pk in visits:
+        last, due = visits[child.pk]
         rows.append((Rule.SW_VISIT, "", last, due, ""))
     if policy.plan_reviews:
         for review in reviews.get(child.pk, []):
@@ -226,7 +304,11 @@ def sweep_organisation(
         ids = None if child_ids is None else [c.pk for c in children]
         month_starts = {s: calendar.month_start(d) for s, d in today_by_site.items()}
         figures = adapters.session_figures(ids, month_starts)  # query: session figures
+        half_terms, next_half_terms = _half_terms(sites, policies, holidays, today_by_site)
+        in_half_term = adapters.half_term_sessions(half_terms, ids)  # query: half-term sessions
         contacts = adapters.last_contact_dates(children, list(adapters.CONTACT_KINDS.values()))
+        homes = [c for c in children if policies[c.site_id].social_worker_visits]
+        visits = adapters.visit_due_dates(homes) if homes else {}  # queries: the reg. 28 rule
         reviews: dict[int, list] = {}
         for review in adapters.plan_review_dates(ids):  # queries: children, current versions
             reviews.setdefault(review.child_id, []).append(review)
@@ -244,7 +326,24 @@ def sweep_organisation(
             away = child.start_date > today or (
                 child.leaving_date is not None and child.leaving_date <= today
             )
-            desired = _desired(child, policy, holidays[site.pk], today, figures, contacts, reviews)
+            half_term = None
+            if site.pk in half_terms:
+                half_term = (
+                    half_terms[site.pk],
+                    next_half_terms[site.pk],
+                    in_half_term.get(child.pk, []),
+                )
+            desired = _desired(
+                child,
+                policy,
+                holidays[site.pk],
+                today,
+                figures,
+                contacts,
+                visits,
+                reviews,
+                half_term,
+            )
             for rule, detail, last, due, progress in desired:
                 key = (child.pk, rule, detail)
                 seen.add(key)
@@ -370,6 +469,28 @@ def obligations_refresh(*, child_ids: list[int], now=None) -> SweepResult:
     return sweep_organisation(
         organisation_id=require_organisation_id(), now=now, child_ids=list(child_ids)
     )
+
+
+def refresh_on_commit(child_ids) -> None:
+    """For other apps' services, after recording a session, contact, visit, plan or allocation:
+    the children's obligations are recomputed once the transaction commits, in the same
+    organisation, so a dashboard turns green at once. A failure here is logged and never undoes
+    the record: the ten-minute sweep catches up."""
+    from tenancy.context import organisation_scope, require_organisation_id
+
+    organisation_id = require_organisation_id()
+    ids = sorted({int(pk) for pk in child_ids})
+
+    def refresh():
+        try:
+            with organisation_scope(organisation_id):
+                obligations_refresh(child_ids=ids)
+        except Exception:
+            logger.exception(
+                "Obligations refresh failed for children %s; the sweep catches up", ids
+            )
+
+    transaction.on_commit(refresh)
 
 
 # ---------------------------------------------------------------- alerts and digests

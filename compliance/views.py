@@ -121,6 +121,7 @@ def my_week(request):
     access = request.access
     context = selectors.my_week(access)
     context["calls"] = adapters.calls_due(access, context["today"])
+    context["targets"] = adapters.targets_to_review(access, context["today"], context["week_end"])
     context["unread"] = selectors.unread_count(request.user)
     context["is_key_worker"] = Role.KEY_WORKER in access.roles
     return render(request, "compliance/my_week.html", context)
@@ -143,6 +144,16 @@ def alert_list(request):
 
 
 @staff_view
+def alert_badge(request):
+    """The top bar's link text with the unread count: one query, fetched by htmx after the page."""
+    return render(
+        request,
+        "compliance/_alert_badge.html",
+        {"unread": selectors.unread_count(request.user)},
+    )
+
+
+@staff_view
 def policy_edit(request, site_id):
     access = request.access
     site = selectors.get_policy_site_or_404(access, site_id)
@@ -155,11 +166,12 @@ def policy_edit(request, site_id):
                 policy=form.instance,
                 version=form.cleaned_data.get("version"),
                 fields=[f for f in POLICY_FIELDS if f in form.fields],
+                caseload_limit=form.cleaned_data["caseload_limit"],
             )
         except EditConflict as conflict:
             form.add_error(None, conflict)
         else:
-            messages.success(request, "Policy saved. The next sweep applies it to every child.")
+            messages.success(request, "Policy saved and applied to every child of the site.")
             return redirect("compliance:site_dashboard", site.pk)
     return render(request, "compliance/policy_edit.html", {"site": site, "form": form})
 

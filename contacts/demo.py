@@ -232,11 +232,13 @@ def _seed_homes(world) -> None:
                 if who is None:
                     continue
                 sw = workers.get(child.pk)
-                for w in range(WEEKS, 0, -1):
+                for w in range(WEEKS, -1, -1):
                     week = monday - datetime.timedelta(weeks=w)
                     if week + datetime.timedelta(days=6) < child.start_date or sw is None:
                         continue
                     sent = _at(week + datetime.timedelta(days=4), 17, rng.randint(0, 50), tz)
+                    if sent > now:  # this week's goes on Friday
+                        continue
                     body = compose_update(
                         child, week, author_name=who.get_full_name(), to_name=sw.name
                     )
@@ -275,12 +277,17 @@ def _seed_homes(world) -> None:
                         author=who,
                         sent_at=None if failed else sent,
                     )
-                # Statutory visits: every 5 weeks or so since the placement (or 12 weeks ago).
+                # Statutory visits: every 5 weeks or so since the placement (or 12 weeks ago);
+                # Oak House's second young person has not been visited for three months.
                 day = max(
                     child.start_date + datetime.timedelta(days=5),
                     today - datetime.timedelta(weeks=WEEKS),
                 )
-                while sw is not None and day < today - datetime.timedelta(days=3):
+                last_visit = today - datetime.timedelta(days=3)
+                if site == world.oak and index == 1:
+                    day = today - datetime.timedelta(days=100)
+                    last_visit = today - datetime.timedelta(days=90)
+                while sw is not None and day < last_visit:
                     Contact.objects.create(
                         organisation=org,
                         site=site,

@@ -5,9 +5,10 @@ def items(request):
     access = request.access
     due = reverse("contacts:calls_due")
     is_school = any(s.is_school for s in access.all_sites)
-    entries = [("Calls due" if is_school else "Contacts due", due, due)]
-    entries.append(("Contacts", reverse("contacts:contact_list"), "/contacts/child/"))
-    return entries
+    return [
+        ("Calls due" if is_school else "Contacts due", due, due, "Contacts"),
+        ("All contacts", reverse("contacts:contact_list"), "/contacts/child/", "Contacts"),
+    ]
 
 
 def admin_items(request):

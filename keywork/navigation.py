@@ -1,6 +1,8 @@
 """The top navigation, gathered from each app's ``nav.py`` (a function ``items(request)`` returning
-``(label, url, active_prefix)`` tuples, and optionally ``admin_items(request)`` returning
-``(label, url)`` for the user menu), so an app adds its pages without editing the base template."""
+``(label, url, active_prefix)`` tuples, or ``(label, url, active_prefix, group)`` to share a dropdown, and optionally ``admin_items(request)`` returning
+``(label, url)`` for the user menu, and ``badges(request)`` returning ``(label, url, count_url)`` for
+counts in the top bar, loaded by htmx after the page so that no page pays for them), so an app adds
+its pages without editing the base template."""
 # Apps also offer buttons for a child's page with ``child_links(request, child)`` (see below).
 
 from importlib import import_module
@@ -35,18 +37,38 @@ def _modules():
 def navigation(request):
     access = getattr(request, "access", None)
     if access is None:
-        return {"nav_items": [], "menu_items": []}
-    items, menu = [], []
+        return {"nav_items": [], "menu_items": [], "nav_badges": []}
+    items, menu, badges = [], [], []
     for module in _modules():
         items.extend(module.items(request))
         if hasattr(module, "admin_items"):  # occasional pages, in the user menu
             menu.extend(module.admin_items(request))
+        if hasattr(module, "badges"):
+            badges.extend(module.badges(request))
+    # One active item: the longest prefix the path starts with (/behaviour/attendance/ is
+    # Attendance, not Behaviour as well).
+    matching = [item[2] for item in items if request.path.startswith(item[2])]
+    active = max(matching, key=len, default=None)
+    entries: list[dict] = []
+    groups: dict[str, dict] = {}
+    for label, url, prefix, *group in items:
+        entry = {"label": label, "url": url, "active": prefix == active}
+        if not group:  # a plain link
+            entries.append(entry)
+            continue
+        # Items an app gives the same group (a fourth element) share one dropdown, in the place
+        # of the first, so the bar fits on one line.
+        if group[0] not in groups:
+            groups[group[0]] = {"label": group[0], "children": [], "active": False}
+            entries.append(groups[group[0]])
+        groups[group[0]]["children"].append(entry)
+        groups[group[0]]["active"] |= entry["active"]
     return {
-        "nav_items": [
-            {"label": label, "url": url, "active": request.path.startswith(prefix)}
-            for label, url, prefix in items
-        ],
+        "nav_items": entries,
         "menu_items": [{"label": label, "url": url} for label, url in menu],
+        "nav_badges": [
+            {"label": label, "url": url, "count_url": count_url} for label, url, count_url in badges
+        ],
     }
 
 
@@ -60,3 +82,17 @@ def child_links(request, child) -> list[dict]:
                 {"label": label, "url": url} for label, url in module.child_links(request, child)
             )
     return links
+
+
+def home_panels(request) -> list[dict]:
+    """Panels on the home page from every app: ``home_panels(request)`` in its ``nav.py`` returning
+    ``(title, template, context)`` for what this person should act on (a fixed number of queries
+    each, whatever the data)."""
+    panels = []
+    for module in _modules():
+        if hasattr(module, "home_panels"):
+            panels.extend(
+                {"title": title, "template": template, "context": context}
+                for title, template, context in module.home_panels(request)
+            )
+    return panels

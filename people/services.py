@@ -37,6 +37,14 @@ def _check_staff(child: Child, staff) -> None:
         )
 
 
+def _obligations_changed(child_id: int) -> None:
+    """The child's compliance obligations follow their dates and key worker: recomputed after the
+    commit. (Compliance depends on people, not the other way round: imported when needed.)"""
+    from compliance.services import refresh_on_commit
+
+    refresh_on_commit([child_id])
+
+
 def _save(allocation: KeyWorkerAllocation, *, actor, summary: str) -> KeyWorkerAllocation:
     before = snapshot(KeyWorkerAllocation.objects.get(pk=allocation.pk)) if allocation.pk else None
     try:
@@ -53,6 +61,7 @@ def _save(allocation: KeyWorkerAllocation, *, actor, summary: str) -> KeyWorkerA
         before=before,
         summary=summary,
     )
+    _obligations_changed(allocation.child_id)
     return allocation
 
 
@@ -165,6 +174,7 @@ def child_create(*, access: Access, site, key_worker=None, **fields) -> Child:
             reason=Reason.FIRST,
             detail="Appointed at admission.",
         )
+    _obligations_changed(child.pk)
     return child
 
 
@@ -193,6 +203,7 @@ def child_update(*, access: Access, child: Child, version: int | None = None, **
             cover.ends_on = leaving
             cover.end_reason = Reason.CHILD_LEFT
             _save(cover, actor=access.user, summary="Child left: cover ended")
+    _obligations_changed(child.pk)
     return child
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from compliance.services import refresh_on_commit
 from people.selectors import allocated_staff_ids
 from tenancy.access import Access
 from tenancy.audit import Action, audit_write, snapshot
@@ -308,6 +309,7 @@ def plan_publish(*, access: Access, version: PlanVersion, expected_version: int 
         before=before,
         summary=f"Published version {version.number}: {version.change_summary}"[:300],
     )
+    refresh_on_commit([child.pk])  # the plan's next review date
     return plan_update_tasks_close(
         actor=access.user,
         child=child,

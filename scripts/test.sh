@@ -11,16 +11,6 @@ if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null && ! command 
   $VENV/bin/python -m playwright install chromium
 fi
 
-# The PDF tests read the text back with poppler's pdftotext.
-if ! command -v pdftotext >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
-  else
-    echo "The PDF tests need pdftotext: install poppler-utils (apt, brew install poppler)." >&2
-    exit 1
-  fi
-fi
-
 $VENV/bin/ruff check .
 $VENV/bin/ruff format --check .
 $VENV/bin/python manage.py makemigrations --check --dry-run

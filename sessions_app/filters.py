@@ -15,24 +15,16 @@ from tenancy.models import Membership, Role
 
 from .models import KeyWorkSession, QualityStandard, Topic
 
-# Half terms in England without the site's own term dates: (month, day) each one starts.
-HALF_TERM_STARTS = [(1, 1), (2, 24), (4, 14), (6, 2), (9, 1), (11, 3)]
 
-
-def half_term_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The usual half term ``day`` falls in (approximate until sites hold their term dates)."""
-    starts = [datetime.date(day.year, m, d) for m, d in HALF_TERM_STARTS]
-    start = max(s for s in starts if s <= day)
-    later = [s for s in starts if s > day]
-    end = (later[0] if later else datetime.date(day.year + 1, 1, 1)) - datetime.timedelta(days=1)
-    return start, end
-
-
-def period_bounds(preset: str, today: datetime.date) -> tuple[datetime.date, datetime.date] | None:
+def period_bounds(
+    preset: str, today: datetime.date, site_ids=()
+) -> tuple[datetime.date, datetime.date] | None:
     if preset == "fortnight":
         return today - datetime.timedelta(days=13), today
-    if preset == "half_term":
-        return half_term_bounds(today)
+    if preset == "half_term":  # the school's own term calendar (compliance keeps it)
+        from compliance.selectors import half_term
+
+        return half_term(site_ids, today)
     if preset == "month":
         return today.replace(day=1), today.replace(
             day=calendar.monthrange(today.year, today.month)[1]
@@ -88,6 +80,7 @@ class SessionFilter(django_filters.FilterSet):
     def __init__(self, data=None, *, access, site_ids, child_word: str, show: tuple, **kwargs):
         super().__init__(data, queryset=KeyWorkSession.objects.none(), **kwargs)
         self.show = show
+        self.site_ids = sorted(site_ids)
         self.filters["child"].queryset = (
             children_visible_to(access).filter(site_id__in=site_ids).order_by("first_name")
         )
@@ -116,7 +109,7 @@ class SessionFilter(django_filters.FilterSet):
         if not self.is_bound or not self.form.is_valid():
             return {}
         data = dict(self.form.cleaned_data)
-        bounds = period_bounds(data.get("period") or "", today)
+        bounds = period_bounds(data.get("period") or "", today, self.site_ids)
         if bounds:
             data["start"], data["end"] = bounds
         if data.get("start") and data.get("end") and data["end"] < data["start"]:

@@ -7,7 +7,7 @@ caller has already fetched through those.
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from people.models import Child, KeyWorkerAllocation
@@ -145,6 +145,65 @@ def open_targets(child: Child, *, exclude_session: KeyWorkSession | None = None)
     if exclude_session is not None:
         qs = qs.exclude(set_in=exclude_session)
     return list(qs.order_by("due_on", "pk"))
+
+
+def targets_to_review(access: Access, day: datetime.date, until: datetime.date) -> list[Target]:
+    """Open targets of the children the user is key worker or cover for on ``day``, due by
+    ``until`` and not reviewed since they fell due (one partly achieved or carried forward in a
+    later session has had its review): what "my week" lists to review (one query)."""
+    mine = KeyWorkerAllocation.objects.filter(current_allocations_q(day), staff=access.user).values(
+        "child_id"
+    )
+    reviewed_since_due = TargetReview.objects.filter(
+        target=OuterRef("pk"),
+        session__date__gte=OuterRef("due_on"),
+        session__status__in=KeyWorkSession.COUNTED,
+    )
+    return list(
+        Target.objects.filter(
+            child_id__in=mine,
+            child__site_id__in=access.visible_site_ids,
+            closed_in__isnull=True,
+            set_in__status__in=KeyWorkSession.COUNTED,
+            due_on__lte=until,
+        )
+        .exclude(Exists(reviewed_since_due))
+        .select_related("child")
+        .order_by("due_on", "child__last_name", "pk")
+    )
+
+
+def awaiting_sign_off(access: Access) -> list[dict]:
+    """For a manager's home page: submitted records waiting at each site they manage, not counting
+    their own (another manager signs those off). One query."""
+    sites = [s for s in access.all_sites if s.pk in access.managed_site_ids]
+    if not sites:
+        return []
+    found = dict(
+        KeyWorkSession.objects.filter(
+            child__site_id__in=[s.pk for s in sites], status=Status.SUBMITTED
+        )
+        .exclude(author=access.user)
+        .values_list("child__site_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )  # query: submitted records by site
+    return [{"site": site, "count": found.get(site.pk, 0)} for site in sites]
+
+
+def my_unfinished(access: Access) -> dict[str, int]:
+    """For a key worker's home page: their drafts and records sent back to them (one query)."""
+    found = dict(
+        KeyWorkSession.objects.filter(
+            author=access.user,
+            child__site_id__in=access.visible_site_ids,
+            status__in=[Status.DRAFT, Status.RETURNED],
+        )
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )  # query: my drafts and returned records
+    return {"drafts": found.get(Status.DRAFT, 0), "returned": found.get(Status.RETURNED, 0)}
 
 
 def target_history(child: Child) -> QuerySet[Target]:

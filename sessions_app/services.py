@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from compliance.services import refresh_on_commit
 from people.models import Child
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
@@ -35,7 +36,6 @@ Status = KeyWorkSession.Status
 
 SCHOOL_MAX_TARGETS = 3
 SCHOOL_INTERVAL_DAYS = 14
-HOME_INTERVAL_DAYS = 7
 
 COMMON_FIELDS = [
     "title",
@@ -70,9 +70,11 @@ def content_fields(child: Child) -> list[str]:
 
 
 def next_due(child: Child, day: datetime.date) -> datetime.date:
-    """The next session's due date: a fortnight in a school, a week in a home."""
-    days = SCHOOL_INTERVAL_DAYS if child.site.is_school else HOME_INTERVAL_DAYS
-    return day + datetime.timedelta(days=days)
+    """The next session's due date after one on ``day``, by the site's compliance policy (a
+    school's fortnight stops in its holidays; a home's N a month)."""
+    from compliance.selectors import next_session_due
+
+    return next_session_due(child.site, day)
 
 
 # -- Topics -------------------------------------------------------------------------------------
@@ -552,6 +554,7 @@ def session_submit(
         before=before,
         summary="Submitted and signed by the author",
     )
+    refresh_on_commit([session.child_id])
     return session
 
 
@@ -604,6 +607,7 @@ def session_return(
         before=before,
         summary=comment[:300],
     )
+    refresh_on_commit([session.child_id])  # a returned record no longer counts
     return session
 
 
@@ -669,6 +673,7 @@ def session_correct(
         before=before,
         summary=reason[:300],
     )
+    refresh_on_commit([session.child_id])  # the date or focus may have changed
     return session
 
 

@@ -26,18 +26,114 @@ def since_last_summary(child, start: datetime.date, end: datetime.date) -> dict:
     return dict(summary) if summary else {}
 
 
+def _day(iso: str) -> str:
+    try:
+        return f"{datetime.date.fromisoformat(iso):%-d %b}"
+    except (TypeError, ValueError):
+        return str(iso)
+
+
+def _plural(n, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _slips(value: dict) -> str:
+    kinds = value.get("by_kind") or {}
+    text = (
+        f"{_plural(kinds.get('low', 0), 'low-level slip')}, "
+        f"{_plural(kinds.get('high', 0), 'high-level incident')}"
+    )
+    types = value.get("by_type") or {}
+    if types:
+        text += " (" + ", ".join(f"{name}: {n}" for name, n in types.items()) + ")"
+    return text
+
+
+def _positives(value: dict) -> str:
+    return (
+        f"{_plural(value.get('green_slips', 0), 'green slip')}, "
+        f"{value.get('growth_mindset', 0)} growth mindset"
+    )
+
+
+def _class_points(value: dict) -> str:
+    weeks = value.get("weeks") or []
+    target = value.get("weekly_target")
+    text = f"{value.get('total', 0)} in all"
+    if target:
+        met = sum(1 for w in weeks if w.get("met"))
+        text += f"; weekly target {target}, met {met} of {len(weeks)} weeks"
+    if weeks:
+        text += (
+            " ("
+            + ", ".join(f"week of {_day(w.get('week_start'))}: {w.get('points', 0)}" for w in weeks)
+            + ")"
+        )
+    return text
+
+
+def _attendance(value: dict) -> str:
+    possible = value.get("possible_sessions", 0)
+    if not possible:
+        return "no sessions to attend"
+    text = (
+        f"{value.get('attendance_percent')}% ({value.get('attended_sessions', 0)} of "
+        f"{possible} sessions)"
+    )
+    parts = []
+    if value.get("authorised_absence_sessions"):
+        parts.append(f"{value['authorised_absence_sessions']} authorised absence")
+    if value.get("unauthorised_absence_sessions"):
+        parts.append(f"{value['unauthorised_absence_sessions']} unauthorised absence")
+    if value.get("lates"):
+        parts.append(_plural(value["lates"], "late mark"))
+    if value.get("band") == "persistent":
+        parts.append("persistent absence (below 90%)")
+    elif value.get("band") == "severe":
+        parts.append("severe absence (below 50%)")
+    return text + ("; " + "; ".join(parts) if parts else "")
+
+
+def _patterns(value: list, window: dict | None) -> str:
+    names = [p.get("title") or p.get("detail") or "" for p in value if isinstance(p, dict)]
+    text = "; ".join(n for n in names if n) or "none found"
+    if window:
+        text += f" (looking back from {_day(window.get('start'))} to {_day(window.get('end'))})"
+    return text
+
+
+KNOWN = {
+    "slips": ("Behaviour", _slips),
+    "positives": ("Positives", _positives),
+    "class_points": ("Class points", _class_points),
+    "attendance": ("Attendance", _attendance),
+}
+HIDDEN = {"child_id", "period", "patterns_window"}
+
+
 def summary_rows(summary: dict | None) -> list[tuple[str, str]]:
-    """The frozen dict as (label, value) rows for pages and PDFs, whatever its exact shape."""
+    """The frozen panel as (label, sentence) rows for pages and PDFs: the behaviour app's known
+    parts in words, anything else it adds later shown plainly rather than lost."""
     rows = []
-    for key, value in (summary or {}).items():
-        label = str(key).replace("_", " ").capitalize()
-        if isinstance(value, dict):
-            text = ", ".join(f"{str(k).replace('_', ' ')}: {v}" for k, v in value.items()) or "none"
-        elif isinstance(value, list | tuple):
-            text = ", ".join(str(v) for v in value) or "none"
-        elif value is None:
-            text = "not recorded"
+    summary = summary or {}
+    for key, value in summary.items():
+        if key in HIDDEN:
+            continue
+        if key in KNOWN and isinstance(value, dict):
+            label, render = KNOWN[key]
+            rows.append((label, render(value)))
+        elif key == "patterns" and isinstance(value, list):
+            rows.append(("Patterns", _patterns(value, summary.get("patterns_window"))))
         else:
-            text = str(value)
-        rows.append((label, text))
+            rows.append((str(key).replace("_", " ").capitalize(), _plain(value)))
     return rows
+
+
+def _plain(value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{str(k).replace('_', ' ')}: {v}" for k, v in value.items()) or "none"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "none"
+    if value is None:
+        return "not recorded"
+    return str(value)

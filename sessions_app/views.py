@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import confirmation_needed
+from compliance.selectors import half_term_progress
 from people.selectors import get_child_or_404, my_children
 from tenancy.audit import Action, audit_read
 from tenancy.concurrency import EditConflict
@@ -211,6 +212,7 @@ def _editor(request, session, form, targets, review_form, extra_errors=None, sta
             "extra_errors": extra_errors or {},
             "since": since,
             "next_due": services.next_due(child, session.date),
+            "half_term": half_term_progress(child) if child.site.is_school else "",
             "school_max": services.SCHOOL_MAX_TARGETS,
             "tab": request.POST.get("tab") or secrets.token_hex(8),
             "attachments": session.attachments.all(),

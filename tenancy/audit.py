@@ -6,6 +6,7 @@ does; views call ``audit_read`` once per detail page or export.
 
 import datetime
 import decimal
+import uuid
 
 from django.db import models
 
@@ -17,8 +18,10 @@ Action = AuditEvent.Action
 def _json(value):
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
-    if isinstance(value, decimal.Decimal):
+    if isinstance(value, decimal.Decimal | uuid.UUID | datetime.timedelta):
         return str(value)
+    if isinstance(value, dict):
+        return {str(k): _json(v) for k, v in value.items()}
     if isinstance(value, models.Model):
         return value.pk
     if hasattr(value, "name") and hasattr(value, "storage"):  # a file field

@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from keywork.navigation import home_panels
 from people import selectors as people_selectors
 
 from .decorators import staff_view
@@ -17,7 +18,11 @@ def home(request):
     return render(
         request,
         "tenancy/home.html",
-        {"my_children": mine, "summaries": site_summaries(access)},
+        {
+            "my_children": mine,
+            "summaries": site_summaries(access),
+            "panels": home_panels(request),
+        },
     )
 
 

@@ -134,6 +134,9 @@ else:
     }
     for _folder in ("queue", "processed"):
         (_celery_dir / _folder).mkdir(parents=True, exist_ok=True)
+# The queue workers take tasks from (and beat sends to): one name a deployment; the beat test gives
+# each run its own so runs sharing a Redis never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"

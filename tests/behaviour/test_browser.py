@@ -27,7 +27,8 @@ def test_key_worker_filters_a_pupils_slips_for_the_fortnight_and_downloads_word_
     SlipFactory(child=other, kind=Kind.LOW, occurred_at=ago(2), what_happened="Other pupil")
     sign_in(page, org.users["key_worker"].username)
 
-    page.get_by_role("link", name="Behaviour").first.click()
+    page.get_by_role("button", name="Behaviour", exact=True).click()  # the top bar's dropdown
+    page.get_by_role("link", name="Slips").first.click()
     page.get_by_label("Pupil").select_option(label=org.child.full_name)
     page.get_by_label("Low level").check()
     page.get_by_label("High level / incident").check()

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -33,6 +34,8 @@ def worker_env(tmp_path) -> dict:
         "REDIS_URL": REDIS_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "COMPLIANCE_SWEEP_SECONDS": "2",
+        # This run's own queue: another test run on the same Redis must not take its tasks.
+        "CELERY_QUEUE": f"keywork-test-{uuid.uuid4().hex}",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
 

@@ -270,11 +270,12 @@ def test_the_sweep_runs_a_fixed_number_of_queries(django_assert_num_queries):
         child = ChildFactory(site=world.site, start_date=datetime.date(2026, 1, 5))
         KeyWorkerAllocationFactory(child=child, staff=world.worker, starts_on=child.start_date)
     # 1 savepoint, 2 sites, 3 policies, 4 holidays, 5 children, 6 key workers, 7 session
-    # figures, 8-9 plan reviews (children, current versions), 10-12 the last parent contact,
-    # social-worker update and visit (one query each, from the contacts app), 13 existing
-    # obligations, 14 the upsert, 15 the changes of status, 16 managers, 17 the children's names,
-    # 18 the alerts, 19 release savepoint.
-    with django_assert_num_queries(19):
+    # figures, 8-9 plan reviews (children, current versions), 10-11 the last parent contact and
+    # social-worker update (one query each, from the contacts app), 12 existing obligations,
+    # 13 the upsert, 14 the changes of status, 15 managers, 16 the children's names, 17 the
+    # alerts, 18 release savepoint. (A school has no statutory visits and this policy asks for no
+    # sessions a half term: those add two queries and one when a site has them.)
+    with django_assert_num_queries(18):
         result = sweep(world, at(2026, 6, 21, 9))
     assert result.written == 20 and result.alerts == 40
 
@@ -326,3 +327,38 @@ def test_a_logged_parent_call_turns_the_weekly_contact_green_at_the_next_sweep()
         weekly.refresh_from_db()
     assert weekly.status == "ok"
     assert weekly.due_on == datetime.date(2026, 6, 29)  # a week after the call
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "until_18, due, status",
+    [
+        (False, datetime.date(2026, 4, 13), "overdue"),  # six weeks after the last visit
+        (True, datetime.date(2026, 6, 2), "ok"),  # three months, for a placement until 18
+    ],
+)
+def test_statutory_visits_after_the_first_year_follow_the_placement(until_18, due, status):
+    """Reg. 28, as the contacts app's rule computes it: one rule, one set of intervals."""
+    from contacts.models import Contact
+
+    from ..contacts.factories import ContactFactory
+
+    world = build(kind=Site.Kind.HOME, label="Visits")
+    with organisation_scope(world.org.pk):
+        Policy.objects.filter(site=world.site).update(social_worker_visits=True)
+        Child.objects.filter(pk=world.child.pk).update(start_date=datetime.date(2024, 1, 8))
+    ContactFactory(
+        child=world.child,
+        kind=Contact.Kind.VISIT,
+        occurred_at=at(2026, 3, 2, 15),
+        placement_to_18=until_18,
+        recorded_by=world.worker,
+    )
+    sweep(world, at(2026, 4, 20, 9))
+    with organisation_scope(world.org.pk):
+        visit = Obligation.objects.get(child=world.child, rule=Rule.SW_VISIT)
+    assert (visit.last_done_on, visit.due_on, visit.status) == (
+        datetime.date(2026, 3, 2),
+        due,
+        status,
+    )

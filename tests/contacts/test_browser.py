@@ -23,6 +23,7 @@ def test_incident_call_due_logged_then_a_second_call_is_warned_about(page, org):
     page.get_by_label("What happened").fill("Threw a chair across the classroom.")
     page.get_by_role("button", name="Save slip", exact=True).click()
 
+    page.get_by_role("button", name="Contacts", exact=True).click()  # the top bar's dropdown
     page.get_by_role("link", name="Calls due").click()
     due = page.get_by_test_id("calls-due-today")
     expect(due).to_contain_text(child.full_name)
@@ -34,6 +35,7 @@ def test_incident_call_due_logged_then_a_second_call_is_warned_about(page, org):
     page.get_by_role("button", name="Save contact").click()
     expect(page.get_by_role("heading", name=f"Contacts: {child.full_name}")).to_be_visible()
 
+    page.get_by_role("button", name="Contacts", exact=True).click()  # the top bar's dropdown
     page.get_by_role("link", name="Calls due").click()
     expect(page.get_by_test_id("calls-due-today")).to_have_text("No same-day calls due today.")
 

@@ -341,3 +341,54 @@ def test_a_failing_behaviour_panel_does_not_stop_the_submission(org, in_org, mon
     submit(org, kw, session, school_data())
     session.refresh_from_db()
     assert session.status == "submitted" and session.since_last == {}
+
+
+def test_the_frozen_panel_reads_as_sentences_not_data():
+    from sessions_app.since_last import summary_rows
+
+    summary = {
+        "child_id": 17,
+        "period": {"start": "2026-11-06", "end": "2026-11-19"},
+        "slips": {
+            "total": 3,
+            "by_kind": {"low": 2, "high": 1, "green": 4, "growth": 1},
+            "by_type": {"Defiance": 2, "Incident": 1},
+            "negative": 3,
+        },
+        "positives": {"green_slips": 4, "growth_mindset": 1, "total": 5},
+        "class_points": {
+            "total": 88,
+            "weekly_target": 40,
+            "weeks": [
+                {"week_start": "2026-11-02", "points": 10, "target": 40, "met": False},
+                {"week_start": "2026-11-09", "points": 41, "target": 40, "met": True},
+            ],
+        },
+        "attendance": {
+            "possible_sessions": 20,
+            "attended_sessions": 17,
+            "authorised_absence_sessions": 1,
+            "unauthorised_absence_sessions": 2,
+            "not_possible_sessions": 0,
+            "lates": 1,
+            "attendance_percent": 85.0,
+            "band": "persistent",
+            "by_code": {"/": 9, "I": 1},
+        },
+        "patterns": [{"title": "Absent on 3 of 4 Mondays", "detail": "", "dates": []}],
+        "patterns_window": {"start": "2026-08-28", "end": "2026-11-19"},
+        "new_part": {"count": 2},
+    }
+    rows = dict(summary_rows(summary))
+    assert rows == {
+        "Behaviour": "2 low-level slips, 1 high-level incident (Defiance: 2, Incident: 1)",
+        "Positives": "4 green slips, 1 growth mindset",
+        "Class points": "88 in all; weekly target 40, met 1 of 2 weeks "
+        "(week of 2 Nov: 10, week of 9 Nov: 41)",
+        "Attendance": "85.0% (17 of 20 sessions); 1 authorised absence; 2 unauthorised absence; "
+        "1 late mark; persistent absence (below 90%)",
+        "Patterns": "Absent on 3 of 4 Mondays (looking back from 28 Aug to 19 Nov)",
+        # A part the behaviour app adds later is shown plainly rather than dropped.
+        "New part": "count: 2",
+    }
+    assert summary_rows({}) == [] and summary_rows(None) == []

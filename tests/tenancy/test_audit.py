@@ -187,3 +187,21 @@ def test_retracted_contact_is_hidden_but_kept(client, org):
     assert "Wrong child." in client.get(f"/children/{org.child.pk}/history/").content.decode()
     # nothing about children is ever hard-deleted through the application
     assert Child.objects.filter(pk=org.child.pk).exists()
+
+
+def test_snapshots_are_json_whatever_the_field_type():
+    """UUIDs (the weekly update's idempotency key), durations and nested values serialise."""
+    import datetime
+    import decimal
+    import json
+    import uuid
+
+    from tenancy.audit import _json
+
+    key = uuid.UUID("12345678-1234-5678-1234-567812345678")
+    value = {"key": key, "span": datetime.timedelta(minutes=20), "n": [decimal.Decimal("1.5")]}
+    assert json.loads(json.dumps(_json(value))) == {
+        "key": "12345678-1234-5678-1234-567812345678",
+        "span": "0:20:00",
+        "n": ["1.5"],
+    }

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("compliance", "0001_initial"),
+        ("compliance", "0002_half_term_rule_and_one_home_for_each_setting"),
         ("people", "0004_guardian_retraction"),
         ("tenancy", "0004_organisation_security_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
