@@ -6,7 +6,7 @@ growth mindset); class points for school pupils each school day; an AM and a PM 
 child each weekday outside August (young people in homes go to school too). At full scale: about
 700,000 slips and 1.7 million marks."""
 
-from bench.sql import children_sql, insert_select, window_start_sql
+from bench.sql import children_sql, insert_select, last_day, window_start_sql
 
 from .models import AttendanceMark, ClassPoints, Kind, Slip, SlipType
 
@@ -33,7 +33,7 @@ def bench_seed(ctx) -> None:
     )
     type_ids = "(ARRAY[" + ",".join(str(t.pk) for t in types) + "])"
     kinds = _sql_array(kind for _, kind in TYPES)
-    today = ctx.today.isoformat()
+    today = last_day(ctx)  # the end of the history
     days = f"""
         FROM ({children_sql(ctx)}) c
         CROSS JOIN LATERAL generate_series({window_start_sql(ctx)}, DATE '{today}', '1 day') g

@@ -22,6 +22,13 @@ from django.db import connection
 from tenancy.context import require_organisation_id
 
 
+def last_day(ctx) -> str:
+    """The last day of seeded history: yesterday, so nothing seeded lies later today than the run
+    (a slip at 10:00 "today" seeded at midnight would be in the future, and pages that skip a
+    query when nothing happened today would count differently by the hour)."""
+    return (ctx.today - datetime.timedelta(days=1)).isoformat()
+
+
 def window_start_sql(ctx) -> str:
     """First day of the seeded history of child ``c``: its start date, at most ``years`` ago."""
     first = ctx.today - datetime.timedelta(days=365 * ctx.scale.years)

@@ -5,7 +5,7 @@ schools make the weekly round-up call home and a same-day call every other week;
 weekly update to the social worker, have family time most weeks, a call with a parent every other
 week and a statutory visit every six weeks. At full scale: about 350,000 contacts."""
 
-from bench.sql import children_sql, insert_select, window_start_sql
+from bench.sql import children_sql, insert_select, last_day, window_start_sql
 
 from .models import Contact
 
@@ -21,7 +21,7 @@ PATTERN = [
 
 
 def bench_seed(ctx) -> None:
-    today = ctx.today.isoformat()
+    today = last_day(ctx)  # the end of the history
     pattern = " UNION ALL ".join(
         f"SELECT '{site}' AS site_kind, '{kind}' AS kind, '{purpose}' AS purpose, "
         f"'{method}' AS method, '{role}' AS role, {every} AS every, {offset} AS offset_days"

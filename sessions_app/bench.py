@@ -4,7 +4,7 @@ Rates per child and week of history (from the start of the placement, at most ``
 back): 1.5 sessions in a children's home (4-6 a month), 1 in a school. At full scale that is about
 230,000 sessions. Recent ones are still awaiting sign-off, a few are drafts, the rest signed off."""
 
-from bench.sql import children_sql, insert_select, window_start_sql
+from bench.sql import children_sql, insert_select, last_day, window_start_sql
 
 from .models import KeyWorkSession, SessionTopic, Target
 from .services import topics_ensure_defaults
@@ -22,7 +22,7 @@ ACCOUNT = (
 def bench_seed(ctx) -> None:
     org_id = ctx.organisation.pk
     topics_ensure_defaults(organisation_id=org_id)
-    today = ctx.today.isoformat()
+    today = last_day(ctx)  # the end of the history
     rate = f"CASE c.site_kind WHEN 'home' THEN {RATE['home']} ELSE {RATE['school']} END::numeric"
     # One row per session: the n-th session of a child falls n × 7 / rate days into its window.
     sessions = f"""
