@@ -24,8 +24,9 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+SCALE ?= full
 bench: setup
-	$(PY) manage.py bench
+	$(PY) manage.py bench --scale $(SCALE) --load
 
 stop-db: setup
 	$(PY) -c "from pathlib import Path; from keywork.db import stop_embedded; stop_embedded(Path('.pgdata'))"

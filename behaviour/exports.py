@@ -63,27 +63,31 @@ def to_csv(slips, tz) -> bytes:
 
 
 def to_xlsx(slips, tz, *, title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    """Written with XlsxWriter, row by row in constant memory: 10,000 slips take under a second
+    (openpyxl, styling each cell, took about six; see the README's benchmarks)."""
+    import xlsxwriter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Behaviour log"
-    ws.append(HEADERS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for slip in slips:
-        ws.append([_csv_safe(v) for v in row_values(slip, tz)])
-    widths = [11, 7, 22, 20, 16, 16, 20, 60, 40, 24, 7]
-    for i, width in enumerate(widths):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
-    wb.properties.title = title
     out = io.BytesIO()
-    wb.save(out)
+    wb = xlsxwriter.Workbook(
+        out,
+        {
+            "in_memory": True,
+            "constant_memory": True,
+            # Text stays text: never a formula or a link, whatever a slip says.
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    wb.set_properties({"title": title})
+    ws = wb.add_worksheet("Behaviour log")
+    wrapped = wb.add_format({"text_wrap": True, "valign": "top"})
+    for i, width in enumerate([11, 7, 22, 20, 16, 16, 20, 60, 40, 24, 7]):
+        ws.set_column(i, i, width)
+    ws.freeze_panes(1, 0)
+    ws.write_row(0, 0, HEADERS, wb.add_format({"bold": True}))
+    for n, slip in enumerate(slips, start=1):
+        ws.write_row(n, 0, [_csv_safe(v) for v in row_values(slip, tz)], wrapped)
+    wb.close()
     return out.getvalue()
 
 

@@ -294,6 +294,8 @@ class StatusChange(TenantModel):
         indexes = [
             # The 12-week on-time chart: a site's changes by due date.
             models.Index(fields=["organisation", "site", "due_on"], name="status_change_site_due"),
+            # The chart's cache key: the organisation's latest change (a backward index scan).
+            models.Index(fields=["organisation", "id"], name="status_change_latest"),
         ]
 
 

@@ -2,17 +2,22 @@
 number of queries however many children or staff it shows."""
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import BigIntegerField, Count, Func, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
 
 from people.selectors import children_visible_to
 from tenancy.access import Access
+from tenancy.context import require_organisation_id
 from tenancy.models import Membership, Role, Site
 from tenancy.timeutils import site_today
 
@@ -21,6 +26,8 @@ from .models import RAG, Alert, Holiday, Obligation, Policy, Rule, Status, Statu
 
 User = get_user_model()
 
+# A safety net only: a new change makes a new key (see on_time_by_week).
+ON_TIME_CACHE_SECONDS = 600
 STATUS_ORDER = [Status.OVERDUE, Status.DUE_TODAY, Status.DUE_SOON, Status.OK, Status.PAUSED]
 WEEKS = 12
 
@@ -276,23 +283,80 @@ class Week:
         return round(100 * (self.due - self.late) / self.due)
 
 
+class _Item(Func):
+    """One item falling due (an obligation and a due date) as one number, obligation id x 100,000
+    + days since 2000, so the database counts distinct items as plain integers (counting distinct
+    ROW(obligation, due date) pairs took three times as long)."""
+
+    output_field = BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        obligation, params = compiler.compile(self.source_expressions[0])
+        due_on, more = compiler.compile(self.source_expressions[1])
+        return f"({obligation}::bigint * 100000 + ({due_on} - DATE '2000-01-01'))", [
+            *params,
+            *more,
+        ]
+
+
 def on_time_by_week(site_ids, today: datetime.date) -> list[Week]:
     """For each of the last 12 weeks (Monday to Sunday): the items that fell due that week and how
-    many of them went overdue. One query: recorded changes by due week."""
+    many of them went overdue. Cached under the organisation's latest recorded change: a new
+    change (the sweep records each flip) is a new key, so the chart is never older than the
+    records; the cache only spares re-counting 12 weeks of changes (65,000 rows, 100+ ms, for
+    the large bench organisation's 50 sites) on every view. Queries: the latest change; on a
+    miss, the count."""
+    org_id = require_organisation_id()
+    with connection.cursor() as cursor:
+        # max(id) is an index-only scan of status_change_latest (ORDER BY id DESC LIMIT 1 walked
+        # the primary key back through other organisations' changes: 85 ms at bench size). The
+        # organisation's creation time too: ids start again in a new database (tests).
+        cursor.execute(
+            "SELECT (SELECT max(id) FROM compliance_statuschange WHERE organisation_id = %s), "
+            "created_at FROM tenancy_organisation WHERE id = %s",
+            [org_id, org_id],
+        )  # query: the latest change
+        latest, created = cursor.fetchone() or (None, None)
+    if latest is None:
+        return _on_time_by_week(site_ids, today)
+    sites = ",".join(str(s) for s in sorted(site_ids))
+    key = (
+        "compliance:on-time:"
+        + hashlib.sha256(
+            f"{org_id}|{created.isoformat()}|{latest}|{today}|{sites}".encode()
+        ).hexdigest()
+    )
+    weeks = cache.get(key)
+    if weeks is None:
+        weeks = _on_time_by_week(site_ids, today)
+        cache.set(key, weeks, ON_TIME_CACHE_SECONDS)
+    return weeks
+
+
+def _on_time_by_week(site_ids, today: datetime.date) -> list[Week]:
+    """Counted in the database by due week (it read every change of the 12 weeks into Python
+    before: 0.6 s for the large bench organisation)."""
     first = week_start(today) - datetime.timedelta(weeks=WEEKS - 1)
-    due: dict = defaultdict(set)
-    late: dict = defaultdict(set)
-    for ob_id, due_on, status in StatusChange.objects.filter(
-        site_id__in=site_ids, due_on__gte=first, due_on__lte=today
-    ).values_list("obligation_id", "due_on", "status"):  # query: changes due in the 12 weeks
-        start = week_start(due_on)
-        due[start].add((ob_id, due_on))
-        if status == Status.OVERDUE:
-            late[start].add((ob_id, due_on))
+    item = _Item("obligation_id", "due_on")
+    found = {
+        row["week"]: (row["due"], row["late"])
+        for row in StatusChange.objects.filter(
+            site_id__in=site_ids, due_on__gte=first, due_on__lte=today
+        )
+        .annotate(week=TruncWeek("due_on"))
+        .values("week")
+        .annotate(
+            due=Count(item, distinct=True),
+            # An item turns overdue once per due date (the unique constraint): no DISTINCT.
+            late=Count("pk", filter=Q(status=Status.OVERDUE)),
+        )
+        .order_by()
+    }  # query: items due and items late, by due week
     weeks = []
     for i in range(WEEKS):
         start = first + datetime.timedelta(weeks=i)
-        weeks.append(Week(start, len(due[start]), len(late[start])))
+        due, late = found.get(start, (0, 0))
+        weeks.append(Week(start, due, late))
     return weeks
 
 

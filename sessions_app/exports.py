@@ -3,6 +3,7 @@
 WeasyPrint may fetch nothing but the project's own static files: no network, no other files.
 """
 
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -35,11 +36,26 @@ def _fetcher_class():
     return StaticOnlyFetcher
 
 
+_fonts = threading.local()
+
+
+def font_config():
+    """One WeasyPrint font configuration per thread, kept: building one per PDF (fontconfig's set
+    up) was about half of a one-session PDF's time (see the README's benchmarks)."""
+    if not hasattr(_fonts, "config"):
+        from weasyprint.text.fonts import FontConfiguration
+
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
 def render_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
     base = _static_roots()[0].as_uri() + "/"
-    return HTML(string=html, base_url=base, url_fetcher=_fetcher_class()()).write_pdf()
+    return HTML(string=html, base_url=base, url_fetcher=_fetcher_class()()).write_pdf(
+        font_config=font_config()
+    )
 
 
 def _loaded(session, attribute: str, relation: str) -> list:

@@ -1,29 +1,54 @@
-"""`python manage.py bench [--scale small|medium|full]`: seed (once) and measure pages."""
+"""`python manage.py bench [--scale small|medium|full] [--load]`: seed (once), then measure the
+pages, PDFs, the bundle, the Excel export and the sweep; with ``--load``, a mixed workload of 50
+signed-in users against gunicorn under wrk. Prints one table and writes bench/results/<scale>.json."""
 
+import datetime
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.test.utils import setup_test_environment
+from django.utils import timezone
 
-from bench import measure
-from bench.seed import Scale, seed
+from bench import measure, pages
+from bench.seed import Scale, complete, seed
 from tenancy.context import organisation_scope
 from tenancy.models import Organisation
 
+RESULTS = Path(__file__).resolve().parents[2] / "results"
+
 
 class Command(BaseCommand):
-    help = "Seed a large organisation (if absent) and measure the main pages."
+    help = "Seed a large organisation (if absent) and measure pages, exports, the sweep and load."
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", default="small", choices=["small", "medium", "full"])
         parser.add_argument("--repeat", type=int, default=20)
         parser.add_argument("--prefix", default="bench")
+        parser.add_argument("--seed-only", action="store_true")
+        parser.add_argument("--load", action="store_true", help="also the gunicorn + wrk load test")
+        parser.add_argument("--load-only", action="store_true")
+        parser.add_argument("--users", type=int, default=50)
+        parser.add_argument("--duration", type=int, default=30, help="seconds of load")
+        parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
 
-    def handle(self, *, scale, repeat, prefix, **options):
-        from accounts.testing import VerifiedClient
-
-        setup_test_environment()  # lets the test client capture context; DEBUG stays off
+    def handle(
+        self,
+        *,
+        scale,
+        repeat,
+        prefix,
+        seed_only=False,
+        load=False,
+        load_only=False,
+        users=50,
+        duration=30,
+        workers=4,
+        **options,
+    ):
+        # The test client, without DEBUG's query log: timed as production runs.
+        setup_test_environment(debug=False)
         slug = f"{prefix}-{scale}-large"
         org = Organisation.objects.filter(slug=slug).first()
         if org is None:
@@ -31,40 +56,121 @@ class Command(BaseCommand):
             seed(Scale.named(scale), prefix=f"{prefix}-{scale}", log=self.stdout.write)
             self.stdout.write(f"seed: {time.perf_counter() - started:.1f}s")
             org = Organisation.objects.get(slug=slug)
-        with organisation_scope(org.pk):
-            from people.models import Child, KeyWorkerAllocation
-            from tenancy.models import Membership
+        if not complete(org):
+            raise SystemExit(
+                f"{slug} was only partly seeded (a run stopped half-way): use another --prefix "
+                "or a fresh database."
+            )
+        if seed_only:
+            return
+        out = RESULTS / f"{scale}.json"
+        counts = self.counts(org)
+        rows = [] if load_only else self.measure(org, repeat)
+        if load or load_only:
+            from bench import load as load_test
 
-            manager = (
-                Membership.objects.filter(role="manager").select_related("user", "site").first()
+            rows.append(
+                load_test.run(
+                    org, users=users, duration=duration, workers=workers, log=self.stdout.write
+                )
             )
-            allocation = (
-                KeyWorkerAllocation.objects.filter(ends_on__isnull=True, child__site=manager.site)
-                .select_related("child", "staff")
-                .first()
-            )
-            child = allocation.child
-            key_worker = allocation.staff
-            children = Child.objects.count()
-        client = VerifiedClient()
-        rows = []
-        client.force_login(manager.user)
-        site = manager.site_id
-        pages = [
-            ("children list (manager's site)", f"/children/?site={site}"),
-            ("children search", "/children/?q=smith"),
-            ("child page", f"/children/{child.pk}/"),
-            ("staff and caseloads", f"/staff/?site={site}"),
-            ("home (manager)", "/"),
-        ]
-        for name, url in pages:
-            rows.append(measure.measure_page(client, name, url, repeat=repeat))
-        client.force_login(key_worker)
-        rows.append(
-            measure.measure_page(client, "home (key worker: my children)", "/", repeat=repeat)
-        )
-        self.stdout.write(f"\n{children} children in the large organisation ({scale})\n")
+        self.stdout.write(f"\n{counts}\n")
         self.stdout.write(measure.table(rows))
-        out = Path(__file__).resolve().parents[2] / "results" / f"{scale}.json"
-        measure.write_json(rows, out, {"scale": scale, "children": children})
+        measure.write_json(
+            rows,
+            out,
+            {"scale": scale, "data": counts, "when": timezone.now().isoformat(timespec="minutes")},
+        )
         self.stdout.write(f"\nwritten to {out}")
+
+    def counts(self, org) -> str:
+        from behaviour.models import AttendanceMark, Slip
+        from compliance.models import Obligation
+        from contacts.models import Contact
+        from people.models import Child
+        from sessions_app.models import KeyWorkSession
+
+        with organisation_scope(org.pk):
+            figures = {
+                "children": Child.objects.count(),
+                "sessions": KeyWorkSession.objects.count(),
+                "slips": Slip.objects.count(),
+                "attendance marks": AttendanceMark.objects.count(),
+                "contacts": Contact.objects.count(),
+                "obligations": Obligation.objects.count(),
+            }
+        return "large organisation: " + ", ".join(f"{v:,} {k}" for k, v in figures.items())
+
+    def measure(self, org, repeat) -> list:
+        from accounts.testing import VerifiedClient, confirm_recently
+
+        people = pages.find(org)
+        client = VerifiedClient()
+        rows, current = [], None
+        for page in pages.pages(people):
+            if page.user != current:
+                client.force_login(page.user)
+                current = page.user
+            if page.confirmed:
+                confirm_recently(client)
+            heavy = page.budget_ms is None or page.budget_ms > pages.PAGE_BUDGET_MS
+            rows.append(
+                measure.measure_page(
+                    client,
+                    page.name,
+                    page.url,
+                    repeat=max(3, repeat // 4) if heavy else repeat,
+                    budget_ms=page.budget_ms,
+                    raw_rule=page.raw_rule,
+                )
+            )
+        rows.append(self.bundle(org))
+        rows.extend(self.sweeps(org))
+        return rows
+
+    def bundle(self, org):
+        from sessions_app.exports import bundle_pdf
+        from sessions_app.selectors import bundle_sessions, target_history
+
+        child, start, end, n = pages.bundle_child(org)
+
+        def build():
+            with organisation_scope(org.pk):
+                sessions = bundle_sessions(child, start, end)
+                targets = [t for t in target_history(child) if start <= t.set_in.date <= end]
+                bundle_pdf(
+                    child=child,
+                    organisation=org,
+                    sessions=sessions,
+                    start=start,
+                    end=end,
+                    targets=targets,
+                )
+
+        return measure.measure_call(
+            f"bundle PDF ({n} sessions)", build, repeat=2, note="Celery task's work"
+        )
+
+    def sweeps(self, org):
+        from compliance.services import sweep_organisation
+
+        def sweep(days):
+            def run():
+                # Rolled back: the data stays as seeded for the next run of the bench.
+                with organisation_scope(org.pk), transaction.atomic():
+                    now = timezone.now() + datetime.timedelta(days=days)
+                    result = sweep_organisation(organisation_id=org.pk, now=now)
+                    run.result = result
+                    transaction.set_rollback(True)
+
+            return run
+
+        rows = []
+        for label, days in (("nothing new", 0), ("a fortnight later", 14)):
+            fn = sweep(days)
+            row = measure.measure_call(
+                f"compliance sweep ({label})", fn, repeat=2, budget_ms=30_000
+            )
+            row.note = f"{fn.result.obligations:,} obligations, {fn.result.changes:,} changes"
+            rows.append(row)
+        return rows
