@@ -26,6 +26,7 @@ lint: setup
 
 SCALE ?= full
 bench: setup
+	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py bench --scale $(SCALE) --load
 
 stop-db: setup
