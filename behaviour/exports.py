@@ -6,6 +6,8 @@ import io
 
 from django.utils import timezone
 
+from tenancy.exports import csv_safe
+
 HEADERS = [
     "Date",
     "Time",
@@ -46,19 +48,12 @@ def filename(subject: str, day: datetime.date, ext: str) -> str:
     return f"behaviour log {safe} {day:%Y-%m-%d}.{ext}"
 
 
-def _csv_safe(value):
-    # Spreadsheet formula injection: text starting with = + - @ is shown as text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def to_csv(slips, tz) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADERS)
     for slip in slips:
-        writer.writerow([_csv_safe(v) for v in row_values(slip, tz)])
+        writer.writerow([csv_safe(v) for v in row_values(slip, tz)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -86,7 +81,7 @@ def to_xlsx(slips, tz, *, title: str) -> bytes:
     ws.freeze_panes(1, 0)
     ws.write_row(0, 0, HEADERS, wb.add_format({"bold": True}))
     for n, slip in enumerate(slips, start=1):
-        ws.write_row(n, 0, [_csv_safe(v) for v in row_values(slip, tz)], wrapped)
+        ws.write_row(n, 0, [csv_safe(v) for v in row_values(slip, tz)], wrapped)
     wb.close()
     return out.getvalue()
 

@@ -16,6 +16,7 @@ from tenancy.access import require_manager
 from tenancy.audit import Action, audit_read
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
+from tenancy.exports import csv_safe
 from tenancy.forms import apply_service_errors
 from tenancy.timeutils import site_today
 
@@ -128,10 +129,10 @@ def contact_export(request):
                 c.get_purpose_display(),
                 c.get_method_display(),
                 c.get_direction_display(),
-                _csv_safe(c.with_whom),
-                _csv_safe(c.summary),
-                _csv_safe(c.outcome),
-                _csv_safe(c.follow_up),
+                csv_safe(c.with_whom),
+                csv_safe(c.summary),
+                csv_safe(c.outcome),
+                csv_safe(c.follow_up),
                 c.follow_up_by.isoformat() if c.follow_up_by else "",
                 c.recorded_by.get_full_name(),
             ]
@@ -145,11 +146,6 @@ def contact_export(request):
             summary="Contacts exported to CSV",
         )
     return response
-
-
-def _csv_safe(text: str) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ is read as text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @staff_view

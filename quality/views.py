@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from behaviour.exports import _csv_safe as csv_safe  # formula injection: one rule for every CSV
 from people.selectors import children_visible_to, get_child_or_404
 from tenancy.audit import audit_read
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
+from tenancy.exports import csv_safe
 from tenancy.forms import apply_service_errors
 
 from . import checker, selectors, services

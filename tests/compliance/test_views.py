@@ -97,6 +97,31 @@ def test_csv_export_lists_every_obligation_and_is_audited(client, org):
 
 
 @pytest.mark.django_db
+def test_csv_export_shows_a_formula_as_text(client, org):
+    """A name typed as a formula reaches the spreadsheet as text, never as something it runs."""
+    from accounts.testing import confirm_recently
+    from people.models import Child
+
+    with organisation_scope(org.org.pk):
+        Child.objects.filter(pk=org.child.pk).update(first_name='=HYPERLINK("http://x")')
+    sweep(org)
+    client.force_login(org.users["manager"])
+    confirm_recently(client)
+    body = client.get(f"/compliance/sites/{org.school.pk}/export.csv").content.decode()
+    assert "'=HYPERLINK" in body
+    assert not any(line.startswith("=") for line in body.splitlines())
+
+
+def test_the_one_formula_guard_covers_every_spreadsheet_trigger():
+    from tenancy.exports import csv_safe
+
+    for text in ("=1+1", "+44", "-2", "@SUM(A1)", "\tx", "\rx"):
+        assert csv_safe(text) == "'" + text
+    assert csv_safe("Met Mum at 3 - all fine") == "Met Mum at 3 - all fine"
+    assert csv_safe(7) == 7 and csv_safe("") == ""
+
+
+@pytest.mark.django_db
 def test_org_admin_sees_all_sites_side_by_side(client, org, django_assert_num_queries):
     sweep(org)
     client.force_login(org.users["org_admin"])
