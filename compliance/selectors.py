@@ -115,22 +115,29 @@ def half_term(site_ids, day: datetime.date) -> tuple[datetime.date, datetime.dat
     return found or (day - datetime.timedelta(days=41), day)
 
 
+def policy_or_defaults(site: Site) -> Policy:
+    """The site's policy, or (unsaved) the defaults for its kind until the first sweep makes it.
+    One query."""
+    return policy_for(site) or Policy(**Policy.defaults_for(site))
+
+
 def next_session_due(site: Site, day: datetime.date) -> datetime.date:
     """When the next key-work session is due after one on ``day``, by the site's policy: every N
-    days with a school's clock stopped in its holidays, or a week's share of N a month. Two
-    queries (the policy, the holidays)."""
-    policy = policy_for(site) or Policy(**Policy.defaults_for(site))
+    days with a school's clock stopped in its holidays, or a week's share of N a month. One query,
+    and one more for a school's holidays."""
+    policy = policy_or_defaults(site)
     if policy.session_mode == Policy.SessionMode.PER_MONTH:
         return day + datetime.timedelta(days=max(1, 28 // policy.sessions_per_month))
-    holidays = Holiday.objects.filter(site=site).values_list("starts_on", "ends_on")
-    return add_term_days(day, policy.session_every_days, list(holidays) if site.is_school else [])
+    holidays = []
+    if site.is_school:
+        holidays = list(Holiday.objects.filter(site=site).values_list("starts_on", "ends_on"))
+    return add_term_days(day, policy.session_every_days, holidays)
 
 
 def session_max_minutes(site: Site) -> int | None:
     """The site's longest key-work session in minutes (``None``: no limit), by its policy or the
     defaults for its kind (20 minutes in a school). One query."""
-    policy = policy_for(site) or Policy(**Policy.defaults_for(site))
-    return policy.session_max_minutes
+    return policy_or_defaults(site).session_max_minutes
 
 
 def half_term_progress(child) -> str:

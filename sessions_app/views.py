@@ -211,7 +211,7 @@ def _editor(request, session, form, targets, review_form, extra_errors=None, sta
             "review_form": review_form,
             "extra_errors": extra_errors or {},
             "since": since,
-            "next_due": services.next_due(child, session.date),
+            "next_due": targets.default_due,  # computed once, with the targets' default
             "half_term": half_term_progress(child) if child.site.is_school else "",
             "school_max": services.SCHOOL_MAX_TARGETS,
             "tab": request.POST.get("tab") or secrets.token_hex(8),
