@@ -1,0 +1,68 @@
+"""One small, explicit way for a lower layer to trigger a higher one: events published on commit.
+
+A lower app (``sessions_app``, ``contacts``, ``behaviour`` …) never imports a higher one
+(``compliance``, ``quality``, ``actions`` …). Instead it publishes a named event from its service;
+the higher app subscribes to the event in its ``AppConfig.ready()``. Handlers run after the
+publishing transaction commits (Django's ``transaction.on_commit``), so a record is never undone
+by a failing subscriber, and a rolled-back record triggers nothing.
+
+Event names are ``"<app>.<thing>_<past-tense verb>"``, e.g. ``"sessions.session_submitted"``;
+the payload is keyword arguments of plain values (ids, not model instances, so a handler reads
+the committed state itself). ``python manage.py list_hooks`` prints every subscription.
+
+Shapes:
+    subscribe(event: str, handler: Callable[..., None], *, name: str | None = None) -> None
+    publish(event: str, **payload) -> None          # handlers run on commit
+    subscriptions() -> dict[str, list[str]]         # event -> handler names, sorted
+
+Errors: a handler that raises is logged (``tenancy.hooks``) and the other handlers still run;
+the record that published the event is already committed and stays so.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+_handlers: dict[str, list[tuple[str, Callable[..., None]]]] = defaultdict(list)
+
+
+def subscribe(event: str, handler: Callable[..., None], *, name: str | None = None) -> None:
+    """Run ``handler(**payload)`` after the commit of every ``publish(event, ...)``.
+
+    Idempotent per handler name, so a ``ready()`` that runs twice (tests, autoreload) does not
+    subscribe twice."""
+    label = name or f"{handler.__module__}.{handler.__qualname__}"
+    handlers = _handlers[event]
+    if any(existing == label for existing, _ in handlers):
+        return
+    handlers.append((label, handler))
+
+
+def _run(event: str, payload: dict) -> None:
+    for label, handler in list(_handlers.get(event, ())):
+        try:
+            handler(**payload)
+        except Exception:  # a subscriber's fault never undoes or blocks the record
+            logger.exception("Hook %s for %s failed", label, event)
+
+
+def publish(event: str, **payload) -> None:
+    """Announce ``event``: each subscriber runs once the current transaction commits (at once
+    when there is none)."""
+    if event not in _handlers:
+        return
+    transaction.on_commit(lambda: _run(event, payload))
+
+
+def subscriptions() -> dict[str, list[str]]:
+    """Every event with the names of its handlers, for ``manage.py list_hooks`` and tests."""
+    return {
+        event: sorted(label for label, _ in handlers)
+        for event, handlers in sorted(_handlers.items())
+    }
