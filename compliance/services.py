@@ -16,6 +16,7 @@ from people.models import Child, KeyWorkerAllocation
 from people.selectors import current_allocations_q
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import save_if_unchanged
+from tenancy.hooks import CHILDREN_CHANGED, publish
 from tenancy.models import Membership, Role, Site
 
 from . import adapters, calendar
@@ -472,25 +473,10 @@ def obligations_refresh(*, child_ids: list[int], now=None) -> SweepResult:
 
 
 def refresh_on_commit(child_ids) -> None:
-    """For other apps' services, after recording a session, contact, visit, plan or allocation:
-    the children's obligations are recomputed once the transaction commits, in the same
-    organisation, so a dashboard turns green at once. A failure here is logged and never undoes
-    the record: the ten-minute sweep catches up."""
-    from tenancy.context import organisation_scope, require_organisation_id
-
-    organisation_id = require_organisation_id()
-    ids = sorted({int(pk) for pk in child_ids})
-
-    def refresh():
-        try:
-            with organisation_scope(organisation_id):
-                obligations_refresh(child_ids=ids)
-        except Exception:
-            logger.exception(
-                "Obligations refresh failed for children %s; the sweep catches up", ids
-            )
-
-    transaction.on_commit(refresh)
+    """Recompute these children's obligations once the transaction commits (compliance's own
+    writes, such as a policy change). Other apps publish ``tenancy.hooks.CHILDREN_CHANGED``
+    instead, which runs the same handler; a failure is logged and never undoes the record."""
+    publish(CHILDREN_CHANGED, child_ids=[int(pk) for pk in child_ids])
 
 
 # ---------------------------------------------------------------- alerts and digests

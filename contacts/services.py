@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from behaviour.models import Slip
-from compliance.services import refresh_on_commit
 from people.models import Child, Guardian, Professional
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import save_if_unchanged
+from tenancy.hooks import CHILDREN_CHANGED, publish
 from tenancy.models import Role, Site
 from tenancy.timeutils import site_today
 
@@ -241,7 +241,7 @@ def contact_record(
         after={**snapshot(contact), "slips": [s.pk for s in slips]},
         summary="; ".join(warnings)[:300] if warnings else "",
     )
-    refresh_on_commit([child.pk])
+    publish(CHILDREN_CHANGED, child_ids=[child.pk])
     return contact
 
 
@@ -316,7 +316,7 @@ def contact_correct(
         after=snapshot(contact),
         summary=reason.strip(),
     )
-    refresh_on_commit([contact.child_id])
+    publish(CHILDREN_CHANGED, child_ids=[contact.child_id])
     return contact
 
 
@@ -345,7 +345,7 @@ def contact_retract(
         after=snapshot(contact),
         summary=reason.strip(),
     )
-    refresh_on_commit([contact.child_id])  # a call it cleared is due again
+    publish(CHILDREN_CHANGED, child_ids=[contact.child_id])  # a call it cleared is due again
     return contact
 
 
@@ -569,7 +569,7 @@ def weekly_update_deliver(*, update_id: int, final: bool) -> str:
             version=update.version + 1,
         )
         update.status, update.sent_at, update.contact = WeeklyUpdate.Status.SENT, now, contact
-        refresh_on_commit([child.pk])
+        publish(CHILDREN_CHANGED, child_ids=[child.pk])
         update.version += 1
         update.last_error = ""
         audit_write(

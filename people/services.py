@@ -9,6 +9,7 @@ from django.utils import timezone
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import save_if_unchanged
+from tenancy.hooks import CHILDREN_CHANGED, publish
 from tenancy.timeutils import site_today
 
 from .models import (
@@ -39,10 +40,8 @@ def _check_staff(child: Child, staff) -> None:
 
 def _obligations_changed(child_id: int) -> None:
     """The child's compliance obligations follow their dates and key worker: recomputed after the
-    commit. (Compliance depends on people, not the other way round: imported when needed.)"""
-    from compliance.services import refresh_on_commit
-
-    refresh_on_commit([child_id])
+    commit by whoever subscribes (compliance depends on people, not the other way round)."""
+    publish(CHILDREN_CHANGED, child_ids=[child_id])
 
 
 def _save(allocation: KeyWorkerAllocation, *, actor, summary: str) -> KeyWorkerAllocation:

@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from compliance.services import refresh_on_commit
 from people.selectors import allocated_staff_ids
 from tenancy.access import Access
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import EditConflict, save_if_unchanged
+from tenancy.hooks import CHILDREN_CHANGED, publish
 from tenancy.timeutils import site_today
 
 from .models import (
@@ -315,7 +315,7 @@ def plan_publish(*, access: Access, version: PlanVersion, expected_version: int 
         before=before,
         summary=f"Published version {version.number}: {version.change_summary}"[:300],
     )
-    refresh_on_commit([child.pk])  # the plan's next review date
+    publish(CHILDREN_CHANGED, child_ids=[child.pk])  # the plan's next review date
     return plan_update_tasks_close(
         actor=access.user,
         child=child,

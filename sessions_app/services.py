@@ -10,11 +10,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from compliance.services import refresh_on_commit
 from people.models import Child
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import save_if_unchanged
+from tenancy.hooks import CHILDREN_CHANGED, publish
 from tenancy.timeutils import site_today
 
 from .models import (
@@ -554,7 +554,7 @@ def session_submit(
         before=before,
         summary="Submitted and signed by the author",
     )
-    refresh_on_commit([session.child_id])
+    publish(CHILDREN_CHANGED, child_ids=[session.child_id])
     return session
 
 
@@ -607,7 +607,7 @@ def session_return(
         before=before,
         summary=comment[:300],
     )
-    refresh_on_commit([session.child_id])  # a returned record no longer counts
+    publish(CHILDREN_CHANGED, child_ids=[session.child_id])  # a returned record no longer counts
     return session
 
 
@@ -673,7 +673,7 @@ def session_correct(
         before=before,
         summary=reason[:300],
     )
-    refresh_on_commit([session.child_id])  # the date or focus may have changed
+    publish(CHILDREN_CHANGED, child_ids=[session.child_id])  # the date or focus may have changed
     return session
 
 

@@ -15,6 +15,8 @@ Shapes:
     publish(event: str, **payload) -> None          # handlers run on commit
     subscriptions() -> dict[str, list[str]]         # event -> handler names, sorted
 
+Each handler runs in the organisation scope that was current when the event was published.
+
 Errors: a handler that raises is logged (``tenancy.hooks``) and the other handlers still run;
 the record that published the event is already committed and stays so.
 """
@@ -27,7 +29,14 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from .context import current_organisation_id, organisation_scope
+
 logger = logging.getLogger(__name__)
+
+# Published by every service that records something about children (a session, contact, visit,
+# plan, allocation, the child's own details): payload ``child_ids: list[int]``. Compliance
+# recomputes those children's obligations; the ten-minute sweep catches up if a handler fails.
+CHILDREN_CHANGED = "records.children_changed"
 
 _handlers: dict[str, list[tuple[str, Callable[..., None]]]] = defaultdict(list)
 
@@ -44,10 +53,11 @@ def subscribe(event: str, handler: Callable[..., None], *, name: str | None = No
     handlers.append((label, handler))
 
 
-def _run(event: str, payload: dict) -> None:
+def _run(event: str, organisation_id: int | None, payload: dict) -> None:
     for label, handler in list(_handlers.get(event, ())):
         try:
-            handler(**payload)
+            with organisation_scope(organisation_id):
+                handler(**payload)
         except Exception:  # a subscriber's fault never undoes or blocks the record
             logger.exception("Hook %s for %s failed", label, event)
 
@@ -57,7 +67,8 @@ def publish(event: str, **payload) -> None:
     when there is none)."""
     if event not in _handlers:
         return
-    transaction.on_commit(lambda: _run(event, payload))
+    organisation_id = current_organisation_id()  # handlers act for the publisher's organisation
+    transaction.on_commit(lambda: _run(event, organisation_id, payload))
 
 
 def subscriptions() -> dict[str, list[str]]:
