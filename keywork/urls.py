@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from people import views as people_views
 from tenancy.forms import SignInForm
 
 urlpatterns = [
@@ -36,5 +37,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("compliance/", include("compliance.urls")),
     path("quality/", include("quality.urls")),
+    path("", people_views.home, name="home"),
+    path("staff/", people_views.staff_list, name="staff_list"),
     path("", include("tenancy.urls")),
 ]

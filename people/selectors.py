@@ -9,9 +9,11 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    Exists,
     F,
     Func,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -275,3 +277,32 @@ def retention_report(access: Access, *, reached_only: bool = False) -> QuerySet[
     if reached_only:
         qs = qs.filter(review_on__lte=_today())
     return qs
+
+
+def site_summaries(access: Access) -> list[dict]:
+    """Per visible site: how many current children, and how many have no key worker today."""
+    day = timezone.localdate()
+    has_key_worker = Exists(
+        KeyWorkerAllocation.objects.filter(child=OuterRef("pk"), kind="primary").filter(
+            current_allocations_q(day)
+        )
+    )
+    rows = (
+        children_visible_to(access)
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gt=day))
+        .annotate(has_key_worker=has_key_worker)
+        .values("site_id")
+        .annotate(
+            children=Count("pk"),
+            unallocated=Count("pk", filter=Q(has_key_worker=False)),
+        )
+    )
+    by_site = {row["site_id"]: row for row in rows}
+    return [
+        {
+            "site": site,
+            "children": by_site.get(site.pk, {}).get("children", 0),
+            "unallocated": by_site.get(site.pk, {}).get("unallocated", 0),
+        }
+        for site in access.all_sites
+    ]

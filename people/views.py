@@ -7,12 +7,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from keywork.navigation import child_links
 from tenancy.access import require_manager
 from tenancy.audit import audit_read
 from tenancy.decorators import staff_view
 from tenancy.forms import apply_service_errors
 from tenancy.models import Site
+from tenancy.navigation import child_links, home_panels
 from tenancy.timeutils import site_today
 
 from . import selectors, services
@@ -397,4 +397,33 @@ def retention(request):
             "query": "reached=1" if reached_only else "",
             "today": selectors._today(),
         },
+    )
+
+
+# ---------------------------------------------------------------- home and staff
+
+
+@staff_view
+def home(request):
+    access = request.access
+    mine = list(selectors.my_children(access))
+    return render(
+        request,
+        "tenancy/home.html",
+        {
+            "my_children": mine,
+            "summaries": selectors.site_summaries(access),
+            "panels": home_panels(request),
+        },
+    )
+
+
+@staff_view
+def staff_list(request):
+    access = request.access
+    site_id = request.GET.get("site")
+    site = access.get_site_or_404(site_id) if site_id else None
+    rows = selectors.staff_with_caseloads(access, site_id=site.pk if site else None)
+    return render(
+        request, "tenancy/staff_list.html", {"rows": rows, "site": site, "sites": access.all_sites}
     )

@@ -282,7 +282,7 @@ def stored_findings(session: KeyWorkSession) -> dict:
     """The automatic check stored with the record, as the findings partial shows it."""
     from sessions_app.quality_link import checker_fields
 
-    from .views import rows_for
+    from .findings import rows_for
 
     if not session.quality_report:
         return {}

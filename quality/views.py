@@ -18,6 +18,7 @@ from tenancy.exports import csv_safe
 from tenancy.forms import apply_service_errors
 
 from . import checker, selectors, services
+from .findings import rows_for
 from .forms import (
     MAX_TEXT,
     AcknowledgeForm,
@@ -45,52 +46,7 @@ CONTROL = {
     "version",
 }
 RECORD_KINDS = ("note", "session", "contact")
-FIELD_LABELS = {
-    "text": "Record",
-    "targets": "Targets",
-    "duration": "Session length",
-    "standards": "Quality Standards",
-}
 MAX_FIELDS = 30
-
-
-def _label(name: str, context: checker.Context, labels: dict | None = None) -> str:
-    if labels and name in labels:
-        return labels[name]
-    for spec in checker.specs_for(context):
-        if spec.name == name:
-            return spec.label
-    return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
-
-
-def _rows(
-    report: checker.Report,
-    fields: dict[str, str],
-    context: checker.Context,
-    labels: dict | None = None,
-) -> list[dict]:
-    """Findings grouped by field, each with a little of the text either side for display."""
-    groups = []
-    for name, findings in report.by_field().items():
-        text = fields.get(name, "")
-        rows = []
-        for finding in findings:
-            rows.append(
-                {
-                    "finding": finding,
-                    "before": text[max(0, finding.start - 40) : finding.start],
-                    "after": text[finding.end : finding.end + 40],
-                    "cut_before": finding.start > 40,
-                    "cut_after": finding.end + 40 < len(text),
-                }
-            )
-        groups.append({"name": name, "label": _label(name, context, labels), "rows": rows})
-    return groups
-
-
-def rows_for(report, fields, context, labels=None):
-    """Findings grouped by field for the partial (also used by the sessions editor)."""
-    return _rows(report, fields, context, labels)
 
 
 def _labels(value: str) -> dict[str, str]:
@@ -124,7 +80,7 @@ def _result(
     context = checker.Context(site_kind=site_kind, record_kind=record_kind)
     return {
         "report": report,
-        "groups": _rows(report, fields, context, labels),
+        "groups": rows_for(report, fields, context, labels),
         "checked": any(v.strip() for v in fields.values()),
     }
 

@@ -13,6 +13,7 @@ fi
 
 $VENV/bin/ruff check .
 $VENV/bin/ruff format --check .
+$VENV/bin/lint-imports --no-cache
 $VENV/bin/python manage.py makemigrations --check --dry-run
 mkdir -p test-artifacts
 $VENV/bin/python -m pytest "$@"

@@ -48,7 +48,7 @@ def check_session(access, session):
 def findings_context(access, session) -> dict:
     """What the quality partial shows for a saved draft or a submitted record."""
     from quality import checker
-    from quality.views import rows_for
+    from quality.findings import rows_for
 
     fields = checker_fields(session)
     report = check_session(access, session)

@@ -8,7 +8,7 @@ from tenancy.context import organisation_scope
 
 @shared_task
 def build_bundle(organisation_id: int, job_id: int) -> None:
-    from .services import bundle_build
+    from .bundles import bundle_build
 
     with organisation_scope(organisation_id):
         bundle_build(job_id=job_id)

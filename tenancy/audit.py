@@ -42,9 +42,7 @@ def snapshot(instance: models.Model, exclude: tuple[str, ...] = ()) -> dict:
 
 
 def _child_id(instance) -> int | None:
-    from people.models import Child
-
-    if isinstance(instance, Child):
+    if instance._meta.label_lower == "people.child":  # by label: tenancy imports no app above it
         return instance.pk
     return getattr(instance, "child_id", None)
 

@@ -20,11 +20,3 @@ def tenant_task(*task_args, **task_options):
         return task
 
     return decorate
-
-
-@tenant_task(name="tenancy.count_children")
-def count_children(organisation_id: int) -> int:
-    """A tiny task used to prove tasks are scoped (and a health check for workers)."""
-    from people.models import Child
-
-    return Child.objects.count()

@@ -43,6 +43,18 @@ INSTALLED_APPS = [
     "bench",
 ]
 
+# The top bar's order: each app's ``nav.py`` (see tenancy/navigation.py).
+NAVIGATION_APPS = [
+    "people",
+    "sessions_app",
+    "behaviour",
+    "contacts",
+    "plans",
+    "compliance",
+    "quality",
+    "tenancy",
+]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "accounts.middleware.SecurityHeadersMiddleware",
@@ -92,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenancy.context_processors.tenancy",
-                "keywork.navigation.navigation",
+                "tenancy.navigation.navigation",
             ],
         },
     },

@@ -42,7 +42,7 @@ def quality_feedback_banner(context):
 def quality_stored(report, fields, *, site_kind, record_kind="note", labels=None):
     """The check stored with a saved record, folded under its score."""
     from ..checker import Context, Report
-    from ..views import rows_for
+    from ..findings import rows_for
 
     if not report:
         return {"report": None}

@@ -108,7 +108,7 @@ def test_a_thousand_alternating_requests_on_one_connection_never_cross(org, othe
 
 @pytest.mark.django_db
 def test_celery_tasks_act_for_the_organisation_they_are_given(org, other_org):
-    from tenancy.tasks import count_children
+    from people.tasks import count_children
 
     ChildFactory(site=other_org.school)
     assert count_children.delay(org.org.pk).get() == 1

@@ -2,28 +2,20 @@
 ``(label, url, active_prefix)`` tuples, or ``(label, url, active_prefix, group)`` to share a dropdown, and optionally ``admin_items(request)`` returning
 ``(label, url)`` for the user menu, and ``badges(request)`` returning ``(label, url, count_url)`` for
 counts in the top bar, loaded by htmx after the page so that no page pays for them), so an app adds
-its pages without editing the base template."""
+its pages without editing the base template. ``settings.NAVIGATION_APPS`` gives the order.
+
+It lives in ``tenancy`` (the bottom layer) because it imports no app by name: any layer may use it
+to gather what the apps above offer, without an upward import."""
 # Apps also offer buttons for a child's page with ``child_links(request, child)`` (see below).
 
 from importlib import import_module
 
 from django.conf import settings
 
-APPS = [
-    "people",
-    "sessions_app",
-    "behaviour",
-    "contacts",
-    "plans",
-    "compliance",
-    "quality",
-    "tenancy",
-]
-
 
 def _modules():
     found = []
-    for app in APPS:
+    for app in settings.NAVIGATION_APPS:
         if app not in settings.INSTALLED_APPS:
             continue
         try:

@@ -1,0 +1,31 @@
+"""The import contracts in .importlinter hold, and they catch a new upward import."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LINT = [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"]
+
+
+def lint() -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*LINT], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_contracts_are_kept():
+    result = lint()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 4 kept, 0 broken." in result.stdout
+
+
+def test_a_new_upward_import_breaks_the_layers_contract():
+    probe = ROOT / "people" / "_layer_probe.py"
+    probe.write_text("from compliance import models  # noqa: F401\n")
+    try:
+        result = lint()
+    finally:
+        probe.unlink()
+    assert result.returncode != 0
+    assert "people._layer_probe -> compliance.models" in result.stdout
