@@ -143,8 +143,9 @@ else:
         "data_folder_out": str(_celery_dir / "queue"),
         "processed_folder": str(_celery_dir / "processed"),
         "store_processed": False,
+        "control_folder": str(_celery_dir / "control"),  # kombu's default is ./control
     }
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_celery_dir / _folder).mkdir(parents=True, exist_ok=True)
 # The queue workers take tasks from (and beat sends to): one name a deployment; the beat test gives
 # each run its own so runs sharing a Redis never take each other's tasks.
