@@ -315,13 +315,17 @@ def on_time_by_week(site_ids, today: datetime.date) -> list[Week]:
     miss, the count."""
     org_id = require_organisation_id()
     with connection.cursor() as cursor:
-        # max(id) is an index-only scan of status_change_latest (ORDER BY id DESC LIMIT 1 walked
-        # the primary key back through other organisations' changes: 85 ms at bench size). The
-        # organisation's creation time too: ids start again in a new database (tests).
+        # The row-value bound makes PostgreSQL read status_change_latest (organisation_id, id)
+        # backwards from this organisation's end: max(id) WHERE organisation_id = … was planned
+        # as a walk back along the primary key past other organisations' changes (63-69 ms at
+        # full bench scale, against 1.7 ms). The organisation's creation time too: ids start
+        # again in a new database (tests).
         cursor.execute(
-            "SELECT (SELECT max(id) FROM compliance_statuschange WHERE organisation_id = %s), "
+            "SELECT (SELECT id FROM compliance_statuschange"
+            " WHERE organisation_id = %s AND (organisation_id, id) <= (%s, 9223372036854775807)"
+            " ORDER BY organisation_id DESC, id DESC LIMIT 1), "
             "created_at FROM tenancy_organisation WHERE id = %s",
-            [org_id, org_id],
+            [org_id, org_id, org_id],
         )  # query: the latest change
         latest, created = cursor.fetchone() or (None, None)
     if latest is None:

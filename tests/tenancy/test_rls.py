@@ -113,3 +113,29 @@ def test_celery_tasks_act_for_the_organisation_they_are_given(org, other_org):
     ChildFactory(site=other_org.school)
     assert count_children.delay(org.org.pk).get() == 1
     assert count_children.delay(other_org.org.pk).get() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_persistent_connection_carries_no_organisation_into_the_next_request(org):
+    """Connections persist between requests (CONN_MAX_AGE): after a committed request for one
+    organisation, the same server connection holds no organisation, read without the statement
+    prefix, and a tenant table read through it shows nothing."""
+    from django.conf import settings
+
+    from ..auth import VerifiedClient as Client
+
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0
+    client = Client()
+    client.force_login(org.users["manager"])
+    assert "Alphachild" in client.get("/children/").content.decode()
+    backend_pid = connection.connection.info.backend_pid
+    raw = connection.connection.cursor()  # psycopg's own cursor: no organisation prefix
+    try:
+        raw.execute("SELECT current_setting('app.organisation_id', true), pg_backend_pid()")
+        setting, pid = raw.fetchone()
+        assert pid == backend_pid  # the very connection the request used
+        assert setting in ("", None)
+        raw.execute("SELECT count(*) FROM people_child")
+        assert raw.fetchone()[0] == 0  # row-level security: no organisation, no rows
+    finally:
+        raw.close()
