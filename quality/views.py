@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from people.selectors import children_visible_to, get_child_or_404
-from tenancy.audit import audit_read
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
 from tenancy.exports import csv_safe
@@ -333,7 +332,6 @@ def moderate(request, session_id):
                     + (" and correct the record." if moderation.outcome == "correction" else "."),
                 )
                 return redirect("quality:queue")
-    audit_read(actor=request.user, instance=session, summary="Opened for moderation")
     from sessions_app.selectors import session_record
     from sessions_app.since_last import summary_rows
 
@@ -554,4 +552,9 @@ def performance_csv(request):
     writer = csv.writer(response)
     for row in csv_rows(result):
         writer.writerow([csv_safe(v) for v in row])
+    # Its behaviour and attendance columns come from each key worker's children: each is named.
+    request.access.audit_export(
+        {child_id for w in result.workers for child_id in w.children},
+        summary=f"Key-worker performance CSV, {result.start} to {result.end}",
+    )
     return response
