@@ -83,8 +83,6 @@ def test_a_password_reset_from_the_emailed_link_unlocks_the_account(org):
     link = re.search(r"/accounts/reset/\S+/", mail.outbox[-1].body).group(0)
     form = client.get(link, follow=True)
     new = "a-new-long-passphrase-2026"
-    done = client.post(
-        form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
-    )
+    done = client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     assert done.status_code == 302
     assert sign_in(Client(), user, password=new).status_code == 302
