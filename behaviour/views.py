@@ -13,7 +13,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.session_limits import recently_confirmed
-from people.selectors import get_child_or_404
+from people.selectors import can, get_child_or_404
 from tenancy.access import require_manager
 from tenancy.audit import Action
 from tenancy.concurrency import EditConflict
@@ -745,7 +745,7 @@ def certificate_pdf(request, child_id):
 @require_http_methods(["GET", "POST"])
 def appointment_add(request, child_id):
     child = get_child_or_404(request.access, child_id)
-    if not request.access.can("behaviour", "write", child.site_id):
+    if not can(request.access, "behaviour", "write", child):
         raise PermissionDenied("Key workers and managers log appointments; you review records.")
     form = AppointmentForm(request.POST or None, initial={"date": site_today(child.site)})
     if request.method == "POST" and form.is_valid():
