@@ -521,6 +521,7 @@ def child_overview(request, child_id):
             "slips": slips,
             "tz": selectors._tz(child.site),
             "grades": selectors.grade_sheet(child),
+            "can_record": can(access, "behaviour", "write", child),
         },
     )
 
