@@ -44,14 +44,17 @@ def children_visible_to(access: Access) -> QuerySet[Child]:
     return Child.objects.filter(site_id__in=access.visible_site_ids)
 
 
-def get_child_or_404(access: Access, child_id) -> Child:
+def get_child_or_404(access: Access, child_id, *, audit: bool = True) -> Child:
     """The child, if ``access`` may see them, else Http404. Writes the request's audit entry for
-    the child (once per request: ``Access.audit_view``): every page about a child comes here."""
+    the child (once per request: ``Access.audit_view``): every page about a child comes here.
+    ``audit=False`` only where nothing recorded about the child is shown (the record-quality
+    checker's live check reads the name to accept it in the typed text)."""
     try:
         child = children_visible_to(access).select_related("site").get(pk=child_id)
     except (Child.DoesNotExist, ValueError, TypeError):
         raise Http404("No such child.")
-    access.audit_view(child)
+    if audit:
+        access.audit_view(child)
     return child
 
 

@@ -179,7 +179,9 @@ def check_endpoint(request):
     post = request.POST
     problems = []
     child_id = post.get("child_id") or post.get("child")
-    child = get_child_or_404(access, child_id) if child_id else None
+    # The live check runs as the person types: it shows findings about their text, not the
+    # child's records, so it is not a view to audit (the record's own page is).
+    child = get_child_or_404(access, child_id, audit=False) if child_id else None
     kinds = selectors.site_kinds(access)
     site_kind = child.site.kind if child else post.get("site_kind", "")
     if site_kind not in kinds:
