@@ -10,6 +10,8 @@ from functools import cached_property
 
 from django.http import Http404
 
+from .audit import Action as AuditAction
+from .audit import audit_children, audit_read
 from .models import Membership, Organisation, Role, Site
 
 
@@ -135,10 +137,9 @@ class Access:
         """The widest reach any of the user's roles gives over ``kind`` (a key of ACCESS_TABLE)
         for ``verb`` ("read" or "write") at the site; Reach.NONE outside their sites.
         Raises KeyError for an unknown kind, so a typo fails loudly rather than closing quietly."""
-        row = ACCESS_TABLE[kind]
-        index = 0 if verb == READ else 1
         if verb not in (READ, WRITE):
             raise ValueError(f"verb must be {READ!r} or {WRITE!r}, not {verb!r}")
+        row, index = ACCESS_TABLE[kind], (0 if verb == READ else 1)
         if site_id is None or site_id not in self.visible_site_ids:
             return Reach.NONE
         roles = [m.role for m in self.memberships if m.site_id == site_id or m.site_id is None]
@@ -165,7 +166,7 @@ class Access:
 
     # ---- audit of every view: the access helpers call this ------------------------------------
 
-    def audit_view(self, instance, *, action: str = "view", summary: str = "") -> None:
+    def audit_view(self, instance, *, action: str = AuditAction.VIEW, summary: str = "") -> None:
         """One audit entry for this request's view (or export) of ``instance``, a record about a
         child (or a site, for a site-wide export). The helpers that fetch a child or a child's
         record (``people.selectors.get_child_or_404`` and each app's ``get_<record>_or_404``) call
@@ -174,8 +175,6 @@ class Access:
         key = (action, instance._meta.label_lower, instance.pk)
         if key in self._audited:
             return
-        from .audit import audit_read
-
         audit_read(
             actor=self.user,
             instance=instance,
@@ -187,13 +186,11 @@ class Access:
     def audit_export(self, child_ids, *, summary: str) -> None:
         """An export holding records of several children: one EXPORT entry per child in it
         (``tenancy.audit.audit_children``), so each child's access log shows the export."""
-        from .audit import Action, audit_children
-
         audit_children(
             actor=self.user,
             organisation_id=self.organisation.pk,
             child_ids=child_ids,
-            action=Action.EXPORT,
+            action=AuditAction.EXPORT,
             summary=summary or self.request_label,
         )
 
