@@ -69,7 +69,9 @@ class SlipForm(forms.Form):
         self.access = access
         sites = access.all_sites
         self.today = site_today(sites[0]) if sites else datetime.date.today()
-        children = current_visible_children(access, self.today)
+        children = current_visible_children(access, self.today).filter(
+            site_id__in=access.site_ids_for("behaviour", "write")
+        )
         self.fields["child"].queryset = children
         self.fields["child"].label = child_word.capitalize()
         self.fields["others"].queryset = children

@@ -75,13 +75,15 @@ def get_slip_or_404(access: Access, slip_id) -> Slip:
     from django.http import Http404
 
     try:
-        return (
+        slip = (
             Slip.objects.filter(child__in=children_visible_to(access))
             .select_related("child", "child__site", "recorded_by", "slip_type", "retracted_by")
             .get(pk=slip_id)
         )
     except (Slip.DoesNotExist, ValueError, TypeError):
         raise Http404("No such slip.")
+    access.audit_view(slip)
+    return slip
 
 
 @dataclass

@@ -34,8 +34,10 @@ from .models import (
 
 
 def _require_site_member(access: Access, site_id: int) -> None:
-    if site_id not in access.visible_site_ids:
-        raise PermissionDenied("You are not a member of staff at that site.")
+    """Recording slips, points, marks and appointments: tenancy.access.ACCESS_TABLE's
+    "behaviour" row (key workers and managers of the site, not moderators)."""
+    if not access.can("behaviour", "write", site_id):
+        raise PermissionDenied("Only key workers and managers of that site record behaviour.")
 
 
 # ---- slips ------------------------------------------------------------------------------------

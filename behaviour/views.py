@@ -13,9 +13,9 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.session_limits import recently_confirmed
-from people.selectors import get_child_or_404
+from people.selectors import can, get_child_or_404
 from tenancy.access import require_manager
-from tenancy.audit import Action, audit_read
+from tenancy.audit import Action
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
 from tenancy.forms import apply_service_errors
@@ -56,6 +56,16 @@ def _home_site(request):
     return _sites(request)[0]
 
 
+def _writing_sites(request):
+    """Sites where the user records slips, points, marks and appointments (tenancy.access's
+    ACCESS_TABLE "behaviour" row: key workers and managers, not moderators); 403 when none."""
+    writable = request.access.site_ids_for("behaviour", "write")
+    sites = [s for s in _sites(request) if s.pk in writable]
+    if not sites:
+        raise PermissionDenied("Key workers and managers record behaviour; you review records.")
+    return sites
+
+
 def _child_word(request) -> str:
     return request.access.terms["child"]
 
@@ -75,6 +85,8 @@ def _slip_query(request):
     )
     data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
     child = data.get("child")
+    if child is not None:  # the list (or export) shows this one child's slips
+        access.audit_view(child)
     period = periods.resolve(
         data.get("preset") or periods.FORTNIGHT,
         site=child.site if child else site,
@@ -132,12 +144,10 @@ def _export(request, fmt: str):
     tz = selectors._tz(query.site)
     subject = query.child.full_name if query.child else query.site.name
     day = site_today(query.site)
-    audit_read(
-        actor=request.user,
-        instance=query.child or query.site,
-        action=Action.EXPORT,
-        summary=f"Behaviour log ({fmt}, {len(slips)} slips, {period.label})",
-    )
+    summary = f"Behaviour log ({fmt}, {len(slips)} slips, {period.label})"
+    request.access.audit_view(query.child or query.site, action=Action.EXPORT, summary=summary)
+    if query.child is None:  # each child in a site's log has the export in their access log
+        request.access.audit_export({s.child_id for s in slips}, summary=summary)
     title = f"Behaviour log: {subject}"
     subtitle = (
         f"{period.label}: {period.start:%-d %B %Y} to {period.end:%-d %B %Y}. {len(slips)} slips."
@@ -177,7 +187,7 @@ def slip_export_csv(request):
 @require_http_methods(["GET", "POST"])
 def slip_create(request):
     access = request.access
-    site = _home_site(request)
+    site = _writing_sites(request)[0]
     now = timezone.localtime(timezone.now(), selectors._tz(site))
     initial = {"date": now.date(), "time": now.time().replace(second=0, microsecond=0)}
     if request.GET.get("child", "").isdigit():
@@ -229,7 +239,6 @@ def slip_create(request):
 def slip_detail(request, slip_id):
     access = request.access
     slip = selectors.get_slip_or_404(access, slip_id)
-    audit_read(actor=request.user, instance=slip)
     linked = Slip.objects.filter(incident_ref=slip.incident_ref).exclude(pk=slip.pk).count()
     return render(
         request,
@@ -372,7 +381,7 @@ def saved_filter_delete(request, filter_id):
 @require_http_methods(["GET", "POST"])
 def points_entry(request):
     access = request.access
-    sites = _sites(request)
+    sites = _writing_sites(request)
     source = request.POST if request.method == "POST" else request.GET
     choose = PointsChooseForm(
         source if "lesson" in source else None,
@@ -496,7 +505,6 @@ def child_overview(request, child_id):
         access,
         selectors.SlipQuery(child=child, start=period.start, end=period.end, site=child.site),
     )[:10]
-    audit_read(actor=request.user, instance=child, summary="Behaviour and attendance overview")
     return render(
         request,
         "behaviour/child_overview.html",
@@ -513,6 +521,7 @@ def child_overview(request, child_id):
             "slips": slips,
             "tz": selectors._tz(child.site),
             "grades": selectors.grade_sheet(child),
+            "can_record": can(access, "behaviour", "write", child),
         },
     )
 
@@ -557,7 +566,7 @@ def my_patterns(request):
 @require_http_methods(["GET", "POST"])
 def register(request):
     access = request.access
-    sites = _sites(request)
+    sites = _writing_sites(request)
     source = request.POST if request.method == "POST" else request.GET
     now = timezone.localtime(timezone.now(), selectors._tz(sites[0]))
     choose = RegisterChooseForm(
@@ -697,7 +706,6 @@ def _certificate(request, child_id):
 @staff_view
 def certificate(request, child_id):
     child, form, period, cert = _certificate(request, child_id)
-    audit_read(actor=request.user, instance=child, summary="Attendance certificate")
     return render(
         request,
         "behaviour/certificate.html",
@@ -716,9 +724,8 @@ def certificate_pdf(request, child_id):
     from weasyprint import HTML
 
     child, form, period, cert = _certificate(request, child_id)
-    audit_read(
-        actor=request.user,
-        instance=child,
+    request.access.audit_view(
+        child,
         action=Action.EXPORT,
         summary="Attendance certificate PDF",
     )
@@ -739,6 +746,8 @@ def certificate_pdf(request, child_id):
 @require_http_methods(["GET", "POST"])
 def appointment_add(request, child_id):
     child = get_child_or_404(request.access, child_id)
+    if not can(request.access, "behaviour", "write", child):
+        raise PermissionDenied("Key workers and managers log appointments; you review records.")
     form = AppointmentForm(request.POST or None, initial={"date": site_today(child.site)})
     if request.method == "POST" and form.is_valid():
         try:
@@ -761,7 +770,6 @@ def appointment_add(request, child_id):
 @staff_view
 def grade_sheet(request, child_id):
     child = get_child_or_404(request.access, child_id)
-    audit_read(actor=request.user, instance=child, summary="Grade sheet")
     return render(
         request,
         "behaviour/grade_sheet.html",

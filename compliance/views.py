@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.decorators import confirmation_needed
-from tenancy.audit import Action, audit_read
+from tenancy.audit import Action
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
 from tenancy.models import Role
@@ -106,7 +106,7 @@ def export_csv(request, site_id):
     if reauth := confirmation_needed(request):  # a whole site's figures: a bulk export
         return reauth
     children = list(selectors.by_child(site))
-    audit_read(actor=request.user, instance=site, action=Action.EXPORT, summary="Compliance CSV")
+    request.access.audit_view(site, action=Action.EXPORT, summary="Compliance CSV")
     response = HttpResponse(
         exports.obligations_csv(site, children, selectors.child_cells),
         content_type="text/csv; charset=utf-8",

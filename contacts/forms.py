@@ -9,7 +9,7 @@ from tenancy.forms import RetractForm as BaseRetractForm
 from tenancy.forms import VersionedFormMixin
 from tenancy.timeutils import site_today
 
-from .models import Contact, ContactSettings
+from .models import Contact, ContactSettings, email_subject_problem
 
 CONFIRM_LABELS = {
     "confirm_duplicate": "I have checked: this second contact about the same slip is needed",
@@ -167,6 +167,12 @@ class WeeklyUpdateForm(VersionedFormMixin, forms.Form):
     def __init__(self, *args, instance=None, **kwargs):
         self.instance = instance
         super().__init__(*args, **kwargs)
+
+    def clean_subject(self):
+        subject = self.cleaned_data["subject"]
+        if email_subject_problem(subject):
+            raise forms.ValidationError(email_subject_problem(subject))
+        return subject
 
 
 class ContactSettingsForm(VersionedFormMixin, forms.ModelForm):

@@ -294,3 +294,12 @@ class WeeklyUpdate(TenantModel, Versioned):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.FAILED)
+
+
+def email_subject_problem(subject: str) -> str:
+    """Why an email subject cannot be sent, or "". A line break (or any control character) in a
+    subject is header injection to the mail library, which refuses it at send time (Django's
+    BadHeaderError): refused when typed instead, so the update never fails four times later."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in subject):
+        return "The subject must be one line: remove the line break."
+    return ""

@@ -71,7 +71,7 @@ def visible_contacts(access: Access) -> QuerySet[Contact]:
 
 def get_contact_or_404(access: Access, contact_id) -> Contact:
     try:
-        return (
+        contact = (
             Contact.objects.filter(child__in=children_visible_to(access))
             .select_related("child", "child__site", "recorded_by", "retracted_by", "guardian")
             .prefetch_related(
@@ -81,17 +81,21 @@ def get_contact_or_404(access: Access, contact_id) -> Contact:
         )
     except (Contact.DoesNotExist, ValueError, TypeError):
         raise Http404("No such contact.")
+    access.audit_view(contact)
+    return contact
 
 
 def get_update_or_404(access: Access, update_id) -> WeeklyUpdate:
     try:
-        return (
+        update = (
             WeeklyUpdate.objects.filter(child__in=children_visible_to(access))
             .select_related("child", "child__site", "author", "contact")
             .get(pk=update_id)
         )
     except (WeeklyUpdate.DoesNotExist, ValueError, TypeError):
         raise Http404("No such update.")
+    access.audit_view(update)
+    return update
 
 
 @dataclass

@@ -15,11 +15,11 @@ from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import save_if_unchanged
 from tenancy.hooks import CHILDREN_CHANGED, publish
-from tenancy.models import Role, Site
+from tenancy.models import Site
 from tenancy.timeutils import site_today
 
 from . import selectors
-from .models import Contact, ContactSettings, ContactSlip, WeeklyUpdate
+from .models import Contact, ContactSettings, ContactSlip, WeeklyUpdate, email_subject_problem
 from .quality_link import check_contact
 
 SITE_KINDS = {
@@ -42,7 +42,24 @@ class NeedsConfirmation(ValidationError):
 
 
 def can_record_contacts(access: Access, site_id: int) -> bool:
-    return site_id in access.site_ids(Role.KEY_WORKER, Role.MANAGER)
+    """Calls, professional contacts and visits: tenancy.access.ACCESS_TABLE's "contacts" row."""
+    return access.can("contacts", "write", site_id)
+
+
+def can_write_update(access: Access, child: Child) -> bool:
+    """The weekly update to the social worker: the child's key worker or cover, and managers
+    (tenancy.access.ACCESS_TABLE's "weekly_update" row)."""
+    from people.selectors import can
+
+    return can(access, "weekly_update", "write", child)
+
+
+def require_update_writer(access: Access, child: Child) -> None:
+    if not can_write_update(access, child):
+        raise PermissionDenied(
+            "Only the young person's key worker (or cover) or a manager writes and sends their "
+            "weekly update."
+        )
 
 
 def require_recorder(access: Access, site_id: int) -> None:
@@ -392,7 +409,7 @@ def _snap(update: WeeklyUpdate) -> dict:
 
 
 def _require_home_writer(access: Access, child: Child) -> None:
-    require_recorder(access, child.site_id)
+    require_update_writer(access, child)
     if child.site.is_school:
         raise PermissionDenied("Weekly social-worker updates are for children's homes.")
 
@@ -412,6 +429,8 @@ def weekly_update_save(
     _require_home_writer(access, child)
     if not subject.strip():
         raise ValidationError({"subject": "Give the email a subject."})
+    if email_subject_problem(subject):
+        raise ValidationError({"subject": email_subject_problem(subject)})
     if not body.strip():
         raise ValidationError({"body": "Write the update."})
     if update is None:

@@ -8,7 +8,14 @@ from django.utils import timezone
 from tenancy.forms import RetractForm as BaseRetractForm
 from tenancy.forms import VersionedFormMixin
 
-from .models import Child, Guardian, KeyWorkerAllocation, PenPortrait, Professional
+from .models import (
+    Child,
+    ChildProfessional,
+    Guardian,
+    KeyWorkerAllocation,
+    PenPortrait,
+    Professional,
+)
 from .selectors import assignable_staff
 
 Reason = KeyWorkerAllocation.Reason
@@ -211,9 +218,13 @@ class ProfessionalLinkForm(forms.Form):
     email = forms.EmailField(required=False)
     started_on = forms.DateField(label="Involved since", widget=DateInput())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, site, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["professional"].queryset = Professional.objects.all()
+        # Those who work with a child of this site (now or before): not the whole organisation's
+        # list, which would show other sites' professionals (tenancy.access.ACCESS_TABLE).
+        self.fields["professional"].queryset = Professional.objects.filter(
+            pk__in=ChildProfessional.objects.filter(child__site=site).values("professional_id")
+        )
         self.fields["started_on"].initial = timezone.localdate()
 
     def clean(self):

@@ -46,11 +46,18 @@ def children_visible_to(access: Access) -> QuerySet[Child]:
     return Child.objects.filter(site_id__in=access.visible_site_ids)
 
 
-def get_child_or_404(access: Access, child_id) -> Child:
+def get_child_or_404(access: Access, child_id, *, audit: bool = True) -> Child:
+    """The child, if ``access`` may see them, else Http404. Writes the request's audit entry for
+    the child (once per request: ``Access.audit_view``): every page about a child comes here.
+    ``audit=False`` only where nothing recorded about the child is shown (the record-quality
+    checker's live check reads the name to accept it in the typed text)."""
     try:
-        return children_visible_to(access).select_related("site").get(pk=child_id)
+        child = children_visible_to(access).select_related("site").get(pk=child_id)
     except (Child.DoesNotExist, ValueError, TypeError):
         raise Http404("No such child.")
+    if audit:
+        access.audit_view(child)
+    return child
 
 
 def _with_current_allocations(qs: QuerySet[Child], day: datetime.date) -> QuerySet[Child]:
@@ -115,13 +122,30 @@ def allocated_staff_ids(child: Child, day: datetime.date | None = None) -> set[i
     )
 
 
+def can(
+    access: Access, kind: str, verb: str, child: Child, allocated_ids: set[int] | None = None
+) -> bool:
+    """``tenancy.access.ACCESS_TABLE`` for one child: may the user ``verb`` ("read"/"write") the
+    ``kind`` of record? ``allocated_ids`` (today's key worker and cover) is looked up, one query,
+    only when the answer depends on it."""
+
+    def is_own() -> bool:
+        ids = allocated_ids if allocated_ids is not None else allocated_staff_ids(child)
+        return access.user.pk in ids
+
+    return access.can(kind, verb, child.site_id, is_own=is_own)
+
+
 def can_see_household(access: Access, child: Child, allocated_ids: set[int]) -> bool:
-    return access.can_manage_site(child.site_id) or access.user.pk in allocated_ids
+    return can(access, "household", "read", child, allocated_ids)
 
 
 def can_edit_child_details(access: Access, child: Child, allocated_ids: set[int]) -> bool:
     """Pen portrait, family and professionals: the allocated key worker (or cover) and managers."""
-    return can_see_household(access, child, allocated_ids)
+    return all(
+        can(access, kind, "write", child, allocated_ids)
+        for kind in ("pen_portrait", "family", "professionals")
+    )
 
 
 @dataclass
@@ -135,6 +159,7 @@ class ChildPage:
     current_cover: KeyWorkerAllocation | None
     allocated_ids: set[int]
     can_see_household: bool
+    can_see_family: bool
     can_edit: bool
     can_manage: bool
 
@@ -147,10 +172,13 @@ def child_page(access: Access, child: Child) -> ChildPage:
     current = [a for a in allocations if a.is_current_on(day)]
     allocated_ids = {a.staff_id for a in current}
     pen_portrait = getattr(child, "pen_portrait", None) if _has_portrait(child) else None
+    can_see_family = can(access, "family", "read", child, allocated_ids)
     return ChildPage(
         child=child,
         pen_portrait=pen_portrait,
-        guardians=list(Guardian.objects.filter(child=child, retracted_at__isnull=True)),
+        guardians=list(Guardian.objects.filter(child=child, retracted_at__isnull=True))
+        if can_see_family
+        else [],
         professional_links=list(
             ChildProfessional.objects.filter(child=child).select_related("professional")
         ),
@@ -159,6 +187,7 @@ def child_page(access: Access, child: Child) -> ChildPage:
         current_cover=next((a for a in current if a.kind == a.Kind.COVER), None),
         allocated_ids=allocated_ids,
         can_see_household=can_see_household(access, child, allocated_ids),
+        can_see_family=can_see_family,
         can_edit=can_edit_child_details(access, child, allocated_ids),
         can_manage=access.can_manage_site(child.site_id),
     )

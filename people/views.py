@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tenancy.access import require_manager
-from tenancy.audit import audit_read
 from tenancy.decorators import staff_view
 from tenancy.forms import apply_service_errors
 from tenancy.models import Site
@@ -79,7 +78,6 @@ def child_list(request):
 def child_detail(request, child_id):
     child = selectors.get_child_or_404(request.access, child_id)
     page = selectors.child_page(request.access, child)
-    audit_read(actor=request.user, instance=child)
     return render(
         request,
         "people/child_detail.html",
@@ -282,7 +280,7 @@ def guardian_edit(request, child_id, guardian_id=None):
 def professional_add(request, child_id):
     access = request.access
     child, _ = _editable_child(request, child_id)
-    form = ProfessionalLinkForm(request.POST or None)
+    form = ProfessionalLinkForm(request.POST or None, site=child.site)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -246,6 +246,7 @@ def get_document_or_404(access: Access, child: Child, document_id) -> PlanDocume
         )
     except (PlanDocument.DoesNotExist, ValueError, TypeError):
         raise Http404("No such document.")
+    access.audit_view(document)
     return document
 
 

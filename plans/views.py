@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from people.selectors import get_child_or_404
-from tenancy.audit import Action, audit_read
+from tenancy.audit import Action
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
 from tenancy.forms import apply_service_errors
@@ -83,7 +83,6 @@ def _form_page(request, *, form, child, title, submit, intro="", multipart=False
 def child_plans(request, child_id):
     child = get_child_or_404(request.access, child_id)
     page = selectors.child_plans(request.access, child)
-    audit_read(actor=request.user, instance=child, summary="Plans and documents")
     return render(request, "plans/child_plans.html", {"child": child, "page": page})
 
 
@@ -98,7 +97,7 @@ def plan_detail(request, child_id, plan_type):
     draft = versions.filter(status="draft").first() if plan and can_edit else None
     tasks = list(selectors.open_tasks_for(child, plan_type))
     if plan:
-        audit_read(actor=request.user, instance=plan)
+        request.access.audit_view(plan)
     return render(
         request,
         "plans/plan_detail.html",
@@ -220,7 +219,7 @@ def version_detail(request, child_id, plan_type, version_id):
     if version.status == "draft" and not can_edit:
         raise Http404("No such version.")
     previous = plan.versions.filter(number__lt=version.number).order_by("-number").first()
-    audit_read(actor=request.user, instance=version)
+    request.access.audit_view(version)
     return render(
         request,
         "plans/version_detail.html",
@@ -265,7 +264,7 @@ def version_pdf(request, child_id, plan_type, version_id):
         today=site_today(child.site),
         outcome_labels=_outcome_labels(child, plan_type),
     )
-    audit_read(actor=request.user, instance=version, action=Action.EXPORT, summary="PDF")
+    request.access.audit_view(version, action=Action.EXPORT, summary="PDF")
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"{plan_type}-{child.last_name}-v{version.number}.pdf".replace(" ", "-")
     response["Content-Disposition"] = f'inline; filename="{name}"'
@@ -355,7 +354,6 @@ def document_file(request, child_id, document_id):
     allocated = services.allocated_staff_ids(child)
     if not selectors.can_view_document(access, child, document, allocated):
         raise PermissionDenied("Only the key worker and managers can open this document.")
-    audit_read(actor=request.user, instance=document, summary="Opened the file")
     disposition = "inline" if document.content_type != services.DOCX_TYPE else "attachment"
     ext = services.ALLOWED_TYPES[document.content_type]
     response = FileResponse(

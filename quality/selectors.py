@@ -216,7 +216,7 @@ def queue(access: Access, *, site_id: int | None = None, settings=_UNSET):
 def get_session_to_moderate_or_404(access: Access, session_id) -> KeyWorkSession:
     """A submitted record of a site the user moderates; anything else does not exist for them."""
     try:
-        return (
+        session = (
             KeyWorkSession.objects.filter(
                 child__site_id__in=access.moderated_site_ids, status__in=KeyWorkSession.COUNTED
             )
@@ -225,6 +225,8 @@ def get_session_to_moderate_or_404(access: Access, session_id) -> KeyWorkSession
         )
     except (KeyWorkSession.DoesNotExist, ValueError, TypeError):
         raise Http404("No such record.")
+    access.audit_view(session)
+    return session
 
 
 def get_moderation_or_404(access: Access, moderation_id) -> Moderation:
@@ -241,6 +243,7 @@ def get_moderation_or_404(access: Access, moderation_id) -> Moderation:
         access.moderated_site_ids
     ):
         raise Http404("No such feedback.")
+    access.audit_view(moderation)
     return moderation
 
 

@@ -68,14 +68,17 @@ def sessions_visible_to(access: Access) -> QuerySet[KeyWorkSession]:
 
 
 def get_session_or_404(access: Access, session_id) -> KeyWorkSession:
+    """The session if ``access`` may see it, else Http404; audits the view (``Access.audit_view``)."""
     try:
-        return (
+        session = (
             sessions_visible_to(access)
             .select_related("child__site", "author", "reviewed_by")
             .get(pk=session_id)
         )
     except (KeyWorkSession.DoesNotExist, ValueError, TypeError):
         raise Http404("No such session.")
+    access.audit_view(session)
+    return session
 
 
 def get_revision_or_404(session: KeyWorkSession, revision_id) -> SessionRevision:
@@ -87,11 +90,13 @@ def get_revision_or_404(session: KeyWorkSession, revision_id) -> SessionRevision
 
 def get_bundle_or_404(access: Access, job_id) -> BundleJob:
     try:
-        return BundleJob.objects.select_related("child").get(
+        job = BundleJob.objects.select_related("child").get(
             pk=job_id, child__in=children_visible_to(access), requested_by=access.user
         )
     except (BundleJob.DoesNotExist, ValueError, TypeError):
         raise Http404("No such bundle.")
+    access.audit_view(job)
+    return job
 
 
 # -- Lists --------------------------------------------------------------------------------------

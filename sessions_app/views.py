@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import confirmation_needed
 from compliance.selectors import half_term_progress
 from people.selectors import get_child_or_404, my_children
-from tenancy.audit import Action, audit_read
+from tenancy.audit import Action
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
 from tenancy.timeutils import site_today
@@ -141,7 +141,6 @@ def child_sessions(request, child_id):
 def child_targets(request, child_id):
     child = get_child_or_404(request.access, child_id)
     page = Paginator(selectors.target_history(child), PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_read(actor=request.user, instance=child, summary="Target history")
     return render(
         request,
         "sessions_app/targets.html",
@@ -340,7 +339,6 @@ def session_quality(request, session_id):
 def session_detail(request, session_id):
     access = request.access
     session = selectors.session_record(selectors.get_session_or_404(access, session_id))
-    audit_read(actor=request.user, instance=session)
     can_review = (
         session.status == KeyWorkSession.Status.SUBMITTED
         and access.can_manage_site(session.child.site_id)
@@ -365,7 +363,6 @@ def session_detail(request, session_id):
 def session_revision(request, session_id, revision_id):
     session = selectors.get_session_or_404(request.access, session_id)
     revision = selectors.get_revision_or_404(session, revision_id)
-    audit_read(actor=request.user, instance=session, summary=f"Version {revision.record_version}")
     content = revision.content
     rows = []
     form = SessionForm(session=session)
@@ -395,7 +392,7 @@ def session_pdf(request, session_id):
     access = request.access
     session = selectors.session_record(selectors.get_session_or_404(access, session_id))
     pdf = exports.session_pdf(session, organisation=access.organisation)
-    audit_read(actor=request.user, instance=session, action=Action.EXPORT, summary="PDF")
+    request.access.audit_view(session, action=Action.EXPORT, summary="PDF")
     name = f"key-work-{session.child.last_name}-{session.date:%Y-%m-%d}-v{session.record_version}"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name.lower()}.pdf"'
@@ -504,7 +501,7 @@ def bundle_download(request, job_id):
     job = selectors.get_bundle_or_404(request.access, job_id)
     if job.status != job.Status.DONE or not job.file:
         raise Http404("The bundle is not ready.")
-    audit_read(actor=request.user, instance=job, action=Action.EXPORT, summary="Bundle PDF")
+    request.access.audit_view(job, action=Action.EXPORT, summary="Bundle PDF")
     response = FileResponse(
         job.file.open("rb"),
         content_type="application/pdf",
@@ -588,7 +585,7 @@ def attachment_download(request, session_id, attachment_id):
         attachment = session.attachments.get(pk=attachment_id)
     except (SessionAttachment.DoesNotExist, ValueError):
         raise Http404("No such file.")
-    audit_read(actor=request.user, instance=attachment, action=Action.EXPORT)
+    request.access.audit_view(attachment, action=Action.EXPORT)
     response = FileResponse(
         attachment.file.open("rb"), as_attachment=True, filename=attachment.name
     )

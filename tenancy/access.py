@@ -5,11 +5,71 @@ so they simply do not exist (404), which leaks nothing.
 """
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 from functools import cached_property
 
 from django.http import Http404
 
+from .audit import Action as AuditAction
+from .audit import audit_children, audit_read
 from .models import Membership, Organisation, Role, Site
+
+
+class Reach(IntEnum):
+    """How far one role's right over a kind of record goes, at a site where the user holds it."""
+
+    NONE = 0  # no access: a read is a 404 or the section is left out; a write is refused (403)
+    OWN = 1  # the children the user is key worker or cover for today
+    SITE = 2  # every child of the site
+
+
+_ = Reach.NONE
+O = Reach.OWN  # noqa: E741 - one letter keeps the table readable
+S = Reach.SITE
+
+#: Who inside a site sees and writes what: kind of record → role → (read, write). The README's
+#: "Who sees what inside a site" table is this one (tests/test_access_table.py compares them) and
+#: the same-organisation role walk in that file asserts every cell through the pages.
+#: A new kind of record is a new row (and its words in RECORD_KINDS); a new role is a new entry in
+#: COLUMNS and a cell in each row. Organisation admins hold their column at every site.
+COLUMNS: tuple[str, ...] = (Role.KEY_WORKER, Role.MANAGER, Role.MODERATOR, Role.ORG_ADMIN)
+# fmt: off
+_TABLE: dict[str, tuple[tuple[Reach, Reach], ...]] = {
+    #                 key worker  manager  moderator  org admin     each (read, write)
+    "child":          ((S, _),    (S, S),  (S, _),    (S, S)),
+    "pen_portrait":   ((S, O),    (S, S),  (S, _),    (S, S)),
+    "household":      ((O, O),    (S, S),  (_, _),    (S, S)),
+    "family":         ((S, O),    (S, S),  (_, _),    (S, S)),
+    "professionals":  ((S, O),    (S, S),  (S, _),    (S, S)),
+    "sessions":       ((S, O),    (S, O),  (S, _),    (S, O)),
+    "behaviour":      ((S, S),    (S, S),  (S, _),    (S, S)),
+    "plans":          ((S, O),    (S, S),  (S, _),    (S, S)),
+    "narrow_plans":   ((O, O),    (S, S),  (_, _),    (S, S)),
+    "health":         ((S, O),    (S, S),  (S, _),    (S, S)),
+    "contacts":       ((S, S),    (S, S),  (S, _),    (S, S)),
+    "weekly_update":  ((S, O),    (S, S),  (S, _),    (S, S)),
+}
+# fmt: on
+ACCESS_TABLE: dict[str, dict[str, tuple[Reach, Reach]]] = {
+    kind: dict(zip(COLUMNS, cells, strict=True)) for kind, cells in _TABLE.items()
+}
+
+#: The README's words for each kind of record (and what it covers).
+RECORD_KINDS: dict[str, str] = {
+    "child": "The child: name, photo, dates, key worker and its history",
+    "pen_portrait": "Pen portrait: medical and behaviour",
+    "household": "Pen portrait: household",
+    "family": "Family members, contact arrangements and restrictions",
+    "professionals": "Professionals involved (the picker offers those of the child's site)",
+    "sessions": "Key-work sessions and targets: recording one (drafts: their author only)",
+    "behaviour": "Behaviour slips, points, attendance marks, appointments for the register",
+    "plans": "Placement plan, EHCP, IEP, monthly review, pupil on a page (once shared), documents",
+    "narrow_plans": "Risk assessment, behaviour management plan, their documents",
+    "health": "Health registrations and appointments, clothing log (homes)",
+    "contacts": "Parent calls, professional contacts and visits",
+    "weekly_update": "Weekly update to the social worker (write and send)",
+}
+READ, WRITE = "read", "write"
 
 
 @dataclass(frozen=True, eq=False)
@@ -18,6 +78,10 @@ class Access:
     organisation: Organisation
     memberships: tuple[Membership, ...]
     organisations: tuple[Organisation, ...] = field(default=())
+    #: What the request asked for ("GET /children/12/"), written into each view's audit entry.
+    request_label: str = ""
+    # Records whose view this request has already audited: one entry per record and action.
+    _audited: set = field(default_factory=set, init=False, repr=False, compare=False)
 
     @cached_property
     def is_org_admin(self) -> bool:
@@ -66,6 +130,69 @@ class Access:
             if str(site.pk) == str(site_id):
                 return site
         raise Http404("No such site.")
+
+    # ---- who sees what inside a site: ACCESS_TABLE ------------------------------------------
+
+    def reach(self, kind: str, verb: str, site_id: int | None) -> Reach:
+        """The widest reach any of the user's roles gives over ``kind`` (a key of ACCESS_TABLE)
+        for ``verb`` ("read" or "write") at the site; Reach.NONE outside their sites.
+        Raises KeyError for an unknown kind, so a typo fails loudly rather than closing quietly."""
+        if verb not in (READ, WRITE):
+            raise ValueError(f"verb must be {READ!r} or {WRITE!r}, not {verb!r}")
+        row, index = ACCESS_TABLE[kind], (0 if verb == READ else 1)
+        if site_id is None or site_id not in self.visible_site_ids:
+            return Reach.NONE
+        roles = [m.role for m in self.memberships if m.site_id == site_id or m.site_id is None]
+        return max((row.get(role, (_, _))[index] for role in roles), default=Reach.NONE)
+
+    def can(self, kind: str, verb: str, site_id: int | None, *, is_own=False) -> bool:
+        """May the user ``verb`` a ``kind`` of record about a child of ``site_id``?
+
+        ``is_own``: whether the user is the child's key worker or cover today — a bool, or a
+        callable asked only when the answer depends on it (it costs a query in people.selectors,
+        which callers use: ``people.selectors.can(access, kind, verb, child)``)."""
+        reach = self.reach(kind, verb, site_id)
+        if reach == Reach.SITE:
+            return True
+        if reach == Reach.OWN:
+            return bool(is_own() if callable(is_own) else is_own)
+        return False
+
+    def site_ids_for(self, kind: str, verb: str) -> frozenset[int]:
+        """Sites where the user may ``verb`` ``kind`` for every child (Reach.SITE)."""
+        return frozenset(
+            s for s in self.visible_site_ids if self.reach(kind, verb, s) == Reach.SITE
+        )
+
+    # ---- audit of every view: the access helpers call this ------------------------------------
+
+    def audit_view(self, instance, *, action: str = AuditAction.VIEW, summary: str = "") -> None:
+        """One audit entry for this request's view (or export) of ``instance``, a record about a
+        child (or a site, for a site-wide export). The helpers that fetch a child or a child's
+        record (``people.selectors.get_child_or_404`` and each app's ``get_<record>_or_404``) call
+        it, so no page can show a child's data without an entry. A record seen twice in one request
+        is written once per action; ``summary`` defaults to the request ("GET /children/12/")."""
+        key = (action, instance._meta.label_lower, instance.pk)
+        if key in self._audited:
+            return
+        audit_read(
+            actor=self.user,
+            instance=instance,
+            action=action,
+            summary=summary or self.request_label,
+        )
+        self._audited.add(key)
+
+    def audit_export(self, child_ids, *, summary: str) -> None:
+        """An export holding records of several children: one EXPORT entry per child in it
+        (``tenancy.audit.audit_children``), so each child's access log shows the export."""
+        audit_children(
+            actor=self.user,
+            organisation_id=self.organisation.pk,
+            child_ids=child_ids,
+            action=AuditAction.EXPORT,
+            summary=summary or self.request_label,
+        )
 
     @cached_property
     def terms(self) -> dict[str, str]:

@@ -44,7 +44,10 @@ def snapshot(instance: models.Model, exclude: tuple[str, ...] = ()) -> dict:
 def _child_id(instance) -> int | None:
     if instance._meta.label_lower == "people.child":  # by label: tenancy imports no app above it
         return instance.pk
-    return getattr(instance, "child_id", None)
+    if hasattr(instance, "child_id"):
+        return instance.child_id
+    session = getattr(instance, "session", None)  # moderation, attachments: through the session
+    return getattr(session, "child_id", None)
 
 
 def audit_write(
@@ -70,6 +73,30 @@ def audit_write(
         before=before,
         after=after,
     )
+
+
+def audit_children(
+    *, actor, organisation_id: int, child_ids, action: str = Action.EXPORT, summary: str = ""
+) -> int:
+    """One entry per child for an export (or list) that holds several children's records, in one
+    INSERT; returns how many. So an export filtered (by search) down to one child names that child,
+    and a site's export names every child in it."""
+    ids = sorted({int(i) for i in child_ids})
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                organisation_id=organisation_id,
+                actor=actor,
+                action=action,
+                object_type="people.child",
+                object_id=child_id,
+                child_id=child_id,
+                summary=summary[:300],
+            )
+            for child_id in ids
+        ]
+    )
+    return len(ids)
 
 
 def audit_read(*, actor, instance: models.Model, action: str = Action.VIEW, summary: str = ""):

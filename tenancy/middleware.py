@@ -50,6 +50,7 @@ class TenantMiddleware:
                     organisation=organisations[chosen],
                     memberships=tuple(m for m in memberships if m.organisation_id == chosen),
                     organisations=tuple(sorted(organisations.values(), key=lambda o: o.name)),
+                    request_label=f"{request.method} {request.path}"[:300],
                 )
             with organisation_scope(chosen if organisations else None):
                 return self.get_response(request)

@@ -18,7 +18,8 @@ def _in_org(org):
 
 
 def events():
-    return list(AuditEvent.objects.order_by("pk"))
+    """Changes only: opening a child's form is a view, logged as one (see test_audit_walk.py)."""
+    return list(AuditEvent.objects.exclude(action__in=["view", "export"]).order_by("pk"))
 
 
 @pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_each_write_leaves_exactly_one_history_entry(client, org, url, data, mod
     }
     data = {k: (v.format(**fill) if isinstance(v, str) else v) for k, v in data.items()}
     client.force_login(org.users["manager"])
-    before = AuditEvent.objects.count()
+    before = len(events())
     response = client.post(url.format(**fill), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     new = events()[before:]
@@ -90,7 +91,7 @@ def test_change_of_key_worker_records_the_ended_and_the_new_allocation(client, o
     kw2 = UserFactory()
     MembershipFactory(user=kw2, site=org.school)
     client.force_login(org.users["manager"])
-    before = AuditEvent.objects.count()
+    before = len(events())
     client.post(
         f"/children/{org.child.pk}/key-worker/",
         {
@@ -121,9 +122,12 @@ def test_each_view_of_a_child_leaves_one_read_entry(client, org):
 @pytest.mark.django_db
 def test_failed_writes_leave_no_entry(client, org):
     client.force_login(org.users["manager"])
-    before = AuditEvent.objects.count()
-    client.post(f"/children/{org.child.pk}/family/add/", {"name": "", "relationship": ""})
-    assert AuditEvent.objects.count() == before
+    before = len(events())
+    response = client.post(
+        f"/children/{org.child.pk}/family/add/", {"name": "", "relationship": ""}
+    )
+    assert len(events()) == before  # no change recorded; the form shown again is a view
+    assert response.status_code == 200
 
 
 @pytest.mark.django_db
@@ -161,9 +165,9 @@ def test_history_page_runs_a_fixed_number_of_queries(client, org, django_assert_
     for _ in range(10):
         client.get(f"/children/{org.child.pk}/")
     client.get(f"/children/{org.child.pk}/history/")
-    # 1 session, 2 user, 3 two-factor device, 4 memberships, 5 savepoint, 6 the child, 7 count,
-    # 8 the page of entries with their actors, 9 release.
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 two-factor device, 4 memberships, 5 savepoint, 6 the child, 7 the
+    # audit entry of this view, 8 count, 9 the page of entries with their actors, 10 release.
+    with django_assert_num_queries(10):
         client.get(f"/children/{org.child.pk}/history/")
 
 
