@@ -18,6 +18,7 @@ APPS = [
     "compliance",
     "quality",
     "tenancy",
+    "onboarding",
 ]
 
 

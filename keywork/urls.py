@@ -27,6 +27,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/invitation/", include("onboarding.urls_public")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("children/", include("people.urls")),
@@ -36,5 +37,6 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("compliance/", include("compliance.urls")),
     path("quality/", include("quality.urls")),
+    path("", include("onboarding.urls")),
     path("", include("tenancy.urls")),
 ]
