@@ -14,3 +14,8 @@ def admin_items(request):
         links.append(("Sites", reverse("onboarding:site_list")))
         links.append(("Organisation settings", reverse("onboarding:settings")))
     return links
+
+
+def items(request):
+    """Nothing in the top bar: these are occasional pages, in the user menu."""
+    return []

@@ -4,11 +4,11 @@ service → response."""
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import confirmation_needed
 from people.selectors import assignable_staff
@@ -103,11 +103,12 @@ def invite(request):
 
 
 @staff_view
-@require_POST
 def invitation_resend(request, invitation_id):
     access = request.access
     invitation = selectors.get_invitation_or_404(access, invitation_id)
     _require_staff_manager(access)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         sent = services.invitation_resend(
             access=access, invitation=invitation, base_url=_base_url(request)
@@ -120,11 +121,12 @@ def invitation_resend(request, invitation_id):
 
 
 @staff_view
-@require_POST
 def invitation_withdraw(request, invitation_id):
     access = request.access
     invitation = selectors.get_invitation_or_404(access, invitation_id)
     _require_staff_manager(access)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.invitation_withdraw(access=access, invitation=invitation)
     except ValidationError as error:

@@ -13,14 +13,17 @@ def forwards(apps, schema_editor):
     StaticToken = apps.get_model("otp_static", "StaticToken")
     RecoveryCodeDevice = apps.get_model("accounts", "RecoveryCodeDevice")
     RecoveryCode = apps.get_model("accounts", "RecoveryCode")
-    for static in StaticDevice.objects.all():
-        tokens = list(StaticToken.objects.filter(device=static).values_list("token", flat=True))
-        device = RecoveryCodeDevice.objects.filter(user_id=static.user_id).first()
+    db = schema_editor.connection.alias  # the owner's connection that runs the migration
+    for static in StaticDevice.objects.using(db).all():
+        tokens = list(
+            StaticToken.objects.using(db).filter(device=static).values_list("token", flat=True)
+        )
+        device = RecoveryCodeDevice.objects.using(db).filter(user_id=static.user_id).first()
         if device is None:
-            device = RecoveryCodeDevice.objects.create(
+            device = RecoveryCodeDevice.objects.using(db).create(
                 user_id=static.user_id, name=static.name or "Recovery codes", confirmed=True
             )
-        RecoveryCode.objects.bulk_create(
+        RecoveryCode.objects.using(db).bulk_create(
             RecoveryCode(
                 device=device,
                 digest=salted_hmac(
@@ -29,8 +32,8 @@ def forwards(apps, schema_editor):
             )
             for token in tokens
         )
-    StaticToken.objects.all().delete()
-    StaticDevice.objects.all().delete()
+    StaticToken.objects.using(db).all().delete()
+    StaticDevice.objects.using(db).all().delete()
 
 
 class Migration(migrations.Migration):
