@@ -109,6 +109,20 @@ class SiteForm(forms.ModelForm):
             "ofsted_urn": "Children's homes: the Ofsted unique reference number, e.g. SC123456.",
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Typed as people write them ("888/4321", "sc 123456"); cleaned to the stored form.
+        self.fields["dfe_number"].max_length = 12
+        self.fields["dfe_number"].widget.attrs["maxlength"] = 12
+        self.fields["ofsted_urn"].max_length = 12
+        self.fields["ofsted_urn"].widget.attrs["maxlength"] = 12
+        for validator in list(self.fields["dfe_number"].validators):
+            if type(validator).__name__ == "MaxLengthValidator":
+                self.fields["dfe_number"].validators.remove(validator)
+        for validator in list(self.fields["ofsted_urn"].validators):
+            if type(validator).__name__ == "MaxLengthValidator":
+                self.fields["ofsted_urn"].validators.remove(validator)
+
     def clean_dfe_number(self):
         value = re.sub(r"[\s/]", "", self.cleaned_data.get("dfe_number", ""))
         return value

@@ -621,6 +621,11 @@ def _require_admin(access: Access) -> None:
     _require(access.is_org_admin, "Only an organisation admin can do that.")
 
 
+def _check_name_free(site: Site) -> None:
+    if Site.objects.filter(name__iexact=site.name.strip()).exclude(pk=site.pk).exists():
+        raise ValidationError({"name": f"There is already a site called “{site.name}”."})
+
+
 @transaction.atomic
 def site_create(*, access: Access, **fields) -> Site:
     """A new school or children's home, with its compliance policy (and, for a school, the England
@@ -629,6 +634,7 @@ def site_create(*, access: Access, **fields) -> Site:
 
     _require_admin(access)
     site = Site(organisation=access.organisation, **fields)
+    _check_name_free(site)
     site.full_clean()
     site.save()
     audit_write(actor=access.user, action=Action.CREATE, instance=site, before=None)
@@ -649,6 +655,7 @@ def site_update(*, access: Access, site: Site, **fields) -> Site:
         raise ValidationError({"kind": "This site has children's records: its kind cannot change."})
     for name, value in fields.items():
         setattr(site, name, value)
+    _check_name_free(site)
     site.full_clean()
     site.save()
     audit_write(actor=access.user, action=Action.UPDATE, instance=site, before=before)
