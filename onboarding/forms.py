@@ -67,6 +67,12 @@ class RolesForm(RolesFieldsMixin, forms.Form):
         self.add_role_fields(sites=sites, allow_admin=allow_admin, initial=initial_grants)
 
 
+class DetailsForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    job_title = forms.CharField(max_length=100, required=False)
+
+
 class ResetAuthenticatorForm(forms.Form):
     reason = forms.CharField(
         max_length=300,

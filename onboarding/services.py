@@ -477,6 +477,35 @@ def member_roles_set(*, access: Access, user, grants: set[Grant]) -> list[str]:
     return changes
 
 
+@transaction.atomic
+def member_details_update(
+    *, access: Access, user, first_name: str, last_name: str, job_title: str
+) -> None:
+    """A member's name (their account's, seen in every organisation they belong to) and their
+    job title here, audited on their memberships. Errors: PermissionDenied when out of reach."""
+    memberships = [m for m in memberships_of(user.pk) if m.is_active]
+    _require(bool(memberships) and can_act_on(access, memberships), "You cannot do that.")
+    first_name, last_name, job_title = first_name.strip(), last_name.strip(), job_title.strip()
+    if (user.first_name, user.last_name) != (first_name, last_name):
+        before = {"first_name": user.first_name, "last_name": user.last_name}
+        user.first_name, user.last_name = first_name, last_name
+        user.save(update_fields=["first_name", "last_name"])
+        audit_write(
+            actor=access.user,
+            action=Action.UPDATE,
+            instance=memberships[0],
+            before=before,
+            after={"first_name": first_name, "last_name": last_name},
+            summary="Name changed",
+        )
+    for membership in memberships:
+        if membership.job_title != job_title:
+            before = snapshot(membership)
+            membership.job_title = job_title
+            membership.save(update_fields=["job_title"])
+            audit_write(actor=access.user, action=Action.UPDATE, instance=membership, before=before)
+
+
 # ---------------------------------------------------------------- leavers and lost authenticators
 
 

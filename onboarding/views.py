@@ -23,6 +23,7 @@ from .forms import (
     AcceptExistingForm,
     AcceptForm,
     DeactivateForm,
+    DetailsForm,
     InviteForm,
     OrganisationSettingsForm,
     ResetAuthenticatorForm,
@@ -160,7 +161,27 @@ def member(request, member_id):
         allow_admin=access.is_org_admin,
         initial_grants=current,
     )
-    if request.method == "POST" and form.is_valid():
+    active = [m for m in memberships if m.is_active]
+    details = DetailsForm(
+        request.POST if "details" in request.POST else None,
+        initial={
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "job_title": next((m.job_title for m in active if m.job_title), ""),
+        },
+        prefix="details",
+    )
+    if "details" in request.POST:
+        form = RolesForm(None, sites=sites, allow_admin=access.is_org_admin, initial_grants=current)
+        if details.is_valid():
+            try:
+                services.member_details_update(access=access, user=person, **details.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(details, error)
+            else:
+                messages.success(request, "Details saved.")
+                return redirect("onboarding:member", member_id=person.pk)
+    elif request.method == "POST" and form.is_valid():
         try:
             changes = services.member_roles_set(access=access, user=person, grants=form.grants())
         except ValidationError as error:
@@ -171,7 +192,7 @@ def member(request, member_id):
             )
             return redirect("onboarding:member", member_id=person.pk)
     context = _member_context(access, person, memberships)
-    context.update({"form": form, "sites": sites})
+    context.update({"form": form, "sites": sites, "details": details})
     return render(request, "onboarding/member.html", context)
 
 

@@ -375,3 +375,23 @@ def test_deactivating_ends_every_session_not_only_this_one(client, org):
     client.force_login(org.users["org_admin"])
     client.post(f"/team/{leaver.pk}/deactivate/", {"confirm": "on"})
     assert not Session.objects.filter(session_key__in=keys).exists()
+
+
+@pytest.mark.django_db
+def test_a_members_name_and_job_title_are_changed_in_the_app(client, org, scope):
+    person = org.users["moderator"]
+    client.force_login(org.users["org_admin"])
+    data = {
+        "details": "1",
+        "details-first_name": "Megan",
+        "details-last_name": "Price-Jones",
+        "details-job_title": "HLTA",
+    }
+    assert client.post(f"/team/{person.pk}/", data).status_code == 302
+    person.refresh_from_db()
+    assert person.get_full_name() == "Megan Price-Jones"
+    with scope(org.org):
+        assert Membership.objects.get(user=person).job_title == "HLTA"
+        assert AuditEvent.objects.filter(summary="Name changed").exists()
+    blank = client.post(f"/team/{person.pk}/", {**data, "details-last_name": ""})
+    assert blank.status_code == 200 and "This field is required" in blank.content.decode()
