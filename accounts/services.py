@@ -30,6 +30,9 @@ def pending_authenticator(request) -> TOTPDevice:
     if device_id is not None:
         device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
     if device is None:
+        # Secrets other sessions left pending for a day are abandoned: removed, not kept for ever.
+        stale = timezone.now() - datetime.timedelta(days=1)
+        TOTPDevice.objects.filter(user=user, confirmed=False, created_at__lt=stale).delete()
         device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR, confirmed=False)
         request.session[PENDING_DEVICE] = device.pk
     return device

@@ -511,12 +511,10 @@ def member_details_update(
 
 def current_caseload(user) -> list[KeyWorkerAllocation]:
     """The leaver's current key-worker allocations in this organisation (child and site joined)."""
-    today = timezone.localdate()
     return list(
         KeyWorkerAllocation.objects.filter(
             staff=user, kind=KeyWorkerAllocation.Kind.PRIMARY, ends_on__isnull=True
         )
-        .filter(starts_on__lte=today + datetime.timedelta(days=1))
         .select_related("child", "child__site")
         .order_by("child__last_name", "child__first_name")
     )

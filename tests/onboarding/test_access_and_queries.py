@@ -121,3 +121,22 @@ def test_the_sites_page_runs_a_fixed_number_of_queries(client, org, django_asser
     with django_assert_num_queries(7):
         page = client.get("/sites/")
     assert len(page.context["sites"]) == 7
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role,expected",
+    [
+        ("org_admin", ["Team and invitations", "Sites", "Organisation settings"]),
+        ("manager", ["Team and invitations"]),
+        ("moderator", []),
+        ("key_worker", []),
+    ],
+)
+def test_the_user_menu_offers_the_pages_each_role_can_use(client, org, role, expected):
+    client.force_login(org.users[role])
+    menu = [item["label"] for item in client.get("/").context["menu_items"]]
+    assert [label for label in menu if label in set(EXPECTED_MENU)] == expected
+
+
+EXPECTED_MENU = ("Team and invitations", "Sites", "Organisation settings")
