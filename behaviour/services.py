@@ -36,6 +36,8 @@ from .models import (
 def _require_site_member(access: Access, site_id: int) -> None:
     if site_id not in access.visible_site_ids:
         raise PermissionDenied("You are not a member of staff at that site.")
+    if site_id not in access.open_site_ids:
+        raise PermissionDenied("That site is closed: its records are read-only.")
 
 
 # ---- slips ------------------------------------------------------------------------------------

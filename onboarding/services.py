@@ -712,6 +712,23 @@ def site_close(*, access: Access, site: Site, closed_on: datetime.date) -> Site:
                 "their leaving dates first (their key workers' allocations end with them)."
             }
         )
+    # Every child has left: any key-worker or cover allocation still open ends on the child's
+    # leaving date (as a leaving date entered on the child's page does), so nobody records for them.
+    for allocation in KeyWorkerAllocation.objects.filter(child__site=site).select_related("child"):
+        leaving = allocation.child.leaving_date
+        if allocation.ends_on is not None and allocation.ends_on <= leaving:
+            continue
+        before = snapshot(allocation)
+        allocation.ends_on = max(leaving, allocation.starts_on + datetime.timedelta(days=1))
+        allocation.end_reason = Reason.CHILD_LEFT
+        allocation.save(update_fields=["ends_on", "end_reason"])
+        audit_write(
+            actor=access.user,
+            action=Action.UPDATE,
+            instance=allocation,
+            before=before,
+            summary="Site closed: child left",
+        )
     before = snapshot(site)
     site.closed_on = closed_on
     site.save(update_fields=["closed_on"])

@@ -46,6 +46,11 @@ class Access:
         return self.site_ids()
 
     @cached_property
+    def open_site_ids(self) -> frozenset[int]:
+        """Sites where the user may add records: their sites that are not closed."""
+        return self.site_ids(*Role.values)
+
+    @cached_property
     def managed_site_ids(self) -> frozenset[int]:
         return self.site_ids(Role.MANAGER)
 

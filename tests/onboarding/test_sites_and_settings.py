@@ -114,6 +114,32 @@ def test_a_site_closes_once_its_children_have_left_and_is_then_read_only(client,
         assert not Child.objects.filter(first_name="Late").exists()
     # The records are still there to read.
     assert manager.get(f"/children/{org.child.pk}/").status_code == 200
+    # The key worker's allocation ended with the child: they record nothing more for them, and
+    # nobody records a behaviour slip there.
+    with scope(org.org):
+        from people.models import KeyWorkerAllocation
+
+        assert not KeyWorkerAllocation.objects.filter(
+            child=org.child, ends_on__isnull=True
+        ).exists()
+    from django.core.exceptions import PermissionDenied
+
+    from behaviour.services import slip_record
+    from tenancy.access import Access
+
+    with scope(org.org):
+        membership = Membership.objects.get(user=org.users["key_worker"])
+        access = Access(
+            user=org.users["key_worker"], organisation=org.org, memberships=(membership,)
+        )
+        with pytest.raises(PermissionDenied, match="closed"):
+            slip_record(
+                access=access,
+                child=org.child,
+                kind="low",
+                occurred_at=timezone.now(),
+                what_happened="Shouted in class.",
+            )
     # And it can be reopened.
     client.post(url, {"reopen": "1"})
     with scope(org.org):
