@@ -50,11 +50,8 @@ def can_manage_staff(access: Access) -> bool:
 
 def grantable_sites(access: Access) -> list[Site]:
     """Sites where ``access`` may give roles: every open site for an admin, managed ones otherwise."""
-    return (
-        [s for s in access.all_sites if not s.is_closed and s.pk in access.managed_site_ids]
-        if not access.is_org_admin
-        else [s for s in access.all_sites if not s.is_closed]
-    )
+    # managed_site_ids already leaves closed sites out, and is every open site for an admin.
+    return [s for s in access.all_sites if s.pk in access.managed_site_ids]
 
 
 def can_grant(access: Access, grant: Grant) -> bool:

@@ -116,6 +116,8 @@ def test_a_new_organisation_sets_itself_up(browser, live_server):
     page.reload()
     expect(page.get_by_test_id("team")).to_contain_text("Mo Reid")
     page.get_by_role("link", name="Mo Reid").click()
+    expect(page.get_by_role("heading", name="Change roles")).to_be_visible()
+    page.screenshot(path="test-artifacts/onboarding-member.png", full_page=True)
     page.get_by_role("link", name="Deactivate…").click()
     page.get_by_label("I understand").check()
     page.screenshot(path="test-artifacts/onboarding-deactivate-form.png", full_page=True)
