@@ -15,9 +15,11 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 run: setup
+	scripts/ensure-pango.sh $(PY)
 	scripts/run-demo.sh
 
 test: setup
+	scripts/ensure-pango.sh $(PY)
 	scripts/test.sh
 
 lint: setup

@@ -50,3 +50,17 @@ def recently_confirmed(request) -> bool:
 
 def mark_confirmed(request) -> None:
     request.session[CONFIRMED_AT] = time.time()
+
+
+def session_started(sender, request, user, **kwargs):
+    """Track the signed-in session so that it can be ended from elsewhere (accounts.services)."""
+    from .services import session_track
+
+    session_track(user=user, session_key=request.session.session_key)
+
+
+def session_ended(sender, request, user, **kwargs):
+    from .services import session_forget
+
+    session = getattr(request, "session", None)
+    session_forget(session_key=session.session_key if session is not None else None)

@@ -35,7 +35,7 @@ def two_factor_setup(request):
         return redirect(_next(request))
     if user_has_device(user):
         return redirect(f"/accounts/two-factor/?next={_next(request)}")
-    device = services.pending_authenticator(user)
+    device = services.pending_authenticator(request)
     form = TokenForm(request.POST or None)
     form.fields["token"].help_text = "The 6-digit code your authenticator app shows for Keywork."
     if request.method == "POST" and form.is_valid():
@@ -55,6 +55,8 @@ def two_factor_setup(request):
             )
         else:
             otp_login(request, device)
+            request.session.pop(services.PENDING_DEVICE, None)
+            services.session_rotate(request)
             mark_confirmed(request)
             return render(
                 request, "accounts/recovery_codes.html", {"codes": codes, "next": _next(request)}
@@ -95,6 +97,7 @@ def two_factor_verify(request):
             form.add_error("token", "That code did not match, or it has been used already.")
         else:
             otp_login(request, device)
+            services.session_rotate(request)
             mark_confirmed(request)
             return redirect(_next(request))
     return render(

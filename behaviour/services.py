@@ -38,6 +38,8 @@ def _require_site_member(access: Access, site_id: int) -> None:
     "behaviour" row (key workers and managers of the site, not moderators)."""
     if not access.can("behaviour", "write", site_id):
         raise PermissionDenied("Only key workers and managers of that site record behaviour.")
+    if site_id not in access.open_site_ids:
+        raise PermissionDenied("That site is closed: its records are read-only.")
 
 
 # ---- slips ------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/invitation/", include("onboarding.urls_public")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("children/", include("people.urls")),
@@ -40,5 +41,6 @@ urlpatterns = [
     path("quality/", include("quality.urls")),
     path("", people_views.home, name="home"),
     path("staff/", people_views.staff_list, name="staff_list"),
+    path("", include("onboarding.urls")),
     path("", include("tenancy.urls")),
 ]

@@ -95,16 +95,24 @@ class Access:
         return sorted(sites.values(), key=lambda s: s.name)
 
     def site_ids(self, *roles: str) -> frozenset[int]:
-        """Sites where the user holds any of ``roles`` (any role when none given)."""
+        """Sites where the user holds any of ``roles`` (any role when none given). Asked with
+        roles (to act: manage, moderate), a closed site is left out: its records are read-only."""
         if self.is_org_admin:
-            return frozenset(s.pk for s in self.all_sites)
+            return frozenset(s.pk for s in self.all_sites if not (roles and s.is_closed))
         return frozenset(
-            m.site_id for m in self.memberships if m.site_id and (not roles or m.role in roles)
+            m.site_id
+            for m in self.memberships
+            if m.site_id and (not roles or (m.role in roles and not m.site.is_closed))
         )
 
     @cached_property
     def visible_site_ids(self) -> frozenset[int]:
         return self.site_ids()
+
+    @cached_property
+    def open_site_ids(self) -> frozenset[int]:
+        """Sites where the user may add records: their sites that are not closed."""
+        return self.site_ids(*Role.values)
 
     @cached_property
     def managed_site_ids(self) -> frozenset[int]:

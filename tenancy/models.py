@@ -1,7 +1,8 @@
 from zoneinfo import available_timezones
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -66,7 +67,39 @@ class Site(TenantModel):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     time_zone = models.CharField(max_length=64, default="Europe/London", choices=TIME_ZONE_CHOICES)
     caseload_limit = models.PositiveSmallIntegerField(
-        default=5, help_text="Most children one key worker should hold at this site."
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="Most children one key worker should hold at this site.",
+    )
+    # A school's DfE establishment number (LAESTAB: local-authority code and establishment number,
+    # 7 digits, e.g. 8884321) or a children's home's Ofsted unique reference number (e.g. SC123456).
+    dfe_number = models.CharField(
+        "DfE establishment number",
+        max_length=7,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[2-9]\d{6}$",
+                "A DfE establishment number is 7 digits: the 3-digit local-authority code, then "
+                "the school's 4 digits (e.g. 888/4321).",
+            )
+        ],
+    )
+    ofsted_urn = models.CharField(
+        "Ofsted URN",
+        max_length=8,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(SC\d{6}|\d{6,7})$",
+                "An Ofsted URN is SC and 6 digits (e.g. SC123456), or 6 or 7 digits.",
+            )
+        ],
+    )
+    closed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="A closed site keeps its records, read-only: nothing new is recorded there.",
     )
 
     class Meta:
@@ -79,6 +112,19 @@ class Site(TenantModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.kind == self.Kind.HOME and self.dfe_number:
+            raise ValidationError(
+                {
+                    "dfe_number": "A children's home has no DfE establishment number: give its "
+                    "Ofsted URN instead."
+                }
+            )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
     @property
     def is_school(self) -> bool:

@@ -18,6 +18,7 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "invitation_accept",  # the invitation link, before signing in (tests/onboarding)
 }
 
 

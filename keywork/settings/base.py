@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "plans",
     "compliance",
     "quality",
+    "onboarding",
     "bench",
 ]
 
@@ -53,6 +54,7 @@ NAVIGATION_APPS = [
     "compliance",
     "quality",
     "tenancy",
+    "onboarding",
 ]
 
 MIDDLEWARE = [

@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import Client, override_settings
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import RecoveryCode
 
 from ..auth import authenticator_for, current_code
 
@@ -68,7 +69,7 @@ def test_returning_user_enters_a_code_and_a_recovery_code_works_once(org):
     sign_in(other, user)
     again = other.post("/accounts/two-factor/", {"token": codes[0]})
     assert again.status_code == 200 and "used already" in again.content.decode()
-    assert StaticToken.objects.filter(device__user=user).count() == 9
+    assert RecoveryCode.objects.filter(device__user=user).count() == 9
     wait_out_the_throttle()  # the wrong guesses slowed further guesses down
     assert other.post("/accounts/two-factor/", {"token": current_code(device)}).status_code == 302
 

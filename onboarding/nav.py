@@ -1,0 +1,21 @@
+from django.urls import reverse
+
+from .services import can_manage_staff
+
+
+def admin_items(request):
+    """User-menu links: the team for organisation admins and managers; sites and the
+    organisation's settings for organisation admins. No queries (memberships are loaded)."""
+    access = request.access
+    links = []
+    if can_manage_staff(access):
+        links.append(("Team and invitations", reverse("onboarding:team")))
+    if access.is_org_admin:
+        links.append(("Sites", reverse("onboarding:site_list")))
+        links.append(("Organisation settings", reverse("onboarding:settings")))
+    return links
+
+
+def items(request):
+    """Nothing in the top bar: these are occasional pages, in the user menu."""
+    return []

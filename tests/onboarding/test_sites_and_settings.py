@@ -1,0 +1,251 @@
+"""Sites and the organisation's settings in the app, and a new organisation from one command."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.utils import timezone
+
+from compliance.models import Holiday, Policy
+from onboarding.models import Invitation
+from tenancy.context import organisation_scope
+from tenancy.models import AuditEvent, Membership, Organisation, Role, Site
+
+from ..auth import VerifiedClient
+
+SCHOOL = {
+    "name": "Hollins Park School",
+    "kind": "school",
+    "time_zone": "Europe/London",
+    "caseload_limit": 5,
+    "dfe_number": "888/4321",
+    "ofsted_urn": "",
+}
+HOME = {
+    "name": "Birch House",
+    "kind": "home",
+    "time_zone": "Europe/London",
+    "caseload_limit": 2,
+    "dfe_number": "",
+    "ofsted_urn": "sc 123456",
+}
+
+
+@pytest.mark.django_db
+def test_an_admin_adds_a_school_and_a_home_with_their_defaults(client, org, scope):
+    client.force_login(org.users["org_admin"])
+    assert client.post("/sites/add/", SCHOOL).status_code == 302
+    assert client.post("/sites/add/", HOME).status_code == 302
+    with scope(org.org):
+        school = Site.objects.get(name="Hollins Park School")
+        home = Site.objects.get(name="Birch House")
+        assert school.dfe_number == "8884321" and home.ofsted_urn == "SC123456"
+        assert Policy.objects.filter(site__in=[school, home]).count() == 2
+        assert Holiday.objects.filter(site=school).exists()  # England's term calendar
+        assert not Holiday.objects.filter(site=home).exists()
+        assert AuditEvent.objects.filter(object_type="tenancy.site", object_id=school.pk).exists()
+    listing = client.get("/sites/").content.decode()
+    assert "DfE 888/4321" in listing and "URN SC123456" in listing
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change,field,message",
+    [
+        ({"dfe_number": "12345"}, "dfe_number", "7 digits"),
+        ({"dfe_number": "888/432A"}, "dfe_number", "7 digits"),
+        ({"ofsted_urn": "SC12"}, "ofsted_urn", "SC and 6 digits"),
+        ({"kind": "home", "dfe_number": "8884321"}, "dfe_number", "no DfE establishment number"),
+        ({"caseload_limit": 0}, "caseload_limit", "greater than or equal to 1"),
+        ({"time_zone": "Mars/Olympus"}, "time_zone", "not one of the available choices"),
+        ({"name": "alpha school"}, "name", "already a site called"),
+    ],
+)
+def test_bad_site_details_are_named_next_to_the_field(client, org, scope, change, field, message):
+    client.force_login(org.users["org_admin"])
+    response = client.post("/sites/add/", {**SCHOOL, **change})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors and message in " ".join(errors[field])
+    with scope(org.org):
+        assert not Site.objects.filter(name=SCHOOL["name"]).exists()
+
+
+@pytest.mark.django_db
+def test_editing_a_site_and_its_kind_is_fixed_once_it_has_children(client, org, scope):
+    client.force_login(org.users["org_admin"])
+    url = f"/sites/{org.school.pk}/edit/"
+    data = {**SCHOOL, "name": "Alpha School", "caseload_limit": 6}
+    assert client.post(url, data).status_code == 302
+    with scope(org.org):
+        assert Site.objects.get(pk=org.school.pk).caseload_limit == 6
+    refused = client.post(url, {**data, "kind": "home", "dfe_number": ""})
+    assert "its kind cannot change" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_site_closes_once_its_children_have_left_and_is_then_read_only(client, org, scope):
+    client.force_login(org.users["org_admin"])
+    today = timezone.localdate()
+    url = f"/sites/{org.school.pk}/close/"
+    refused = client.post(url, {"closed_on": today.isoformat(), "confirm": "on"})
+    assert "1 pupil will still be at Alpha School" in refused.content.decode()
+    with scope(org.org):
+        from people.models import Child
+
+        Child.objects.filter(site=org.school).update(leaving_date=today)
+    assert client.post(url, {"closed_on": today.isoformat(), "confirm": "on"}).status_code == 302
+    assert "Closed " in client.get("/sites/").content.decode()
+    # Read-only: the site's manager no longer manages it, so nothing new is added there.
+    manager = VerifiedClient()
+    manager.force_login(org.users["manager"])
+    new_child = manager.post(
+        "/children/new/",
+        {"site": org.school.pk, "first_name": "Late", "last_name": "Arrival"},
+    )
+    assert new_child.status_code == 403  # they manage no open site now
+    with scope(org.org):
+        from people.models import Child
+
+        assert not Child.objects.filter(first_name="Late").exists()
+    # The records are still there to read.
+    assert manager.get(f"/children/{org.child.pk}/").status_code == 200
+    # The key worker's allocation ended with the child: they record nothing more for them, and
+    # nobody records a behaviour slip there.
+    with scope(org.org):
+        from people.models import KeyWorkerAllocation
+
+        assert not KeyWorkerAllocation.objects.filter(
+            child=org.child, ends_on__isnull=True
+        ).exists()
+    from django.core.exceptions import PermissionDenied
+
+    from behaviour.services import slip_record
+    from tenancy.access import Access
+
+    with scope(org.org):
+        membership = Membership.objects.get(user=org.users["key_worker"])
+        access = Access(
+            user=org.users["key_worker"], organisation=org.org, memberships=(membership,)
+        )
+        with pytest.raises(PermissionDenied, match="closed"):
+            slip_record(
+                access=access,
+                child=org.child,
+                kind="low",
+                occurred_at=timezone.now(),
+                what_happened="Shouted in class.",
+            )
+    # And it can be reopened.
+    client.post(url, {"reopen": "1"})
+    with scope(org.org):
+        assert Site.objects.get(pk=org.school.pk).closed_on is None
+
+
+@pytest.mark.django_db
+def test_only_an_admin_reaches_sites_and_settings(client, org):
+    for role in ("manager", "moderator", "key_worker"):
+        client.force_login(org.users[role])
+        for url in ("/sites/", "/sites/add/", "/organisation/settings/"):
+            assert client.get(url).status_code == 403, (role, url)
+        assert client.get(f"/sites/{org.school.pk}/edit/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_idle_timeout_is_set_in_the_app_within_its_bounds(client, org):
+    client.force_login(org.users["org_admin"])
+    data = {"name": "Alpha Trust", "idle_timeout_minutes": 4, "school_retention_years": 25}
+    response = client.post("/organisation/settings/", data)
+    assert "greater than or equal to 5" in response.content.decode()
+    data["idle_timeout_minutes"] = 15
+    assert client.post("/organisation/settings/", data).status_code == 302
+    org.org.refresh_from_db()
+    assert org.org.idle_timeout_minutes == 15
+    with organisation_scope(org.org.pk):
+        entry = AuditEvent.objects.get(object_type="tenancy.organisation")
+    assert entry.before["idle_timeout_minutes"] == 30 and entry.after["idle_timeout_minutes"] == 15
+
+
+@pytest.mark.django_db
+def test_create_organisation_makes_the_tenant_and_invites_its_first_admin(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    out = io.StringIO()
+    call_command(
+        "create_organisation",
+        "Hollins Park Trust",
+        admin="Head@Hollins.example",
+        site="Hollins Park School",
+        stdout=out,
+    )
+    organisation = Organisation.objects.get(name="Hollins Park Trust")
+    assert organisation.slug == "hollins-park-trust"
+    with organisation_scope(organisation.pk):
+        site = Site.objects.get()
+        assert Policy.objects.filter(site=site).exists()
+        assert Holiday.objects.filter(site=site).exists()
+        invitation = Invitation.objects.get()
+    assert invitation.email == "head@hollins.example"
+    assert invitation.roles == [{"site": None, "role": Role.ORG_ADMIN}]
+    assert invitation.expires_at - invitation.sent_at == datetime.timedelta(days=7)
+    assert mail.outbox[0].to == ["head@hollins.example"]
+    assert "Organisation admin" in mail.outbox[0].body
+    assert "Invitation sent to head@hollins.example" in out.getvalue()
+    # The first admin follows the link and becomes the organisation's admin.
+    link = re.search(r"http://localhost:8000(/accounts/invitation/\S+/)", mail.outbox[0].body)[1]
+    password = "a-long-enough-new-password-42"
+    response = Client().post(
+        link,
+        {"first_name": "Ada", "last_name": "Head", "password1": password, "password2": password},
+    )
+    assert response.status_code == 302
+    with organisation_scope(organisation.pk):
+        assert Membership.objects.get().role == Role.ORG_ADMIN
+    with pytest.raises(CommandError, match="exists already"):
+        call_command("create_organisation", "hollins park trust", admin="x@example.org")
+
+
+@pytest.mark.django_db
+def test_create_organisation_prints_the_link_in_development(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    out = io.StringIO()
+    call_command(
+        "create_organisation",
+        "Ashby Homes",
+        admin="a@ashby.example",
+        kind="provider",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    assert "Invitation link: http://localhost:8000/accounts/invitation/" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_child_cannot_be_added_to_a_closed_site_even_by_an_admin(org, scope):
+    """The rule is in Access: a closed site is nobody's to manage (the service refuses)."""
+    from django.core.exceptions import PermissionDenied
+
+    from people.services import child_create
+    from tenancy.access import Access
+
+    with scope(org.org):
+        Site.objects.filter(pk=org.home.pk).update(closed_on=timezone.localdate())
+        membership = Membership.objects.get(user=org.users["org_admin"])
+        access = Access(
+            user=org.users["org_admin"], organisation=org.org, memberships=(membership,)
+        )
+        assert org.home.pk in access.visible_site_ids  # still readable
+        assert org.home.pk not in access.managed_site_ids
+        home = Site.objects.get(pk=org.home.pk)
+        with pytest.raises(PermissionDenied):
+            child_create(
+                access=access,
+                site=home,
+                first_name="No",
+                last_name="Entry",
+                date_of_birth=datetime.date(2012, 1, 1),
+                start_date=timezone.localdate(),
+            )
