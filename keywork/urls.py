@@ -36,5 +36,7 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("compliance/", include("compliance.urls")),
     path("quality/", include("quality.urls")),
+    path("actions/", include("actions.urls")),
+    path("safeguarding/", include("safeguarding.urls")),
     path("", include("tenancy.urls")),
 ]

@@ -15,6 +15,7 @@ from people.models import Child
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import save_if_unchanged
+from tenancy.hooks import publish
 from tenancy.timeutils import site_today
 
 from .models import (
@@ -555,6 +556,7 @@ def session_submit(
         summary="Submitted and signed by the author",
     )
     refresh_on_commit([session.child_id])
+    publish("sessions.session_submitted", session_id=session.pk)
     return session
 
 

@@ -13,6 +13,7 @@ the committed state itself). ``python manage.py list_hooks`` prints every subscr
 Shapes:
     subscribe(event: str, handler: Callable[..., None], *, name: str | None = None) -> None
     publish(event: str, **payload) -> None          # handlers run on commit
+    collect(event: str, **payload) -> list          # handlers run now; their results, in order
     subscriptions() -> dict[str, list[str]]         # event -> handler names, sorted
 
 Errors: a handler that raises is logged (``tenancy.hooks``) and the other handlers still run;
@@ -58,6 +59,19 @@ def publish(event: str, **payload) -> None:
     if event not in _handlers:
         return
     transaction.on_commit(lambda: _run(event, payload))
+
+
+def collect(event: str, **payload) -> list:
+    """Ask the subscribers of ``event`` for something now (not on commit), e.g. lines a higher app
+    adds to a lower app's pre-filled text: each handler returns a list, and the lists are joined in
+    subscription order. A handler that raises is logged and contributes nothing."""
+    results: list = []
+    for label, handler in list(_handlers.get(event, ())):
+        try:
+            results.extend(handler(**payload) or ())
+        except Exception:  # a subscriber's fault never breaks the lower app's page
+            logger.exception("Hook %s for %s failed", label, event)
+    return results
 
 
 def subscriptions() -> dict[str, list[str]]:

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "plans",
     "compliance",
     "quality",
+    "actions",
+    "safeguarding",
     "bench",
 ]
 
