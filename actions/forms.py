@@ -23,7 +23,8 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 class ActionForm(forms.Form):
     kind = forms.ChoiceField(label="What kind of action", choices=Kind.choices)
-    title = forms.CharField(label="What needs to be done", max_length=300)
+    # Required fields are checked by the service (``services._validate``), all at once.
+    title = forms.CharField(label="What needs to be done", max_length=300, required=False)
     details = forms.CharField(
         label="Details", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -33,7 +34,7 @@ class ActionForm(forms.Form):
         required=False,
         help_text="Leave empty for a matter for the manager: every manager of the site sees it.",
     )
-    due_on = forms.DateField(label="Due by", widget=DateInput)
+    due_on = forms.DateField(label="Due by", widget=DateInput, required=False)
     agency = forms.CharField(
         label="Agency (referrals)",
         max_length=100,
