@@ -20,7 +20,12 @@ from sessions_app import worked_example
 from sessions_app.models import Topic
 from tenancy.models import AuditEvent
 
-from ..factories import ChildProfessionalFactory, MembershipFactory, ProfessionalFactory, UserFactory
+from ..factories import (
+    ChildProfessionalFactory,
+    MembershipFactory,
+    ProfessionalFactory,
+    UserFactory,
+)
 from ..sessions_app.conftest import access_for, home, in_org  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +80,9 @@ def test_the_worked_example_makes_a_manager_task_a_social_worker_item_a_family_t
     assert AuditEvent.objects.filter(object_type="actions.actionitem", action="create").count() == 5
 
 
-def test_a_record_submitted_again_makes_its_actions_once(home, in_org, django_capture_on_commit_callbacks):
+def test_a_record_submitted_again_makes_its_actions_once(
+    home, in_org, django_capture_on_commit_callbacks
+):
     session = submit_worked_example(home, django_capture_on_commit_callbacks)
     again = services.actions_from_session(session_id=session.pk)
     assert again == []
@@ -199,7 +206,9 @@ def test_in_a_school_the_parents_matter_is_a_call_due_today(org, in_org):
     assert made[0].title.startswith("Call ")
 
 
-def test_a_contacts_follow_up_becomes_the_recorders_action(org, in_org, django_capture_on_commit_callbacks):
+def test_a_contacts_follow_up_becomes_the_recorders_action(
+    org, in_org, django_capture_on_commit_callbacks
+):
     kw = org.users["key_worker"]
     with django_capture_on_commit_callbacks(execute=True):
         contact = contact_record(
@@ -247,7 +256,9 @@ def test_a_high_level_incident_in_a_home_alerts_its_manager_and_a_schools_does_n
             what_happened="Threw a chair.",
         )
     notices = list(Notice.objects.all())
-    assert [(n.user, n.url) for n in notices] == [(home.home_manager, f"/behaviour/slips/{slip.pk}/")]
+    assert [(n.user, n.url) for n in notices] == [
+        (home.home_manager, f"/behaviour/slips/{slip.pk}/")
+    ]
     assert "High-level incident: Amber Smith" in notices[0].message
 
 

@@ -4,9 +4,8 @@ import datetime
 
 from django.utils import timezone
 
-from tenancy.context import organisation_scope
-
 from actions.models import ActionItem, Kind
+from tenancy.context import organisation_scope
 
 
 def extend(world) -> dict:

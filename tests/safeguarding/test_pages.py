@@ -130,7 +130,10 @@ def test_another_key_worker_a_moderator_and_the_pdf_show_nothing_of_the_text(
 
 def test_the_dsl_sets_a_neutral_marker_staff_see_without_details(client, org, in_org, session):
     client.force_login(org.users["key_worker"])
-    assert client.post(f"/safeguarding/child/{org.child.pk}/marker/", {"before": "x"}).status_code == 404
+    assert (
+        client.post(f"/safeguarding/child/{org.child.pk}/marker/", {"before": "x"}).status_code
+        == 404
+    )
     client.force_login(org.users["manager"])
     response = client.post(
         f"/safeguarding/child/{org.child.pk}/marker/", {"before": "arranging family contact"}
@@ -142,7 +145,9 @@ def test_the_dsl_sets_a_neutral_marker_staff_see_without_details(client, org, in
     assert "Safeguarding chronology" not in page
 
 
-def test_the_dsl_list_runs_a_fixed_number_of_queries(client, org, in_org, django_assert_num_queries):
+def test_the_dsl_list_runs_a_fixed_number_of_queries(
+    client, org, in_org, django_assert_num_queries
+):
     dsl = org.users["manager"]
     client.force_login(dsl)
     client.get("/safeguarding/")

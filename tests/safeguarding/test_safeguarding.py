@@ -209,7 +209,10 @@ def test_leads_are_named_by_managers_and_org_admins_only(dsl):
             is_deputy=True,
         )
     lead = services.lead_add(
-        access=access_for(dsl.users["org_admin"], dsl), site=dsl.school, user=newcomer, is_deputy=True
+        access=access_for(dsl.users["org_admin"], dsl),
+        site=dsl.school,
+        user=newcomer,
+        is_deputy=True,
     )
     with pytest.raises(ValidationError):  # not staff of that site
         services.lead_add(

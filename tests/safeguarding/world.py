@@ -3,9 +3,8 @@ key worker has raised a concern about the world's child."""
 
 from django.utils import timezone
 
-from tenancy.context import organisation_scope
-
 from safeguarding.models import Concern, SafeguardingLead
+from tenancy.context import organisation_scope
 
 
 def extend(world) -> dict:
