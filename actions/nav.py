@@ -8,13 +8,13 @@ from tenancy.timeutils import site_today
 
 
 def items(request):
-    """No queries here: the navigation is on every page of every app."""
-    url = reverse("actions:index")
-    return [("Actions", url, url)]
+    """None: the top bar's *Actions* is the badge below (one link, with its count)."""
+    return []
 
 
 def badges(request):
-    """Unread alerts from records (matters for the manager, incidents, concerns for the DSL)."""
+    """*Actions* in the top bar with the unread alerts from records (matters for the manager,
+    incidents, concerns for the DSL), counted after the page has loaded."""
     return [("Actions", reverse("actions:index"), reverse("actions:badge"))]
 
 

@@ -9,16 +9,17 @@ from tenancy.models import Role
 
 
 def items(request):
-    """No queries here: the navigation is on every page of every app."""
-    url = reverse("safeguarding:index")
-    return [("Safeguarding", url, url)]
+    """None in the top bar (it is full): *Safeguarding* is in the user menu, a concern is raised
+    from the child's page or a record, and the DSL is told through *Actions* and the home page."""
+    return []
 
 
 def admin_items(request):
     access = request.access
+    entries = [("Safeguarding", reverse("safeguarding:index"))]
     if access.is_org_admin or Role.MANAGER in access.roles:
-        return [("Safeguarding leads", reverse("safeguarding:leads"))]
-    return []
+        entries.append(("Safeguarding leads", reverse("safeguarding:leads")))
+    return entries
 
 
 def child_links(request, child):

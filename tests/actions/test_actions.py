@@ -26,7 +26,7 @@ from ..factories import (
     ProfessionalFactory,
     UserFactory,
 )
-from ..sessions_app.conftest import access_for, home, in_org  # noqa: F401 - fixtures
+from ..sessions_app.conftest import access_for
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate

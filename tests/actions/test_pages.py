@@ -10,7 +10,6 @@ from behaviour.models import Slip
 
 from ..behaviour.factories import SlipFactory
 from ..factories import ChildFactory, KeyWorkerAllocationFactory
-from ..sessions_app.conftest import home, in_org  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate

@@ -14,7 +14,6 @@ from tenancy.models import AuditEvent
 
 from ..factories import MembershipFactory, UserFactory
 from ..pdf import pdf_text
-from ..sessions_app.conftest import in_org  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 SECRET = "She said a man at the park touched her"

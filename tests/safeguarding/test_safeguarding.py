@@ -16,7 +16,7 @@ from sessions_app.models import KeyWorkSession
 from tenancy.models import AuditEvent
 
 from ..factories import MembershipFactory, UserFactory
-from ..sessions_app.conftest import access_for, in_org  # noqa: F401 - fixtures
+from ..sessions_app.conftest import access_for
 
 pytestmark = pytest.mark.django_db
 SECRET = "He said his uncle hurts him when mum is out"
