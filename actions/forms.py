@@ -10,6 +10,9 @@ from .models import Kind, Source, State
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")  # what a date input reads
+
 
 def staff_of(site_id: int):
     ids = Membership.objects.filter(site_id=site_id, is_active=True).values("user_id")

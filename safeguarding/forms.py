@@ -7,6 +7,9 @@ from .models import Decision
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")  # what a date input reads
+
 
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
