@@ -121,7 +121,8 @@ class Decision(TenantModel):
         ordering = ["decided_on", "signed_at", "pk"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} on concern {self.concern_id}"
+        # The audit trail (which managers read on the child's page) names no decision.
+        return f"Safeguarding decision on concern SC-{self.concern_id:05d}"
 
 
 class Marker(TenantModel):

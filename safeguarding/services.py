@@ -209,8 +209,9 @@ def decision_record(
         action=Action.CREATE,
         instance=decision,
         before=None,
-        after={"concern_id": concern.pk, "kind": kind, "decided_on": decided_on.isoformat()},
-        summary=f"Safeguarding decision: {decision.get_kind_display()}",
+        # Neither the decision nor its rationale: the child's audit log is read beyond the DSL team.
+        after={"concern_id": concern.pk, "decided_on": decided_on.isoformat()},
+        summary="Safeguarding decision recorded",
     )
     if concern.acknowledged_at is None:
         Concern.objects.filter(pk=concern.pk, acknowledged_at__isnull=True).update(

@@ -85,6 +85,12 @@ def test_raised_from_a_session_the_dsl_is_alerted_and_records_a_referral(
     assert response.status_code == 302
     decision = Decision.objects.get(concern=concern)
     assert decision.signed_by == dsl
+    # The child's audit log (managers and admins read it) names neither the decision nor its text.
+    client.force_login(org.users["org_admin"])
+    history = client.get(f"/children/{org.child.pk}/history/").content.decode()
+    assert "social care" not in history and "front door" not in history
+    assert SECRET not in history
+    client.force_login(dsl)
     chronology = client.get(f"/safeguarding/child/{org.child.pk}/chronology/").content.decode()
     assert "Referral to children&#x27;s social care" in chronology
     pdf = client.get(f"/safeguarding/child/{org.child.pk}/chronology.pdf")
