@@ -16,6 +16,8 @@ Shapes:
     collect(event: str, **payload) -> list          # handlers run now; their results, in order
     subscriptions() -> dict[str, list[str]]         # event -> handler names, sorted
 
+Handlers run inside the organisation scope that was current when the event was published.
+
 Errors: a handler that raises is logged (``tenancy.hooks``) and the other handlers still run;
 the record that published the event is already committed and stays so.
 """
@@ -58,7 +60,20 @@ def publish(event: str, **payload) -> None:
     when there is none)."""
     if event not in _handlers:
         return
-    transaction.on_commit(lambda: _run(event, payload))
+    # The handlers run in the organisation the event was published in, even when the commit
+    # comes after that scope has closed (a command or task that commits outside its scope).
+    from .context import current_organisation_id, organisation_scope
+
+    org_id = current_organisation_id()
+
+    def run():
+        if org_id is None:
+            _run(event, payload)
+            return
+        with organisation_scope(org_id):
+            _run(event, payload)
+
+    transaction.on_commit(run)
 
 
 def collect(event: str, **payload) -> list:

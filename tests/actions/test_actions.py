@@ -372,3 +372,23 @@ def test_adding_an_action_by_hand_checks_the_fields(org, in_org):
     errors = error.value.message_dict
     assert set(errors) == {"title", "due_on", "agency", "owner"}
     assert ActionItem.objects.count() == existing
+
+
+def test_hooks_run_in_the_organisation_they_were_published_in(
+    home, django_capture_on_commit_callbacks
+):
+    """A command that commits after its organisation scope has closed (the demo seed) still
+    alerts the manager: the hook carries the scope it was published in."""
+    from tenancy.context import organisation_scope
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with organisation_scope(home.org.pk):
+            slip = slip_record(
+                access=access_for(home.ed, home),
+                child=home.amber,
+                kind="high",
+                occurred_at=timezone.now() - datetime.timedelta(minutes=10),
+                what_happened="Amber kicked a door.",
+            )
+    with organisation_scope(home.org.pk):
+        assert Notice.objects.filter(key=f"incident:{slip.pk}", user=home.home_manager).exists()

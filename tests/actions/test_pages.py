@@ -182,3 +182,22 @@ def test_my_week_lists_my_open_actions(client, org, in_org):
     client.force_login(org.users["key_worker"])
     body = client.get("/compliance/my-week/").content.decode()
     assert 'data-testid="my-week-actions"' in body and "Action 0" in body
+
+
+def test_the_hooks_are_subscribed_and_a_parents_task_offers_to_log_the_call(client, org, in_org):
+    from tenancy.hooks import subscriptions
+
+    hooks = subscriptions()
+    for event in (
+        "sessions.session_submitted",
+        "behaviour.slip_recorded",
+        "contacts.contact_recorded",
+        "contacts.weekly_update_sent",
+        "contacts.weekly_update_lines",
+    ):
+        assert any(name.startswith("actions.services.") for name in hooks[event]), event
+    action = make_actions(org, 1, child=org.child)[0]
+    ActionItem.objects.filter(pk=action.pk).update(kind=Kind.PARENTS)
+    client.force_login(org.users["key_worker"])
+    body = client.get(f"/actions/{action.pk}/").content.decode()
+    assert f"/contacts/child/{org.child.pk}/new/?kind=parent" in body and "Log the call" in body
