@@ -38,7 +38,7 @@ def _record_panel(request, source, obj):
     from .models import Source
 
     access = request.access if request else None
-    rows = selectors.record_actions(source, obj.pk)
+    rows = selectors.record_actions(source, obj.pk, obj.child_id)
     can_add = bool(access and obj.child.site_id in access.visible_site_ids)
     return (
         "actions/_record_panel.html",

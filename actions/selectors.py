@@ -57,9 +57,11 @@ def child_actions(child) -> list[ActionItem]:
     return sorted(rows, key=lambda a: (not a.is_open, a.due_on if a.is_open else datetime.date.min))
 
 
-def record_actions(source: str, source_id: int) -> list[ActionItem]:
-    """The actions a record raised, in the order made (one query)."""
-    return list(_base().filter(source=source, source_id=source_id).order_by("pk"))
+def record_actions(source: str, source_id: int, child_id: int) -> list[ActionItem]:
+    """The actions a record about ``child_id`` raised, in the order made (one query)."""
+    return list(
+        _base().filter(source=source, source_id=source_id, child_id=child_id).order_by("pk")
+    )
 
 
 def overdue_counts(site_ids, today_by_site: dict[int, datetime.date]) -> dict[int, int]:

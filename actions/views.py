@@ -88,6 +88,8 @@ def action_new(request, child_id):
     source_id = request.GET.get("source_id") or request.POST.get("source_id") or None
     if source not in Source.values:
         source = Source.MANUAL
+    if source != Source.MANUAL and not _record_is_about(source, source_id, child):
+        raise Http404("No such record for this child.")
     initial = {
         "due_on": site_today(child.site),
         "owner": request.user.pk,
@@ -149,6 +151,18 @@ def action_detail(request, action_id):
             "source_url": _source_url(action),
         },
     )
+
+
+def _record_is_about(source: str, source_id, child) -> bool:
+    """The record an action is added from must be about the same child."""
+    from behaviour.models import Slip as SlipModel
+    from contacts.models import Contact
+    from sessions_app.models import KeyWorkSession
+
+    model = {Source.SESSION: KeyWorkSession, Source.CONTACT: Contact, Source.SLIP: SlipModel}
+    if source not in model or not str(source_id or "").isdigit():
+        return False
+    return model[source].objects.filter(pk=int(source_id), child=child).exists()
 
 
 def _source_url(action) -> str:

@@ -3,8 +3,10 @@ by ta1, Oak House's by ed). Idempotent: skipped for an organisation with a DSL t
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
+from actions.services import notify
 from people.models import Child, KeyWorkerAllocation
 from tenancy.context import organisation_scope
 
@@ -29,7 +31,7 @@ def _concern(org, site, author, what, words, present):
     )
     child = allocation.child if allocation else Child.objects.filter(site=site).first()
     when = timezone.now() - datetime.timedelta(hours=3)
-    Concern.objects.create(
+    concern = Concern.objects.create(
         organisation=org,
         site=site,
         child=child,
@@ -39,6 +41,15 @@ def _concern(org, site, author, what, words, present):
         what=what,
         child_words=words,
         present=present,
+    )
+    notify(  # as raising it does: the DSL team's alert
+        user_ids=SafeguardingLead.objects.filter(site=site).values_list("user_id", flat=True),
+        site_id=site.pk,
+        organisation_id=org.pk,
+        key=f"concern:{concern.pk}",
+        message=f"Safeguarding concern {concern.reference} about {child.full_name}: read and "
+        "acknowledge it now.",
+        url=reverse("safeguarding:concern_detail", args=[concern.pk]),
     )
 
 

@@ -50,7 +50,7 @@ def page_panels(request, place, obj):
     if request is None or getattr(request, "access", None) is None:
         return []  # PDFs: a concern is never in a record's PDF, not even its reference
     if place in ("session", "slip", "contact"):
-        raised = selectors.raised_from(place, obj.pk)
+        raised = selectors.raised_from(place, obj.pk, obj.child_id)
         return [
             (
                 "safeguarding/_record_marker.html",

@@ -88,11 +88,11 @@ def active_marker(child) -> Marker | None:
     return Marker.objects.filter(child=child, cleared_at__isnull=True).first()
 
 
-def raised_from(source: str, source_id: int) -> list[tuple]:
-    """The references and dates of concerns raised from a record — what anyone who can see the
-    record is shown (never the text). One query."""
+def raised_from(source: str, source_id: int, child_id: int) -> list[tuple]:
+    """The references and dates of concerns raised from a record about ``child_id`` — what anyone
+    who can see the record is shown (never the text). One query."""
     return list(
-        Concern.objects.filter(source=source, source_id=source_id)
+        Concern.objects.filter(source=source, source_id=source_id, child_id=child_id)
         .order_by("raised_at", "pk")
         .values_list("pk", "raised_at")
     )

@@ -123,7 +123,9 @@ def test_the_dsl_records_a_signed_decision_and_bad_input_is_refused(dsl):
 
 def test_the_record_shows_only_the_date_and_reference(dsl):
     concern, session = raise_concern(dsl)
-    assert selectors.raised_from("session", session.pk) == [(concern.pk, concern.raised_at)]
+    assert selectors.raised_from("session", session.pk, dsl.child.pk) == [
+        (concern.pk, concern.raised_at)
+    ]
 
 
 def test_a_concern_raised_where_there_is_no_dsl_team_tells_the_managers_to_name_one(org, in_org):
