@@ -60,7 +60,7 @@ def page_panels(request, place, obj):
         return [
             (
                 "actions/_pdf_actions.html",
-                {"rows": selectors.record_actions(Source.SESSION, obj.pk)},
+                {"rows": selectors.record_actions(Source.SESSION, obj.pk, obj.child_id)},
             )
         ]
     if request is None or getattr(request, "access", None) is None:
