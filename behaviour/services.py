@@ -14,6 +14,7 @@ from people.models import Child
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import save_if_unchanged
+from tenancy.hooks import publish
 from tenancy.models import Site
 
 from . import codes
@@ -117,6 +118,7 @@ def slip_record(
             before=None,
             summary="Linked slip: named as involved in an incident",
         )
+    publish("behaviour.slip_recorded", slip_id=slip.pk)
     return slip
 
 

@@ -19,12 +19,14 @@ from behaviour.models import NEGATIVE_KINDS, POSITIVE_KINDS, AttendanceMark, Kin
 from people.models import Child, ChildProfessional, Guardian, KeyWorkerAllocation, Professional
 from people.selectors import children_visible_to, current_allocations_q
 from tenancy.access import Access
+from tenancy.hooks import collect
 from tenancy.models import Site
 
 from .models import (
     Contact,
     ContactSettings,
     ContactSlip,
+    VisitRequest,
     VisitRule,
     WeeklyUpdate,
     next_visit_due,
@@ -409,7 +411,8 @@ class VisitDue:
 
 def visits_due(children: list[Child]) -> list[VisitDue]:
     """Each young person's next statutory social-worker visit (three queries: settings, the last
-    visit of each child, and whether that visit said the placement lasts until 18)."""
+    visit of each child, and the visits asked for sooner), the earlier of the reg. 28 date and any
+    ``VisitRequest`` not yet met by a visit."""
     if not children:
         return []
     rules = settings_by_site({c.site_id for c in children})
@@ -421,6 +424,10 @@ def visits_due(children: list[Child]) -> list[VisitDue]:
     last: dict[int, Contact] = {}
     for contact in visits.order_by("child_id", "-occurred_at", "-pk").distinct("child_id"):
         last[contact.child_id] = contact
+    # Visits asked for sooner (a significant incident): each child's requests, earliest first.
+    requests: dict[int, list[VisitRequest]] = defaultdict(list)
+    for request in VisitRequest.objects.filter(child__in=[c.pk for c in children]):
+        requests[request.child_id].append(request)
     result = []
     for child in children:
         visit = last.get(child.pk)
@@ -430,13 +437,12 @@ def visits_due(children: list[Child]) -> list[VisitDue]:
             visit.occurred_at.astimezone(ZoneInfo(child.site.time_zone)).date() if visit else None
         )
         long_term = bool(visit and visit.placement_to_18)
+        due_on = next_visit_due(child.start_date, last_day, long_term=long_term, rule=rule)
+        for asked in requests.get(child.pk, ()):
+            if visit is None or asked.requested_at > visit.occurred_at:  # not yet met by a visit
+                due_on = min(due_on, asked.due_on)
         result.append(
-            VisitDue(
-                child=child,
-                last_visit=last_day,
-                due_on=next_visit_due(child.start_date, last_day, long_term=long_term, rule=rule),
-                long_term=long_term,
-            )
+            VisitDue(child=child, last_visit=last_day, due_on=due_on, long_term=long_term)
         )
     return sorted(result, key=lambda v: v.due_on)
 
@@ -525,13 +531,18 @@ def week_records(child: Child, monday: datetime.date) -> dict[str, list[str]]:
             health.append(f"{_fmt(appt.attended_on)}: {appt.get_kind_display()} attended.")
         else:
             health.append(f"{appt.get_kind_display()} due {_fmt(appt.due_on)}, not yet attended.")
-    return {
+    records = {
         "Key-work sessions": sessions,
         "Incidents": incidents,
         "School attendance": attendance,
         "Health appointments": health,
         "Positives": positives,
     }
+    # Matters a key-work record raised for the social worker (the actions app adds them).
+    raised = collect("contacts.weekly_update_lines", child_id=child.pk, sunday=sunday)
+    if raised:
+        records["Matters for you from our records"] = raised
+    return records
 
 
 def compose_update(child: Child, monday: datetime.date, *, author_name: str, to_name: str) -> str:

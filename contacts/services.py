@@ -19,7 +19,14 @@ from tenancy.models import Site
 from tenancy.timeutils import site_today
 
 from . import selectors
-from .models import Contact, ContactSettings, ContactSlip, WeeklyUpdate, email_subject_problem
+from .models import (
+    Contact,
+    ContactSettings,
+    ContactSlip,
+    VisitRequest,
+    WeeklyUpdate,
+    email_subject_problem,
+)
 from .quality_link import check_contact
 
 SITE_KINDS = {
@@ -259,6 +266,7 @@ def contact_record(
         summary="; ".join(warnings)[:300] if warnings else "",
     )
     publish(CHILDREN_CHANGED, child_ids=[child.pk])
+    publish("contacts.contact_recorded", contact_id=contact.pk)
     return contact
 
 
@@ -504,6 +512,7 @@ def weekly_update_send(
     )
     org_id, update_id = update.organisation_id, update.pk
     transaction.on_commit(lambda: send_weekly_update.delay(org_id, update_id))
+    publish("contacts.weekly_update_sent", update_id=update.pk)
     return update
 
 
@@ -600,3 +609,23 @@ def weekly_update_deliver(*, update_id: int, final: bool) -> str:
             summary=f"Sent to {update.to_email}",
         )
         return "sent"
+
+
+@transaction.atomic
+def visit_bring_forward(*, actor, child: Child, due_on: datetime.date, reason: str) -> VisitRequest:
+    """Ask for the next statutory social-worker visit by ``due_on`` (sooner than reg. 28 asks):
+    ``selectors.visits_due`` and the compliance sweep use the earlier date until a visit is
+    recorded. For a children's home's young person only."""
+    if child.site.is_school:
+        raise ValidationError("Statutory social-worker visits are for children's homes.")
+    request = VisitRequest.objects.create(
+        organisation_id=child.organisation_id,
+        child=child,
+        due_on=due_on,
+        reason=reason.strip()[:300],
+        requested_by=actor,
+        requested_at=timezone.now(),
+    )
+    audit_write(actor=actor, action=Action.CREATE, instance=request, before=None)
+    publish(CHILDREN_CHANGED, child_ids=[child.pk])
+    return request

@@ -24,4 +24,9 @@ app.conf.beat_schedule = {
         "task": "compliance.digest_all",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Safeguarding: an unacknowledged concern goes to the deputies and managers (once each).
+    "safeguarding-escalate": {
+        "task": "safeguarding.escalate_all",
+        "schedule": 300.0,
+    },
 }

@@ -555,6 +555,7 @@ def session_submit(
         summary="Submitted and signed by the author",
     )
     publish(CHILDREN_CHANGED, child_ids=[session.child_id])
+    publish("sessions.session_submitted", session_id=session.pk)
     return session
 
 

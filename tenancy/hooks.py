@@ -13,6 +13,7 @@ the committed state itself). ``python manage.py list_hooks`` prints every subscr
 Shapes:
     subscribe(event: str, handler: Callable[..., None], *, name: str | None = None) -> None
     publish(event: str, **payload) -> None          # handlers run on commit
+    collect(event: str, **payload) -> list          # handlers run now; their results, in order
     subscriptions() -> dict[str, list[str]]         # event -> handler names, sorted
 
 Each handler runs in the organisation scope that was current when the event was published.
@@ -69,6 +70,19 @@ def publish(event: str, **payload) -> None:
         return
     organisation_id = current_organisation_id()  # handlers act for the publisher's organisation
     transaction.on_commit(lambda: _run(event, organisation_id, payload))
+
+
+def collect(event: str, **payload) -> list:
+    """Ask the subscribers of ``event`` for something now (not on commit), e.g. lines a higher app
+    adds to a lower app's pre-filled text: each handler returns a list, and the lists are joined in
+    subscription order. A handler that raises is logged and contributes nothing."""
+    results: list = []
+    for label, handler in list(_handlers.get(event, ())):
+        try:
+            results.extend(handler(**payload) or ())
+        except Exception:  # a subscriber's fault never breaks the lower app's page
+            logger.exception("Hook %s for %s failed", label, event)
+    return results
 
 
 def subscriptions() -> dict[str, list[str]]:

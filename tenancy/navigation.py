@@ -88,3 +88,16 @@ def home_panels(request) -> list[dict]:
                 for title, template, context in module.home_panels(request)
             )
     return panels
+
+
+def page_panels(request, place: str, obj=None) -> list[tuple[str, dict]]:
+    """Panels other apps add to a lower app's page or PDF, without the lower app importing them:
+    ``page_panels(request, place, obj)`` in an app's ``nav.py`` returns ``(template, context)``
+    pairs for ``place`` ("session", "session_pdf", "slip", "contact", "child", "my_week",
+    "site_dashboard"). ``request`` is ``None`` in a PDF. Rendered by ``{% page_panels %}``
+    (tenancy's ``kw_panels`` tags); a fixed number of queries each."""
+    panels = []
+    for module in _modules():
+        if hasattr(module, "page_panels"):
+            panels.extend(module.page_panels(request, place, obj))
+    return panels

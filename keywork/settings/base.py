@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "compliance",
     "quality",
     "onboarding",
+    "actions",
+    "safeguarding",
     "bench",
 ]
 
@@ -55,6 +57,8 @@ NAVIGATION_APPS = [
     "quality",
     "tenancy",
     "onboarding",
+    "actions",
+    "safeguarding",
 ]
 
 MIDDLEWARE = [

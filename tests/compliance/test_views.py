@@ -58,10 +58,11 @@ def test_site_dashboard_runs_a_fixed_number_of_queries(client, org, django_asser
     # 1 session, 2 user, 3 two-factor device, 4 memberships, 5 savepoint, 6 paginator count,
     # 7 the page of children, 8 their obligations with key workers, 9 counts by key worker, rule
     # and status, 10 the latest recorded change (the chart's cache key), 11 changes for the
-    # 12-week chart (each call here is a cache miss: the data changed), 12 release savepoint.
-    with django_assert_num_queries(12):
+    # 12-week chart (each call here is a cache miss: the data changed), 12 the site's overdue
+    # actions (the actions app's panel), 13 release savepoint.
+    with django_assert_num_queries(13):
         response = client.get(url)
-    assert len(small) == 12
+    assert len(small) == 13
     assert response.context["page"].paginator.count == 31
 
 
@@ -146,10 +147,11 @@ def test_key_worker_my_week(client, org, django_assert_num_queries):
     add_children(org, 5, staff=org.users["key_worker"])
     # 1 session, 2 user, 3 two-factor device, 4 memberships, 5 savepoint, 6 my obligations due by
     # Sunday with children and sites, 7-8 same-day calls due from the contacts app (its rules,
-    # today's slips with their calls), 9 targets to review, 10 unread alerts, 11 release.
-    with django_assert_num_queries(11):
+    # today's slips with their calls), 9 targets to review, 10 unread alerts, 11 my open actions
+    # (the actions app's panel), 12 release.
+    with django_assert_num_queries(12):
         response = client.get("/compliance/my-week/")
-    assert len(small) == 11
+    assert len(small) == 12
     assert len(response.context["overdue"]) == 6
     assert "1 unread" in response.content.decode()
 

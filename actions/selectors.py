@@ -1,0 +1,99 @@
+"""Reads about actions and notices, shared by views, panels and tests. Every read for a person
+starts from ``Access`` and the children they can see."""
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from people.selectors import children_visible_to
+from tenancy.access import Access
+
+from .models import ActionItem, Escalation, Kind, Notice, Source, State
+
+
+def _base() -> QuerySet[ActionItem]:
+    return ActionItem.objects.select_related("child", "site", "owner", "closed_by")
+
+
+def visible_actions(access: Access) -> QuerySet[ActionItem]:
+    """Actions about children this person can see."""
+    return _base().filter(child__in=children_visible_to(access).values("pk"))
+
+
+def get_action_or_404(access: Access, action_id) -> ActionItem:
+    try:
+        return visible_actions(access).get(pk=action_id)
+    except (ActionItem.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such action.")
+
+
+def mine_q(access: Access) -> Q:
+    """Owned by this person, or for the managers of a site they manage."""
+    return Q(owner=access.user) | Q(owner__isnull=True, site_id__in=access.managed_site_ids)
+
+
+def my_open_actions(access: Access) -> QuerySet[ActionItem]:
+    """This person's open actions, soonest first (one query)."""
+    return visible_actions(access).filter(mine_q(access), state=State.OPEN).order_by("due_on", "pk")
+
+
+def action_list(access: Access, *, show: str = "mine", state: str = State.OPEN):
+    """``show``: ``mine`` or ``site`` (every action of the sites they manage); ``state``: open,
+    done, cancelled or all."""
+    qs = visible_actions(access)
+    if show == "site" and access.managed_site_ids:
+        qs = qs.filter(site_id__in=access.managed_site_ids)
+    else:
+        qs = qs.filter(mine_q(access))
+    if state in State.values:
+        qs = qs.filter(state=state)
+    return qs.order_by("due_on", "pk") if state == State.OPEN else qs.order_by("-created_at", "-pk")
+
+
+def child_actions(child) -> list[ActionItem]:
+    """A child's actions, open first, then the latest closed (one query)."""
+    rows = list(_base().filter(child=child).order_by("-created_at", "-pk")[:50])
+    return sorted(rows, key=lambda a: (not a.is_open, a.due_on if a.is_open else datetime.date.min))
+
+
+def record_actions(source: str, source_id: int, child_id: int) -> list[ActionItem]:
+    """The actions a record about ``child_id`` raised, in the order made (one query)."""
+    return list(
+        _base().filter(source=source, source_id=source_id, child_id=child_id).order_by("pk")
+    )
+
+
+def overdue_counts(site_ids, today_by_site: dict[int, datetime.date]) -> dict[int, int]:
+    """Open actions past their due date, by site (one query)."""
+    if not site_ids:
+        return {}
+    q = Q()
+    for site_id in site_ids:
+        q |= Q(site_id=site_id, due_on__lt=today_by_site[site_id])
+    rows = (
+        ActionItem.objects.filter(state=State.OPEN)
+        .filter(q)
+        .values("site_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["site_id"]: row["n"] for row in rows}
+
+
+def unread_count(user) -> int:
+    return Notice.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notices_for(user) -> QuerySet[Notice]:
+    return Notice.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def escalation_for(slip_id: int) -> Escalation | None:
+    return (
+        Escalation.objects.select_related("meeting_action", "marked_by")
+        .filter(slip_id=slip_id)
+        .first()
+    )
+
+
+__all__ = ["Kind", "Source"]
