@@ -8,6 +8,7 @@ from django.utils import timezone
 from tenancy.forms import RetractForm as BaseRetractForm
 from tenancy.forms import VersionedFormMixin
 
+from . import upn as upn_rules
 from .models import Child, Guardian, KeyWorkerAllocation, PenPortrait, Professional
 from .selectors import assignable_staff
 
@@ -24,9 +25,6 @@ class DateInput(forms.DateInput):
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
-
-
-UPN_RE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 
 
 class ChildForm(VersionedFormMixin, forms.ModelForm):
@@ -73,11 +71,22 @@ class ChildForm(VersionedFormMixin, forms.ModelForm):
             del self.fields["site"]  # moving a child between sites is a transfer, not an edit
 
     def clean_upn(self):
-        upn = self.cleaned_data["upn"].strip().upper()
-        if upn and not UPN_RE.match(upn):
-            raise forms.ValidationError(
-                "A UPN is 13 characters: a letter, then 11 digits, then a digit or letter."
-            )
+        upn = upn_rules.clean(self.cleaned_data["upn"])  # the DfE's check, as everywhere
+        if upn:
+            others = Child.objects.filter(upn=upn)
+            if self.instance.pk:
+                others = others.exclude(pk=self.instance.pk)
+            other = others.select_related("site").first()
+            if other is not None:
+                if "site" in self.fields:
+                    yours = {s.pk for s in self.fields["site"].queryset}
+                else:
+                    yours = {self.instance.site_id}
+                # Name the child only to someone who manages their site.
+                who = other.full_name if other.site_id in yours else "Another child"
+                raise forms.ValidationError(
+                    f"{who} ({other.site.name}) already has the UPN {upn}: one pupil, one UPN."
+                )
         return upn
 
     def clean_date_of_birth(self):
