@@ -17,6 +17,7 @@ APPS = [
     "plans",
     "compliance",
     "quality",
+    "roll",
     "tenancy",
 ]
 

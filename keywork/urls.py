@@ -36,5 +36,6 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("compliance/", include("compliance.urls")),
     path("quality/", include("quality.urls")),
+    path("roll/", include("roll.urls")),
     path("", include("tenancy.urls")),
 ]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "plans",
     "compliance",
     "quality",
+    "roll",
     "bench",
 ]
 
