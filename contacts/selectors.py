@@ -16,7 +16,14 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from behaviour.models import NEGATIVE_KINDS, POSITIVE_KINDS, AttendanceMark, Kind, Slip, week_start
-from people.models import Child, ChildProfessional, Guardian, KeyWorkerAllocation, Professional
+from people.models import (
+    Child,
+    ChildProfessional,
+    Guardian,
+    KeyWorkerAllocation,
+    Placement,
+    Professional,
+)
 from people.selectors import children_visible_to, current_allocations_q
 from tenancy.access import Access
 from tenancy.models import Site
@@ -405,7 +412,10 @@ class VisitDue:
 
 def visits_due(children: list[Child]) -> list[VisitDue]:
     """Each young person's next statutory social-worker visit (three queries: settings, the last
-    visit of each child, and whether that visit said the placement lasts until 18)."""
+    visit of each child, and their placements). Whether the placement is meant to last until 18,
+    and when it started, come from the placement recorded at admission (people.Placement); for a
+    child admitted before placements were recorded, from the child's start date and the last visit
+    record's old "until 18" box."""
     if not children:
         return []
     rules = settings_by_site({c.site_id for c in children})
@@ -417,20 +427,27 @@ def visits_due(children: list[Child]) -> list[VisitDue]:
     last: dict[int, Contact] = {}
     for contact in visits.order_by("child_id", "-occurred_at", "-pk").distinct("child_id"):
         last[contact.child_id] = contact
+    placements = {
+        p.child_id: p for p in Placement.objects.filter(child__in=[c.pk for c in children])
+    }
     result = []
     for child in children:
         visit = last.get(child.pk)
+        placement = placements.get(child.pk)
         site_rules = rules.get(child.site_id)
         rule = site_rules.visit_rule() if site_rules else VisitRule()
         last_day = (
             visit.occurred_at.astimezone(ZoneInfo(child.site.time_zone)).date() if visit else None
         )
-        long_term = bool(visit and visit.placement_to_18)
+        if placement is not None:
+            long_term, started = placement.until_18, placement.starts_on
+        else:
+            long_term, started = bool(visit and visit.placement_to_18), child.start_date
         result.append(
             VisitDue(
                 child=child,
                 last_visit=last_day,
-                due_on=next_visit_due(child.start_date, last_day, long_term=long_term, rule=rule),
+                due_on=next_visit_due(started, last_day, long_term=long_term, rule=rule),
                 long_term=long_term,
             )
         )
