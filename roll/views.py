@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from tenancy.decorators import staff_view
 from tenancy.models import Site
@@ -132,9 +132,11 @@ def preview(request, import_id):
 
 
 @staff_view
-@require_POST
+@require_http_methods(["GET", "POST"])
 def discard(request, import_id):
-    record = _get_import_or_404(request.access, import_id)
+    record = _get_import_or_404(request.access, import_id)  # another's import: 404, GET or POST
+    if request.method == "GET":
+        return redirect("roll:preview", import_id=record.pk)
     services.roll_discard(access=request.access, record=record)
     messages.info(request, f"{record.file_name} discarded: nothing was imported.")
     return redirect("roll:upload")
