@@ -82,3 +82,33 @@ def test_only_managers_of_a_home_admit(client, org):
     assert client.get("/children/admit/").status_code == 403
     client.force_login(org.users["other_site_key_worker"])
     assert client.get("/children/admit/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_placement_without_a_key_worker_is_overdue_from_its_first_day(client, org):
+    from compliance.models import Obligation, Rule
+    from compliance.services import sweep_organisation
+    from tenancy.timeutils import site_today
+
+    MembershipFactory(user=org.users["manager"], site=org.home, role=Role.MANAGER)
+    client.force_login(org.users["manager"])
+    today = site_today(org.home)
+    client.post("/children/admit/", {**FORM, "site": org.home.pk, "start_date": today.isoformat()})
+    with organisation_scope(org.org.pk):
+        kai = Child.objects.get(first_name="Kai")
+        sweep_organisation(organisation_id=org.org.pk)
+        owed = Obligation.objects.get(child=kai, rule=Rule.KEY_WORKER)
+        assert owed.status == "overdue" and owed.due_on == today - datetime.timedelta(days=1)
+    page = client.get(f"/compliance/sites/{org.home.pk}/").content.decode()
+    assert "Key worker appointed" in page
+    client.post(
+        f"/children/{kai.pk}/key-worker/",
+        {
+            "staff": org.users["other_site_key_worker"].pk,
+            "starts_on": today.isoformat(),
+            "reason": "first_allocation",
+        },
+    )
+    with organisation_scope(org.org.pk):
+        sweep_organisation(organisation_id=org.org.pk)
+        assert Obligation.objects.get(child=kai, rule=Rule.KEY_WORKER).status == "ok"
