@@ -367,8 +367,10 @@ def roll_preview(*, access: Access, record: RollImport) -> Plan:
     """The plan, checked by running the whole commit in a transaction that is then rolled back,
     so the preview also shows what the attendance import and the child checks would refuse."""
     _require_manager(access, record.site)
+    if record.status != RollImport.Status.PREVIEW:
+        return Plan()  # committed or discarded: nothing left to preview
     the_plan = plan(record)
-    if not the_plan.can_commit or record.status != RollImport.Status.PREVIEW:
+    if not the_plan.can_commit:
         return the_plan
     try:
         with transaction.atomic():
@@ -432,7 +434,8 @@ def roll_commit(
     record.status = RollImport.Status.COMMITTED
     record.result = counts
     record.committed_at = timezone.now()
-    record.save(update_fields=["status", "result", "committed_at"])
+    record.pupils = []  # now in the records themselves: the file's copy is not kept
+    record.save(update_fields=["status", "result", "committed_at", "pupils"])
     audit_write(
         actor=access.user,
         action=Action.UPDATE,
