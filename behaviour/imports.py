@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q
 
+from people import upn as upn_rules
 from people.models import Child
 from tenancy.models import Site
 
@@ -66,14 +67,31 @@ def _date(value: str) -> datetime.date | None:
     return None
 
 
-def _children_by_ref(site: Site, refs: set[str]) -> dict[str, Child]:
+def _children_by_ref(site: Site, refs: set[str]) -> dict[str, list[Child]]:
+    """{reference in capitals: every child of the site it names} (a UPN or an LA reference).
+    UPNs are normalised as people.upn stores them."""
+    refs = refs | {upn_rules.normalise(r) for r in refs}
     found = Child.objects.filter(site=site).filter(Q(upn__in=refs) | Q(la_reference__in=refs))
-    out = {}
+    out: dict[str, list[Child]] = {}
     for child in found:
-        for ref in (child.upn, child.la_reference):
-            if ref:
-                out[ref.upper()] = child
+        for ref in {child.upn.upper(), child.la_reference.upper()} - {""}:
+            out.setdefault(ref, []).append(child)
     return out
+
+
+def _match(children: dict[str, list[Child]], ref: str, site: Site) -> tuple[Child | None, str]:
+    """The one child a row's reference names, or the problem: a UPN with a wrong check letter,
+    no such child, or more than one (never "whichever was found last")."""
+    upn = upn_rules.normalise(ref)
+    found = children.get(upn) or children.get(ref.strip().upper()) or []
+    if not found and len(upn) == 13 and upn_rules.problem(upn):
+        return None, upn_rules.problem(upn).rstrip(".")
+    if not found:
+        return None, f"no child with UPN or reference “{ref}” at {site.name}"
+    if len(found) > 1:
+        names = ", ".join(c.full_name for c in found)
+        return None, f"“{ref}” matches more than one child ({names}): correct it in the product"
+    return found[0], ""
 
 
 def attendance_rows(upload, site: Site) -> list[MarkInput]:
@@ -84,9 +102,9 @@ def attendance_rows(upload, site: Site) -> list[MarkInput]:
     errors, marks = [], []
     for line, row in rows:
         problems = []
-        child = children.get(row["upn"].upper())
+        child, problem = _match(children, row["upn"], site)
         if child is None:
-            problems.append(f"no child with UPN or reference “{row['upn']}” at {site.name}")
+            problems.append(problem)
         day = _date(row["date"])
         if day is None:
             problems.append(f"“{row['date']}” is not a date (use 2026-11-02 or 02/11/2026)")
@@ -131,9 +149,9 @@ def progress_rows(upload, site: Site) -> list[GradeInput]:
     errors, grades = [], []
     for line, row in rows:
         problems = []
-        child = children.get(row["upn"].upper())
+        child, problem = _match(children, row["upn"], site)
         if child is None:
-            problems.append(f"no child with UPN or reference “{row['upn']}” at {site.name}")
+            problems.append(problem)
         if not row["subject"] or len(row["subject"]) > 60:
             problems.append("the subject is missing or longer than 60 characters")
         if not row["assessment"] or len(row["assessment"]) > 60:

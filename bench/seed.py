@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.models import Child, Guardian, KeyWorkerAllocation, PenPortrait
+from people.upn import make as upn_make
 from tenancy.context import organisation_scope
 from tenancy.models import Membership, Organisation, Role, Site
 
@@ -96,6 +97,10 @@ def _organisation(slug, name, n_sites, n_staff, n_children, scale, rng, password
                 date_of_birth=today - datetime.timedelta(days=rng.randint(11 * 365, 17 * 365)),
                 # Placements up to twice the history seeded: most children have been here a while.
                 start_date=today - datetime.timedelta(days=rng.randint(30, scale.years * 730)),
+                # A valid, unique UPN (people.upn: the DfE's check letter) for school pupils.
+                upn=upn_make(801, 1000 + i // 1000, 25, i % 1000)
+                if sites[i % n_sites].is_school
+                else "",
             )
             for i in range(n_children)
         )

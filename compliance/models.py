@@ -25,6 +25,7 @@ class Rule(models.TextChoices):
     ROUTINE_CONTACT = "routine_contact", "Weekly contact"
     SW_VISIT = "sw_visit", "Social-worker visits"
     PLAN_REVIEW = "plan_review", "Plan reviews"
+    KEY_WORKER = "key_worker", "Key worker appointed"
 
 
 class Status(models.TextChoices):

@@ -208,6 +208,8 @@ def rules_for(site: Site) -> list[tuple[str, str]]:
         rules.insert(1, Rule.ROUTINE_CONTACT)
         if not site.is_school:
             rules.insert(2, Rule.SW_VISIT)
+    if not site.is_school:
+        rules.insert(0, Rule.KEY_WORKER)
     return [(r.value, r.label) for r in rules]
 
 

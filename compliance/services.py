@@ -257,6 +257,10 @@ def _desired(child, policy, holidays, today, figures, contacts, visits, reviews,
     if policy.social_worker_visits and visits is not None and child.pk in visits:
         last, due = visits[child.pk]
         rows.append((Rule.SW_VISIT, "", last, due, ""))
+    if not site.is_school:
+        # Guide: the key worker is appointed before or at admission, so a placement without one is
+        # overdue from its first day (due the day before it started); met once one is appointed.
+        rows.append((Rule.KEY_WORKER, "", None, child.start_date - datetime.timedelta(days=1), ""))
     if policy.plan_reviews:
         for review in reviews.get(child.pk, []):
             due = review.next_review_date or child.start_date
@@ -351,6 +355,8 @@ def sweep_organisation(
                 status = compute_status(
                     today=today, due_on=due, soon_days=policy.due_soon_days, paused=away
                 )
+                if rule == Rule.KEY_WORKER and child.key_worker_id and not away:
+                    status = Status.OK  # appointed: met, whatever the date
                 values = {
                     "site_id": site.pk,
                     "staff_id": child.key_worker_id,

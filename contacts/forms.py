@@ -81,9 +81,6 @@ class ContactForm(ConfirmMixin, forms.Form):
         required=False,
         widget=forms.Select(choices=[("", "—"), ("true", "Supervised"), ("false", "Unsupervised")]),
     )
-    placement_to_18 = forms.BooleanField(
-        label="The placement is meant to last until 18 (visits)", required=False
-    )
 
     def __init__(self, *args, child, slips, guardians, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,7 +89,6 @@ class ContactForm(ConfirmMixin, forms.Form):
         if child.site.is_school:
             kinds = [k for k in kinds if k[0] not in ("family_time", "visit")]
             del self.fields["supervised"]
-            del self.fields["placement_to_18"]
         else:
             self.fields["purpose"].choices = [Contact.Purpose.choices[0]]
         self.fields["kind"].choices = kinds

@@ -16,7 +16,14 @@ from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from behaviour.models import NEGATIVE_KINDS, POSITIVE_KINDS, AttendanceMark, Kind, Slip, week_start
-from people.models import Child, ChildProfessional, Guardian, KeyWorkerAllocation, Professional
+from people.models import (
+    Child,
+    ChildProfessional,
+    Guardian,
+    KeyWorkerAllocation,
+    Placement,
+    Professional,
+)
 from people.selectors import children_visible_to, current_allocations_q
 from tenancy.access import Access
 from tenancy.hooks import collect
@@ -411,8 +418,11 @@ class VisitDue:
 
 def visits_due(children: list[Child]) -> list[VisitDue]:
     """Each young person's next statutory social-worker visit (three queries: settings, the last
-    visit of each child, and the visits asked for sooner), the earlier of the reg. 28 date and any
-    ``VisitRequest`` not yet met by a visit."""
+    visit of each child, their placements, and the visits asked for sooner), the earlier of the
+    reg. 28 date and any ``VisitRequest`` not yet met by a visit. Whether the placement is meant to
+    last until 18, and when it started, come from the placement recorded at admission
+    (people.Placement); for a child admitted before placements were recorded, from the child's
+    start date and the last visit record's old "until 18" box."""
     if not children:
         return []
     rules = settings_by_site({c.site_id for c in children})
@@ -428,16 +438,23 @@ def visits_due(children: list[Child]) -> list[VisitDue]:
     requests: dict[int, list[VisitRequest]] = defaultdict(list)
     for request in VisitRequest.objects.filter(child__in=[c.pk for c in children]):
         requests[request.child_id].append(request)
+    placements = {
+        p.child_id: p for p in Placement.objects.filter(child__in=[c.pk for c in children])
+    }
     result = []
     for child in children:
         visit = last.get(child.pk)
+        placement = placements.get(child.pk)
         site_rules = rules.get(child.site_id)
         rule = site_rules.visit_rule() if site_rules else VisitRule()
         last_day = (
             visit.occurred_at.astimezone(ZoneInfo(child.site.time_zone)).date() if visit else None
         )
-        long_term = bool(visit and visit.placement_to_18)
-        due_on = next_visit_due(child.start_date, last_day, long_term=long_term, rule=rule)
+        if placement is not None:
+            long_term, started = placement.until_18, placement.starts_on
+        else:
+            long_term, started = bool(visit and visit.placement_to_18), child.start_date
+        due_on = next_visit_due(started, last_day, long_term=long_term, rule=rule)
         for asked in requests.get(child.pk, ()):
             if visit is None or asked.requested_at > visit.occurred_at:  # not yet met by a visit
                 due_on = min(due_on, asked.due_on)

@@ -267,7 +267,6 @@ def contact_new(request, child_id):
                     follow_up=data.get("follow_up") or "",
                     follow_up_by=data.get("follow_up_by"),
                     supervised=data.get("supervised"),
-                    placement_to_18=bool(data.get("placement_to_18")),
                     slips=data.get("slips") or [],
                     confirmed=confirmed,
                 )

@@ -44,5 +44,6 @@ urlpatterns = [
     path("", include("onboarding.urls")),
     path("actions/", include("actions.urls")),
     path("safeguarding/", include("safeguarding.urls")),
+    path("roll/", include("roll.urls")),
     path("", include("tenancy.urls")),
 ]

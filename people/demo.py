@@ -8,6 +8,7 @@ from django.utils import timezone
 from tenancy.context import organisation_scope
 from tenancy.models import Site
 
+from . import upn as upn_rules
 from .models import (
     Child,
     ChildProfessional,
@@ -137,7 +138,8 @@ def seed_children(
                 preferred_name=NICKNAMES.get(first, "") if rng.random() < 0.3 else "",
                 date_of_birth=today - _days(age * 365 + rng.randint(0, 364)),
                 start_date=start,
-                upn=f"A{rng.randint(10**10, 10**11 - 1):011d}{rng.choice('ABCDEFGH')}"
+                # A UPN that passes the DfE's check letter (people.upn), unique per site.
+                upn=upn_rules.make(801, 4000 + site.pk % 6000, start.year % 100, i)
                 if school
                 else "",
                 la_reference="" if school else f"LAC-{rng.randint(10000, 99999)}",

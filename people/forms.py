@@ -8,12 +8,14 @@ from django.utils import timezone
 from tenancy.forms import RetractForm as BaseRetractForm
 from tenancy.forms import VersionedFormMixin
 
+from . import upn as upn_rules
 from .models import (
     Child,
     ChildProfessional,
     Guardian,
     KeyWorkerAllocation,
     PenPortrait,
+    Placement,
     Professional,
 )
 from .selectors import assignable_staff
@@ -31,9 +33,6 @@ class DateInput(forms.DateInput):
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
-
-
-UPN_RE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
 
 
 class ChildForm(VersionedFormMixin, forms.ModelForm):
@@ -80,11 +79,22 @@ class ChildForm(VersionedFormMixin, forms.ModelForm):
             del self.fields["site"]  # moving a child between sites is a transfer, not an edit
 
     def clean_upn(self):
-        upn = self.cleaned_data["upn"].strip().upper()
-        if upn and not UPN_RE.match(upn):
-            raise forms.ValidationError(
-                "A UPN is 13 characters: a letter, then 11 digits, then a digit or letter."
-            )
+        upn = upn_rules.clean(self.cleaned_data["upn"])  # the DfE's check, as everywhere
+        if upn:
+            others = Child.objects.filter(upn=upn)
+            if self.instance.pk:
+                others = others.exclude(pk=self.instance.pk)
+            other = others.select_related("site").first()
+            if other is not None:
+                if "site" in self.fields:
+                    yours = {s.pk for s in self.fields["site"].queryset}
+                else:
+                    yours = {self.instance.site_id}
+                # Name the child only to someone who manages their site.
+                who = other.full_name if other.site_id in yours else "Another child"
+                raise forms.ValidationError(
+                    f"{who} ({other.site.name}) already has the UPN {upn}: one pupil, one UPN."
+                )
         return upn
 
     def clean_date_of_birth(self):
@@ -256,3 +266,71 @@ class HistoryFilterForm(forms.Form):
         choices=[("all", "Everything"), ("changes", "Changes"), ("access", "Views and exports")],
         required=False,
     )
+
+
+class AdmissionForm(forms.Form):
+    """Admitting a young person to a children's home: what a manager knows on day one."""
+
+    site = forms.ModelChoiceField(queryset=None, empty_label=None, label="Home")
+    first_name = forms.CharField(max_length=100)
+    last_name = forms.CharField(max_length=100)
+    preferred_name = forms.CharField(max_length=100, required=False)
+    date_of_birth = forms.DateField(widget=DateInput())
+    start_date = forms.DateField(label="Placement start", widget=DateInput())
+    la_reference = forms.CharField(label="Local-authority reference", max_length=50, required=False)
+    placing_authority = forms.CharField(max_length=200, help_text="The local authority.")
+    legal_status = forms.ChoiceField(
+        choices=[("", "Choose the legal status")] + Placement.LegalStatus.choices
+    )
+    until_18 = forms.BooleanField(
+        label="The placement is meant to last until the young person is 18",
+        required=False,
+        help_text="Statutory visits after the first year may then be every 3 months.",
+    )
+    social_worker_name = forms.CharField(label="Social worker", max_length=200)
+    social_worker_phone = forms.CharField(
+        label="Social worker's phone", max_length=40, required=False
+    )
+    social_worker_email = forms.EmailField(label="Social worker's email", required=False)
+    iro_name = forms.CharField(label="Independent Reviewing Officer", max_length=200)
+    iro_phone = forms.CharField(label="IRO's phone", max_length=40, required=False)
+    iro_email = forms.EmailField(label="IRO's email", required=False)
+    key_worker = StaffChoiceField(
+        queryset=None,
+        required=False,
+        help_text="Appoint before or at admission: a placement without one shows as overdue.",
+    )
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        from django.contrib.auth import get_user_model
+
+        self.fields["key_worker"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__site__in=sites, memberships__is_active=True)
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
+
+    def clean_date_of_birth(self):
+        dob = self.cleaned_data["date_of_birth"]
+        if dob > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        return dob
+
+    def clean(self):
+        data = super().clean()
+        dob, start = data.get("date_of_birth"), data.get("start_date")
+        if dob and start and start < dob:
+            self.add_error("start_date", "The placement cannot start before the date of birth.")
+        for prefix in ("social_worker", "iro"):
+            phone = (data.get(f"{prefix}_phone") or "").strip()
+            if phone and not re.fullmatch(r"[0-9 +()\-]{6,40}", phone):
+                self.add_error(f"{prefix}_phone", "Use digits, spaces and + ( ) - only.")
+        site, key_worker = data.get("site"), data.get("key_worker")
+        if site and key_worker and not assignable_staff(site).filter(pk=key_worker.pk).exists():
+            self.add_error(
+                "key_worker", f"{key_worker.get_full_name()} is not a key worker at {site}."
+            )
+        return data

@@ -9,6 +9,22 @@ from django.db.models import F, Func, Q
 from tenancy.concurrency import Retractable, Versioned
 from tenancy.models import Site, TenantModel
 
+from . import upn as upn_rules
+
+
+class Gender(models.TextChoices):
+    # The DfE's common basic data set (CTF <Gender>/<Sex>): M, F; U where not known.
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+    UNKNOWN = "U", "Not known"
+
+
+class SenStatus(models.TextChoices):
+    # The DfE's SEN provision codes (school census, CTF <SENprovision>).
+    NONE = "N", "No special educational need"
+    SUPPORT = "K", "SEN support"
+    EHCP = "E", "Education, health and care plan"
+
 
 class Child(TenantModel, Versioned):
     """A pupil at a school or a young person in a children's home."""
@@ -20,8 +36,24 @@ class Child(TenantModel, Versioned):
     date_of_birth = models.DateField()
     start_date = models.DateField(help_text="Admission or placement start.")
     leaving_date = models.DateField(null=True, blank=True)
-    upn = models.CharField("UPN", max_length=13, blank=True, help_text="Unique pupil number.")
+    upn = models.CharField(
+        "UPN",
+        max_length=13,
+        blank=True,
+        validators=[upn_rules.validate],
+        help_text="Unique pupil number: 13 characters, checked as the DfE issues them.",
+    )
     la_reference = models.CharField("Local-authority reference", max_length=50, blank=True)
+    # From the school's MIS (the roll import): the DfE's codes where there is one.
+    gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
+    year_group = models.CharField(
+        "NC year", max_length=3, blank=True, help_text="National curriculum year: R, 1–14."
+    )
+    reg_group = models.CharField("Registration group", max_length=20, blank=True)
+    sen_status = models.CharField(
+        "SEN provision", max_length=1, choices=SenStatus.choices, blank=True
+    )
+    looked_after = models.BooleanField("Looked after (in care)", default=False)
     photo = models.ImageField(upload_to="children/photos/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -32,6 +64,13 @@ class Child(TenantModel, Versioned):
             models.CheckConstraint(
                 condition=Q(leaving_date__isnull=True) | Q(leaving_date__gte=F("start_date")),
                 name="child_leaves_after_start",
+            ),
+            # One pupil, one UPN: the DfE's census refuses duplicates, and imports match on it.
+            models.UniqueConstraint(
+                fields=["organisation", "upn"],
+                condition=~Q(upn=""),
+                name="child_unique_upn_per_org",
+                violation_error_message="Another child in this organisation has this UPN.",
             ),
         ]
         indexes = [
@@ -253,3 +292,36 @@ class KeyWorkerAllocation(TenantModel):
 
     def is_current_on(self, day: datetime.date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or self.ends_on > day)
+
+
+class Placement(TenantModel, Versioned):
+    """A young person's placement at a children's home, filled in by a manager on the day of
+    admission. The reg. 28 visit rule reads ``until_18`` from here (not from each visit record)."""
+
+    class LegalStatus(models.TextChoices):
+        SECTION_20 = "s20", "Accommodated under section 20 (Children Act 1989)"
+        CARE_ORDER = "s31", "Care order (section 31)"
+        INTERIM_CARE_ORDER = "s38", "Interim care order (section 38)"
+        EMERGENCY_PROTECTION = "s44", "Emergency protection order (section 44)"
+        POLICE_PROTECTION = "s46", "Police protection (section 46)"
+        REMAND = "remand", "Remanded to local-authority accommodation"
+        PLACEMENT_ORDER = "placement_order", "Placement order (adoption)"
+        SHORT_BREAKS = "short_breaks", "Short breaks (section 20(4))"
+        OTHER = "other", "Other"
+
+    child = models.OneToOneField(Child, on_delete=models.PROTECT, related_name="placement")
+    starts_on = models.DateField("Placement start")
+    placing_authority = models.CharField(max_length=200, help_text="The local authority.")
+    legal_status = models.CharField(max_length=20, choices=LegalStatus.choices)
+    until_18 = models.BooleanField(
+        "The placement is meant to last until the young person is 18",
+        default=False,
+        help_text="After the first year, social-worker visits may then be every 3 months.",
+    )
+    admitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.child} placed by {self.placing_authority} from {self.starts_on:%d %b %Y}"

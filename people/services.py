@@ -18,6 +18,7 @@ from .models import (
     Guardian,
     KeyWorkerAllocation,
     PenPortrait,
+    Placement,
     Professional,
 )
 from .selectors import allocated_staff_ids, assignable_staff, can_edit_child_details
@@ -322,3 +323,82 @@ def guardian_retract(
         summary=reason.strip(),
     )
     return guardian
+
+
+def _professional_for(access: Access, child: Child, role: str, details: dict, started_on):
+    """Link the social worker or IRO named at admission: someone already on record (matched on
+    name, role and email) or a new professional."""
+    name = (details.get("name") or "").strip()
+    if not name:
+        return None
+    professional = Professional.objects.filter(
+        name__iexact=name, role=role, email__iexact=details.get("email") or ""
+    ).first()
+    if professional is None:
+        professional = Professional(
+            organisation_id=child.organisation_id,
+            name=name,
+            role=role,
+            agency=details.get("agency", ""),
+            phone=details.get("phone", ""),
+            email=details.get("email", ""),
+        )
+        professional.full_clean()
+        professional.save()
+        audit_write(actor=access.user, action=Action.CREATE, instance=professional, before=None)
+    link = ChildProfessional.objects.create(
+        organisation_id=child.organisation_id,
+        child=child,
+        professional=professional,
+        started_on=started_on,
+    )
+    audit_write(actor=access.user, action=Action.CREATE, instance=link, before=None)
+    return link
+
+
+@transaction.atomic
+def child_admit(
+    *,
+    access: Access,
+    site,
+    placing_authority: str,
+    legal_status: str,
+    until_18: bool,
+    social_worker: dict,
+    iro: dict,
+    key_worker=None,
+    **child_fields,
+) -> Child:
+    """Admit a young person to a children's home on the day they arrive: the child, their
+    placement (start, placing authority, legal status, meant to last until 18), the social worker
+    and Independent Reviewing Officer, and the key worker (appointed before or at admission; the
+    compliance dashboard shows a placement without one as overdue from its first day).
+    ``social_worker`` and ``iro`` are {"name", "phone", "email", "agency"}. Raises
+    ``ValidationError`` by field; nothing is saved unless all of it is."""
+    require_manager(access, site.pk)
+    if site.is_school:
+        raise ValidationError({"site": "Admission with a placement is for a children's home."})
+    child = child_create(access=access, site=site, key_worker=key_worker, **child_fields)
+    placement = Placement(
+        organisation_id=child.organisation_id,
+        child=child,
+        starts_on=child.start_date,
+        placing_authority=placing_authority.strip(),
+        legal_status=legal_status,
+        until_18=until_18,
+        admitted_by=access.user,
+    )
+    placement.full_clean()
+    placement.save()
+    audit_write(actor=access.user, action=Action.CREATE, instance=placement, before=None)
+    agency = {"agency": placing_authority.strip()}
+    _professional_for(
+        access,
+        child,
+        Professional.Role.SOCIAL_WORKER,
+        {**agency, **social_worker},
+        child.start_date,
+    )
+    _professional_for(access, child, Professional.Role.IRO, {**agency, **iro}, child.start_date)
+    _obligations_changed(child.pk)
+    return child

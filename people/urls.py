@@ -7,6 +7,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.child_list, name="child_list"),
     path("new/", views.child_create, name="child_create"),
+    path("admit/", views.child_admit, name="child_admit"),
     path("retention/", views.retention, name="retention"),
     path("<int:child_id>/", views.child_detail, name="child_detail"),
     path("<int:child_id>/edit/", views.child_edit, name="child_edit"),

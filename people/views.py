@@ -17,6 +17,7 @@ from tenancy.timeutils import site_today
 from . import selectors, services
 from .filters import ChildFilter
 from .forms import (
+    AdmissionForm,
     AllocationForm,
     ChildForm,
     CoverForm,
@@ -70,6 +71,9 @@ def child_list(request):
             "page": page,
             "query": query.urlencode(),
             "can_add": access.is_manager_anywhere,
+            "can_admit": any(
+                s.pk in access.managed_site_ids and not s.is_school for s in access.all_sites
+            ),
         },
     )
 
@@ -395,6 +399,58 @@ def retention(request):
             "query": "reached=1" if reached_only else "",
             "today": selectors._today(),
         },
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def child_admit(request):
+    """Admitting a young person to a children's home: the short form a manager fills on day one."""
+    access = request.access
+    homes = Site.objects.filter(pk__in=access.managed_site_ids, kind=Site.Kind.HOME)
+    if not homes.exists():
+        raise PermissionDenied("Only managers of a children's home admit young people.")
+    form = AdmissionForm(request.POST or None, sites=homes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        child_fields = {
+            k: data[k]
+            for k in ("first_name", "last_name", "preferred_name", "date_of_birth", "start_date")
+        }
+        try:
+            child = services.child_admit(
+                access=access,
+                site=data["site"],
+                placing_authority=data["placing_authority"],
+                legal_status=data["legal_status"],
+                until_18=data["until_18"],
+                social_worker={
+                    "name": data["social_worker_name"],
+                    "phone": data["social_worker_phone"],
+                    "email": data["social_worker_email"],
+                },
+                iro={
+                    "name": data["iro_name"],
+                    "phone": data["iro_phone"],
+                    "email": data["iro_email"],
+                },
+                key_worker=data.get("key_worker"),
+                la_reference=data["la_reference"],
+                **child_fields,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{child.full_name} admitted.")
+            return redirect("people:child_detail", child_id=child.pk)
+    return _form_page(
+        request,
+        form=form,
+        child=None,
+        title="Admit a young person",
+        submit="Admit",
+        intro="Fill this in on the day of admission. The key worker should be appointed before "
+        "or at admission.",
     )
 
 

@@ -8,6 +8,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from people import upn as upn_rules
 from people.models import (
     Child,
     ChildProfessional,
@@ -90,6 +91,15 @@ class ChildFactory(TenantFactory):
     last_name = factory.Sequence(lambda n: f"Childlast{n}")
     date_of_birth = datetime.date(2012, 5, 17)
     start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=200))
+    # A valid UPN (the DfE's check letter), different for every child.
+    upn = factory.Sequence(lambda n: upn_rules.make(801, 2000 + n // 1000, 26, n % 1000))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The same check as every other path that creates a child: a test cannot store a UPN the
+        # product would refuse.
+        kwargs["upn"] = upn_rules.clean(kwargs.get("upn", ""))
+        return super()._create(model_class, *args, **kwargs)
 
 
 class PenPortraitFactory(TenantFactory):

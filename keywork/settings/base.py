@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "onboarding",
     "actions",
     "safeguarding",
+    "roll",
     "bench",
 ]
 
@@ -55,6 +56,7 @@ NAVIGATION_APPS = [
     "plans",
     "compliance",
     "quality",
+    "roll",
     "tenancy",
     "onboarding",
     "actions",

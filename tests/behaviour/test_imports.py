@@ -8,7 +8,7 @@ from tenancy.context import organisation_scope
 
 from ..factories import ChildFactory
 
-UPN_A, UPN_B = "A12345678901B", "A98765432109C"
+UPN_A, UPN_B = "L12345678901B", "Z98765432109C"  # valid check letters (people.upn)
 
 
 @pytest.fixture
