@@ -249,6 +249,7 @@ def settings_edit(request):
                 version=form.cleaned_data.get("version"),
                 banned_phrases=form.cleaned_data["banned_phrases"],
                 accepted_words=form.cleaned_data["accepted_words"],
+                disclosure_phrases=form.cleaned_data["disclosure_phrases"],
             )
         except EditConflict as error:
             form.add_error(None, error)

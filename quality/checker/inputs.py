@@ -40,6 +40,12 @@ class Context:
     staff_names: tuple[str, ...] = ()
     place_names: tuple[str, ...] = ()
     child_id: int | None = None  # the child the record is about
+    # Names of the chosen child's recorded family members ("Mr Quinn", "Kerry O'Brien"): their
+    # surnames are not another child's, whoever else shares them.
+    family_names: tuple[str, ...] = ()
+    # The organisation's disclosure language ("hit me", "don't tell anyone"): a record using it
+    # gets a suggestion to raise a safeguarding concern (never a deduction, never a block).
+    disclosure_phrases: tuple[str, ...] = ()
 
     @property
     def child_word(self) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .parsing import _bounded, _inside, _phrase_regex
+from tenancy.text import fold_apostrophes
+
+from .parsing import _alternation, _bounded, _inside
 from .report import Finding
 
 SPECULATE = "Record what was seen, heard or said, and by whom, rather than what may have happened."
@@ -72,19 +74,17 @@ YOU_DID = re.compile(
 
 @lru_cache(maxsize=64)
 def _opinion_patterns(extra: tuple[str, ...]) -> list[tuple[re.Pattern, str]]:
-    patterns = [(re.compile(_bounded(f), re.IGNORECASE), advice) for f, advice in OPINION]
-    for phrase in extra:
-        if phrase.strip():
-            patterns.append(
-                (
-                    re.compile(_bounded(_phrase_regex(phrase.strip())), re.IGNORECASE),
-                    "Your organisation asks for this phrase to be left out: state the facts.",
-                )
-            )
+    """The built-in patterns (one each, for their own advice) and the organisation's phrases
+    (up to 500, folded like the text: one combined pattern)."""
+    patterns = [(re.compile(_bounded(f, True), re.IGNORECASE), advice) for f, advice in OPINION]
+    for pattern in _alternation(fold_apostrophes(p) for p in extra):
+        patterns.append(
+            (pattern, "Your organisation asks for this phrase to be left out: state the facts.")
+        )
     return patterns
 
 
-JUDGEMENTAL_RE = re.compile(_bounded("|".join(JUDGEMENTAL)), re.IGNORECASE)
+JUDGEMENTAL_RE = re.compile(_bounded("|".join(JUDGEMENTAL), True), re.IGNORECASE)
 
 
 def _opinions(name: str, text: str, quotes, extra: tuple[str, ...]) -> list[Finding]:

@@ -2,16 +2,40 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
+from tenancy import text
+
 ABBREVIATIONS = {"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "approx", "vs", "no", "st", "cf"}
-WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
+WORD = text.WORD  # Unicode letters, inner apostrophes and hyphens
 OPEN_QUOTE = re.compile(r"(?:(?<=^)|(?<=[\s(\[{—–-]))(['‘\"“])(?=\S)", re.MULTILINE)
-CLOSERS = {"'": "'’", "‘": "’'", '"': '"”', "“": '”"'}
+# What ends a quotation: its closing mark (a single one not followed by a letter or digit, so
+# "it's" does not end 'it's fine') or a blank line (quotes do not run across paragraphs).
+CLOSER = {
+    "double": re.compile(r'\n\n|["”]'),
+    "single": re.compile(r"\n\n|['’](?![^\W_])"),
+}
 BULLET = re.compile(r"[ \t]*(?:(?:[-•*○·–—]|\d{1,2}[.)])[ \t]*)?")
 SENTENCE_BREAK = re.compile(r"\A|\n|[.!?][ \t\n]+")
 SENTENCE_LEAD = re.compile(r"[ \t]*(?:(?:[-•*○·–—]|\d{1,2}[.)])[ \t]+)?['‘\"“(\[]*")
-ADDRESS = re.compile(r"\S*(?:://|@|www\.)\S*")
+TOKEN = re.compile(r"\S+")
+
+
+def mask_addresses(value: str) -> str:
+    """``value`` with web and email addresses blanked by spaces (same length, same offsets).
+    Token by token: the pattern ``\\S*(?:://|@)\\S*`` it replaces backtracked over every
+    position of a long run without spaces (11 s for 50,000 letters)."""
+    parts = []
+    last = 0
+    for token in TOKEN.finditer(value):
+        word = token.group(0)
+        if "://" in word or "@" in word or "www." in word:
+            parts.append(value[last : token.start()])
+            parts.append(" " * len(word))
+            last = token.end()
+    parts.append(value[last:])
+    return "".join(parts)
 
 
 def _phrase_regex(phrase: str) -> str:
@@ -19,40 +43,57 @@ def _phrase_regex(phrase: str) -> str:
     return r"\s+".join(words)
 
 
-def _bounded(fragment: str) -> str:
-    return rf"(?<![\w'’-])(?:{fragment})(?![\w-])"
+def _bounded(fragment: str, word_start: bool = False) -> str:
+    """``fragment`` as whole words. ``word_start``: every alternative starts with a letter or
+    digit, so positions that are not the start of a word are skipped at once (a long alternation
+    is then tried only where a word begins, not at each of 50,000 spaces)."""
+    ahead = r"(?=\w)" if word_start else ""
+    return rf"(?<![\w'’-]){ahead}(?:{fragment})(?![\w-])"
+
+
+def _alternation(phrases, flags=re.IGNORECASE) -> list[re.Pattern]:
+    """Phrases (each matched with any spacing between its words) as at most two patterns, the
+    longest phrase first in each: one pass over the text whatever the number of phrases."""
+    phrases = sorted({p.strip() for p in phrases if p.strip()}, key=lambda p: (-len(p), p))
+    words = [p for p in phrases if p[0].isalnum()]
+    others = [p for p in phrases if not p[0].isalnum()]
+    patterns = []
+    for group, word_start in ((words, True), (others, False)):
+        if group:
+            body = "|".join(_phrase_regex(p) for p in group)
+            patterns.append(re.compile(_bounded(body, word_start), flags))
+    return patterns
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Spans inside quotation marks (the speaker's own words). Apostrophes (Amber's, kids') are not
-    quotes: an opening mark follows a space, a bracket or the start of a line."""
+    quotes: an opening mark follows a space, a bracket or the start of a line; a quote ends at its
+    closing mark or at a blank line. Linear in the text: each kind of mark searches for its next
+    closer at most once per stretch of text (a text of 16,000 unclosed quotes once took minutes)."""
     spans = []
     position = 0
+    found: dict[str, re.Match | None] = {}  # kind of mark -> the last closer-or-break found
     while True:
         match = OPEN_QUOTE.search(text, position)
         if not match:
             return spans
         mark, start = match.group(1), match.end()
-        closers = CLOSERS[mark]
-        end = None
-        for index in range(start, len(text)):
-            char = text[index]
-            if char == "\n" and index + 1 < len(text) and text[index + 1] == "\n":
-                break  # quotes do not run across paragraphs
-            if char in closers and (
-                mark in '"“' or index + 1 == len(text) or not text[index + 1].isalnum()
-            ):
-                end = index
-                break
-        if end is None:
+        kind = "double" if mark in '"“' else "single"
+        closer = found.get(kind, False)
+        if closer is False or (closer is not None and closer.start() < start):
+            closer = CLOSER[kind].search(text, start)
+            found[kind] = closer
+        if closer is None or closer.group(0) == "\n\n":
             position = start
             continue
-        spans.append((start, end))
-        position = end + 1
+        spans.append((start, closer.start()))
+        position = closer.start() + 1
 
 
 def _inside(spans: list[tuple[int, int]], start: int) -> bool:
-    return any(a <= start < b for a, b in spans)
+    """Is ``start`` inside one of ``spans`` (sorted, not overlapping)? A binary search."""
+    index = bisect.bisect_right(spans, (start, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= start < spans[index][1]
 
 
 def sentence_starts(text: str) -> list[int]:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 
-from .parsing import _words
+from .parsing import _excerpt, _words
 from .report import Finding
+
+WORD_CHARS = re.compile(r"\w+")
 
 
 def _punctuation(name: str, text: str, starts: list[int], prose: bool) -> list[Finding]:
     found = []
     for start in starts:
         if text[start].islower():
-            end = start + len(re.match(r"\w+", text[start:]).group(0))
+            end = WORD_CHARS.match(text, start).end()
             found.append(
                 Finding(
                     "capital",
@@ -35,14 +37,14 @@ def _punctuation(name: str, text: str, starts: list[int], prose: bool) -> list[F
                 and not re.search(r"https?://|\]\(", stripped)
             ):
                 end = offset + len(stripped)
-                last = re.search(r"\S+$", stripped)
+                last = stripped.rsplit(None, 1)[-1]  # "\S+$" backtracked: quadratic
                 found.append(
                     Finding(
                         "full_stop",
                         name,
-                        offset + last.start(),
+                        end - len(last),
                         end,
-                        last.group(0),
+                        _excerpt(last, 0, len(last)),
                         "This paragraph does not end with a full stop.",
                         "End the sentence with a full stop, or finish it if it was cut short.",
                     )

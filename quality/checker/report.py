@@ -35,6 +35,8 @@ RULES = {
         Rule("double_space", "Double space", 1, 3),
         Rule("session_too_long", "Session longer than the site allows", 5, 5),
         Rule("standard_not_discussed", "Quality Standard ticked but not discussed", 4, 12),
+        # A suggestion, never a deduction (issue 19): weight 0.
+        Rule("safeguarding", "Possible disclosure: consider a safeguarding concern", 0, 0),
     )
 }
 # A parent or social-worker contact that names another child discloses it outside the setting.
@@ -58,8 +60,11 @@ class Finding:
     @property
     def severity(self) -> str:
         """ "high" for what a moderator would return the record for, "medium" for targets and
-        sections, "low" for spelling and punctuation."""
+        sections, "low" for spelling and punctuation, "suggestion" for what costs nothing (the
+        safeguarding prompt)."""
         weight = RULES[self.rule].weight
+        if weight == 0:
+            return "suggestion"
         return "high" if weight >= 6 else "medium" if weight >= 3 else "low"
 
 
@@ -153,7 +158,7 @@ def _score(findings: list[Finding], context: Context, notes: list[str]) -> Repor
     total = 0
     for code, rule in RULES.items():
         count = counts.get(code, 0)
-        if not count:
+        if not count or not rule.weight:
             continue
         weight = rule.weight
         cap = rule.cap
