@@ -4,7 +4,18 @@ the children, staff and sites they may see."""
 import datetime
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Subquery, TextField, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quality', '0002_moderation'),
+        ("quality", "0002_moderation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='qualitysettings',
-            name='disclosure_phrases',
-            field=models.TextField(blank=True, default="hit me\nhits me\nhurt me\nhurts me\ntouched me\ntouches me\ndon't tell anyone\ndon't tell anybody\nit's a secret\nnot allowed to tell\nscared to go home\nkicked me\nslapped me\npunched me", help_text="One a line, for example “hit me” or “don't tell anyone”. A record that uses one gets a suggestion to raise a safeguarding concern with the DSL: a reminder only, it never lowers the score or stops a record being saved. Leave empty for no reminder.", verbose_name='Disclosure language'),
+            model_name="qualitysettings",
+            name="disclosure_phrases",
+            field=models.TextField(
+                blank=True,
+                default="hit me\nhits me\nhurt me\nhurts me\ntouched me\ntouches me\ndon't tell anyone\ndon't tell anybody\nit's a secret\nnot allowed to tell\nscared to go home\nkicked me\nslapped me\npunched me",
+                help_text="One a line, for example “hit me” or “don't tell anyone”. A record that uses one gets a suggestion to raise a safeguarding concern with the DSL: a reminder only, it never lowers the score or stops a record being saved. Leave empty for no reminder.",
+                verbose_name="Disclosure language",
+            ),
         ),
     ]
