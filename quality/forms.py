@@ -5,10 +5,10 @@ from people.models import Child
 from tenancy.forms import VersionedFormMixin
 from tenancy.text import normalise
 
-from .checker import QUALITY_STANDARDS
+from .checker import MAX_CHECKED_CHARS, QUALITY_STANDARDS
 from .models import SCORE_LABELS, ModerationSettings, QualitySettings
 
-MAX_TEXT = 50_000
+MAX_TEXT = MAX_CHECKED_CHARS  # one number: what a form accepts is what the checker checks
 KIND_LABELS = {"school": "School (pupil)", "home": "Children's home (young person)"}
 
 
@@ -66,6 +66,16 @@ class CheckTextForm(forms.Form):
         self.fields["child"].queryset = children.select_related("site").order_by(
             "first_name", "last_name"
         )
+
+    def clean(self):
+        data = super().clean()
+        total = len(data.get("text") or "") + len(data.get("targets") or "")
+        if total > MAX_TEXT:
+            raise forms.ValidationError(
+                f"The record and its targets are {total:,} characters together: the checker takes "
+                f"at most {MAX_TEXT:,} at once. Check the record in parts."
+            )
+        return data
 
 
 class QualitySettingsForm(VersionedFormMixin, forms.ModelForm):

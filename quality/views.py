@@ -16,6 +16,7 @@ from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
 from tenancy.exports import csv_safe
 from tenancy.forms import apply_service_errors
+from tenancy.text import normalise
 
 from . import checker, selectors, services
 from .forms import (
@@ -72,7 +73,7 @@ def _rows(
     """Findings grouped by field, each with a little of the text either side for display."""
     groups = []
     for name, findings in report.by_field().items():
-        text = fields.get(name, "")
+        text = normalise(fields.get(name, ""))  # as the checker saw it (idempotent)
         rows = []
         for finding in findings:
             rows.append(
@@ -161,7 +162,8 @@ def check_page(request):
 
 
 def _normalise(text: str) -> str:
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    """NFC and ``\\n`` line endings: the text the checker's offsets refer to."""
+    return normalise(text)
 
 
 @staff_view
