@@ -17,9 +17,16 @@ from django.http import Http404
 
 from behaviour.models import NEGATIVE_KINDS, POSITIVE_KINDS, AttendanceMark, Kind, Slip, week_start
 from people.models import Child, ChildProfessional, Guardian, KeyWorkerAllocation, Professional
-from people.selectors import children_visible_to, current_allocations_q
+from people.selectors import (
+    MAX_SEARCH,
+    MAX_SEARCH_WORDS,
+    children_visible_to,
+    current_allocations_q,
+    name_search_q,
+)
 from tenancy.access import Access
 from tenancy.models import Site
+from tenancy.text import normalise
 
 from .models import (
     Contact,
@@ -128,12 +135,9 @@ def contact_list(access: Access, query: ContactQuery) -> QuerySet[Contact]:
             query.end or datetime.date(2100, 1, 1),
         )
         qs = qs.filter(occurred_at__gte=lo, occurred_at__lt=hi)
-    for word in query.search.split():
-        qs = qs.filter(
-            Q(child__first_name__icontains=word)
-            | Q(child__last_name__icontains=word)
-            | Q(with_whom__icontains=word)
-        )
+    for word in normalise(query.search[:MAX_SEARCH]).split()[:MAX_SEARCH_WORDS]:
+        # The child's names through the folded column ("Zoe" finds Zoë, "O’Brien" O'Brien).
+        qs = qs.filter(name_search_q(word, "child__") | Q(with_whom__icontains=word))
     return qs.select_related("child", "site", "recorded_by").order_by("-occurred_at", "-pk")
 
 
