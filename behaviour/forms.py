@@ -23,12 +23,12 @@ class TimeInput(forms.TimeInput):
 
 class ChildChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.full_name
+        return obj.display_name
 
 
 class ChildrenField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return obj.full_name
+        return obj.display_name
 
 
 def current_visible_children(access, day: datetime.date):
@@ -98,8 +98,8 @@ class SlipForm(forms.Form):
                 self.add_error("date", "A slip cannot be recorded for the future.")
         if child and data.get("others"):
             if child in data["others"]:
-                self.add_error("others", f"{child.full_name} is the child this slip is for.")
-            elsewhere = [o.full_name for o in data["others"] if o.site_id != child.site_id]
+                self.add_error("others", f"{child.display_name} is the child this slip is for.")
+            elsewhere = [o.display_name for o in data["others"] if o.site_id != child.site_id]
             if elsewhere:
                 self.add_error(
                     "others", f"{', '.join(elsewhere)} at another site: record their slip there."

@@ -130,7 +130,7 @@ def _export(request, fmt: str):
         )
     slips = list(selectors.slip_list(request.access, query))
     tz = selectors._tz(query.site)
-    subject = query.child.full_name if query.child else query.site.name
+    subject = query.child.display_name if query.child else query.site.name
     day = site_today(query.site)
     audit_read(
         actor=request.user,
@@ -215,7 +215,7 @@ def slip_create(request):
             extra = len(data["others"])
             messages.success(
                 request,
-                f"{slip.type_name} recorded for {slip.child.full_name}"
+                f"{slip.type_name} recorded for {slip.child.display_name}"
                 + (f", and a linked slip for {extra} more" if extra else "")
                 + ".",
             )
@@ -729,7 +729,7 @@ def certificate_pdf(request, child_id):
     pdf = HTML(string=html).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
-        True, f"attendance {child.full_name} {site_today(child.site):%Y-%m-%d}.pdf"
+        True, f"attendance {child.display_name} {site_today(child.site):%Y-%m-%d}.pdf"
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -541,7 +541,7 @@ def compose_update(child: Child, monday: datetime.date, *, author_name: str, to_
     lines = [
         greeting,
         "",
-        f"This is the weekly update for {child.full_name} at {child.site.name} for the week "
+        f"This is the weekly update for {child.display_name} at {child.site.name} for the week "
         f"{_fmt(monday)} to {_fmt(sunday)} {sunday.year}.",
     ]
     for heading, items in records.items():

@@ -14,7 +14,7 @@ KIND_LABELS = {"school": "School (pupil)", "home": "Children's home (young perso
 
 class ChildChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, child):
-        return f"{child.full_name} ({child.site.name})"
+        return f"{child.display_name} ({child.site.name})"
 
 
 class CheckTextForm(forms.Form):
