@@ -8,6 +8,7 @@ from people.forms import DateInput
 from people.selectors import children_visible_to
 from tenancy.forms import RetractForm as BaseRetractForm
 from tenancy.forms import VersionedFormMixin
+from tenancy.text import MAX_FREE_TEXT
 from tenancy.timeutils import site_today
 
 from . import codes
@@ -49,10 +50,13 @@ class SlipForm(forms.Form):
     location = forms.CharField(max_length=60, required=False)
     what_happened = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MAX_FREE_TEXT,
         help_text="Facts only. Do not name other children here: choose them in the list below "
         "and each gets their own linked slip.",
     )
-    action_taken = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    action_taken = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=MAX_FREE_TEXT
+    )
     outcome = forms.ChoiceField(choices=Outcome.choices, required=False)
     outcome_detail = forms.CharField(label="Outcome details", max_length=200, required=False)
     points = forms.IntegerField(initial=0, min_value=-50, max_value=50)
@@ -108,8 +112,12 @@ class SlipForm(forms.Form):
 
 
 class SlipCorrectForm(VersionedFormMixin, forms.Form):
-    what_happened = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
-    action_taken = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    what_happened = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_FREE_TEXT
+    )
+    action_taken = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=MAX_FREE_TEXT
+    )
     outcome = forms.ChoiceField(choices=Outcome.choices, required=False)
     outcome_detail = forms.CharField(label="Outcome details", max_length=200, required=False)
     points = forms.IntegerField(min_value=-50, max_value=50)

@@ -205,6 +205,7 @@ QUEUE_FIELDS = (
     "child_id",
     "child__first_name",
     "child__last_name",
+    "child__preferred_name",  # the display name: "Zac (Isaac) Quinn"
     "child__site__name",
     "author__first_name",
     "author__last_name",

@@ -34,6 +34,10 @@ APOSTROPHES = "’ʼ‛′`´"
 QUOTE_MARKS = "'’‘ʼ‛′`´\"“”„‟«»‹›"
 _APOSTROPHE_TABLE = str.maketrans(dict.fromkeys(APOSTROPHES, "'"))
 
+# The longest free-text field a form accepts (about 1,700 words): long enough for any account of a
+# session or an incident, short enough that its PDF, Word export and check stay bounded.
+MAX_FREE_TEXT = 10_000
+
 LETTER = r"[^\W\d_]"  # any Unicode letter (Python's \w less digits and the underscore)
 # A word: letters, with apostrophes, hyphens and combining marks inside (never at either end).
 WORD = re.compile(rf"{LETTER}(?:(?:{LETTER}|[\u0300-\u036f'’ʼ\-])*(?:{LETTER}|[\u0300-\u036f]))?")
