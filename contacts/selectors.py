@@ -26,7 +26,7 @@ from people.selectors import (
 )
 from tenancy.access import Access
 from tenancy.models import Site
-from tenancy.text import normalise
+from tenancy.text import normalise, search_key
 
 from .models import (
     Contact,
@@ -556,11 +556,13 @@ def compose_update(child: Child, monday: datetime.date, *, author_name: str, to_
 
 def other_children_named(access: Access, child: Child, texts: list[str]) -> list[str]:
     """Full names of other children (at the child's site) that appear in ``texts`` (one query).
-    A contact with a parent or professional must never disclose another child's information."""
-    text = "\n".join(t for t in texts if t)
+    A contact with a parent or professional must never disclose another child's information.
+    Names match whatever the case, accents and apostrophes ("Zoe O’Brien" is Zoë O'Brien:
+    tenancy.text.search_key); one pass over the text whatever the number of children."""
+    text = search_key(normalise("\n".join(t for t in texts if t)))
     if not text.strip():
         return []
-    found = []
+    names: dict[str, str] = {}
     for first, last, preferred in (
         children_visible_to(access)
         .filter(site_id=child.site_id)
@@ -568,10 +570,18 @@ def other_children_named(access: Access, child: Child, texts: list[str]) -> list
         .values_list("first_name", "last_name", "preferred_name")
     ):
         for given in {first, preferred} - {""}:
-            name = f"{given} {last}"
-            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, flags=re.IGNORECASE):
-                found.append(name)
-    return sorted(set(found))
+            key = " ".join(search_key(normalise(f"{given} {last}")).split())
+            if key:
+                names.setdefault(key, f"{given} {last}")
+    if not names:
+        return []
+    body = "|".join(
+        r"\s+".join(map(re.escape, key.split()))
+        for key in sorted(names, key=lambda k: (-len(k), k))
+    )
+    pattern = re.compile(rf"(?<!\w)(?=\w)(?:{body})(?!\w)")
+    found = {names[" ".join(m.group(0).split())] for m in pattern.finditer(text)}
+    return sorted(found)
 
 
 def restrictions_for(child: Child) -> list[Guardian]:

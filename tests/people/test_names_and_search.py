@@ -43,10 +43,14 @@ def test_the_search_column_follows_every_write(org):
 
 
 @pytest.mark.django_db
-def test_a_long_search_is_cut_not_refused(client, org):
+def test_a_search_longer_than_a_name_is_refused_beside_the_box(client, org):
     client.force_login(org.users["org_admin"])
     response = client.get("/children/", {"q": "Zoë " * 5000})
     assert response.status_code == 200
+    assert "Ensure this value has at most 100 characters" in response.content.decode()
+    # Below the form, the selector reads no more than a name's length either (bounded work).
+    access = access_for(org.users["org_admin"], org)
+    assert list(child_list(access, search="zzz " * 5000)) == []
 
 
 @pytest.mark.django_db
@@ -75,3 +79,17 @@ def test_the_migration_backfills_existing_children():
     out = StringIO()
     call_command("sqlmigrate", "people", "0005_checker_search_name", stdout=out)
     assert "GENERATED ALWAYS AS" in out.getvalue() and "STORED" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_contact_naming_another_child_is_caught_however_the_name_is_typed(org):
+    """The contacts' own other-child guard matches names as the checker does (issue 16), in one
+    pass over the text (it was one search per child name, over text of any length)."""
+    from contacts.selectors import other_children_named
+
+    ChildFactory(site=org.school, first_name="Zoë", last_name="O'Brien")
+    ChildFactory(site=org.school, first_name="Jayden", last_name="Morris")
+    access = access_for(org.users["org_admin"], org)
+    texts = ["He argued with ZOE  O’BRIEN at lunch; jayden morris watched."]
+    assert other_children_named(access, org.child, texts) == ["Jayden Morris", "Zoë O'Brien"]
+    assert other_children_named(access, org.child, ["He argued with Zoey at lunch."]) == []
