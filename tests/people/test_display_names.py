@@ -17,6 +17,7 @@ from tenancy.context import organisation_scope
 
 from ..compliance.test_sweep import at, build, session_on
 from ..factories import ChildFactory, KeyWorkerAllocationFactory
+from ..sessions_app.factories import KeyWorkSessionFactory
 
 DISPLAY = "Zac (Isaac) Quinn"
 
@@ -62,12 +63,32 @@ def test_a_childs_pages_and_lists_name_them_by_the_one_rule(client, org):
         "/quality/",
     ]
     wrong = []
+    with organisation_scope(org.org.pk):
+        session = KeyWorkSessionFactory(child=zac, author=org.users["key_worker"])
+    places.append(f"/sessions/{session.pk}/")
     for url in places:
         response = client.get(url)
         assert response.status_code == 200, url
         if not named_only_by_the_rule(response.content.decode()):
             wrong.append(url)
     assert wrong == []
+
+
+@pytest.mark.django_db
+def test_a_session_pdf_names_the_child_by_the_one_rule(client, org, monkeypatch):
+    """The PDF's HTML, as WeasyPrint receives it (the layout itself is not what is tested)."""
+    from sessions_app import exports
+
+    seen = []
+    monkeypatch.setattr(exports, "render_pdf", lambda html: seen.append(html) or b"%PDF-1.7")
+    with organisation_scope(org.org.pk):
+        Child.objects.filter(pk=org.child.pk).update(
+            first_name="Isaac", last_name="Quinn", preferred_name="Zac"
+        )
+        session = KeyWorkSessionFactory(child=org.child, author=org.users["key_worker"])
+    client.force_login(org.users["org_admin"])
+    assert client.get(f"/sessions/{session.pk}/pdf/").status_code == 200
+    assert len(seen) == 1 and named_only_by_the_rule(seen[0])
 
 
 @pytest.mark.django_db
