@@ -172,7 +172,10 @@ def _bounded_fields(fields: Mapping[str, str]) -> tuple[dict[str, str], list[str
 def _in_original(finding: Finding, folded: str, original: str) -> Finding:
     """A finding found in the apostrophe-folded text, quoting the text as written."""
     if finding.end > finding.start and finding.excerpt == folded[finding.start : finding.end]:
-        return replace(finding, excerpt=original[finding.start : finding.end])
+        written = original[finding.start : finding.end]
+        if written != finding.excerpt:
+            message = finding.message.replace(f"“{finding.excerpt}”", f"“{written}”")
+            return replace(finding, excerpt=written, message=message)
     return finding
 
 

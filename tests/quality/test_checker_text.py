@@ -107,6 +107,7 @@ def test_disclosure_language_suggests_a_concern_without_costing_anything():
     report = check({"text": "Logan said “he hit me and said don’t tell anyone”."}, context)
     prompts = [f for f in report.findings if f.rule == "safeguarding"]
     assert [f.excerpt for f in prompts] == ["hit me", "don’t tell anyone"]
+    assert prompts[1].message.startswith("“don’t tell anyone” may be a disclosure.")
     assert all(f.severity == "suggestion" for f in prompts)
     assert prompts[0].suggestion == "Consider raising a safeguarding concern with the DSL."
     assert report.score == 100 and report.must_fix == 0
