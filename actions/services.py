@@ -120,7 +120,7 @@ def _notify_managers(action: ActionItem) -> None:
         site_id=action.site_id,
         organisation_id=action.organisation_id,
         key=f"action:{action.pk}",
-        message=f"For the manager: {child.full_name} – {action.title}",
+        message=f"For the manager: {child.display_name} – {action.title}",
         url=reverse("actions:action_detail", args=[action.pk]),
     )
 
@@ -429,7 +429,7 @@ def on_slip_recorded(slip_id: int) -> None:
         site_id=slip.site_id,
         organisation_id=slip.organisation_id,
         key=f"incident:{slip.pk}",
-        message=f"High-level incident: {slip.child.full_name}, {when:%d %b %Y %H:%M}. "
+        message=f"High-level incident: {slip.child.display_name}, {when:%d %b %Y %H:%M}. "
         "Read it and decide whether it is significant.",
         url=reverse("behaviour:slip_detail", args=[slip.pk]),
     )

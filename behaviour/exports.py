@@ -31,7 +31,7 @@ def row_values(slip, tz) -> list:
     return [
         local.strftime("%d/%m/%Y"),
         local.strftime("%H:%M"),
-        slip.child.full_name,
+        slip.child.display_name,
         slip.type_name,
         slip.lesson,
         slip.location,

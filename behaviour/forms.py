@@ -8,6 +8,7 @@ from people.forms import DateInput
 from people.selectors import children_visible_to
 from tenancy.forms import RetractForm as BaseRetractForm
 from tenancy.forms import VersionedFormMixin
+from tenancy.text import MAX_FREE_TEXT
 from tenancy.timeutils import site_today
 
 from . import codes
@@ -23,12 +24,12 @@ class TimeInput(forms.TimeInput):
 
 class ChildChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.full_name
+        return obj.display_name
 
 
 class ChildrenField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return obj.full_name
+        return obj.display_name
 
 
 def current_visible_children(access, day: datetime.date):
@@ -49,10 +50,13 @@ class SlipForm(forms.Form):
     location = forms.CharField(max_length=60, required=False)
     what_happened = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=MAX_FREE_TEXT,
         help_text="Facts only. Do not name other children here: choose them in the list below "
         "and each gets their own linked slip.",
     )
-    action_taken = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    action_taken = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=MAX_FREE_TEXT
+    )
     outcome = forms.ChoiceField(choices=Outcome.choices, required=False)
     outcome_detail = forms.CharField(label="Outcome details", max_length=200, required=False)
     points = forms.IntegerField(initial=0, min_value=-50, max_value=50)
@@ -100,8 +104,8 @@ class SlipForm(forms.Form):
                 self.add_error("date", "A slip cannot be recorded for the future.")
         if child and data.get("others"):
             if child in data["others"]:
-                self.add_error("others", f"{child.full_name} is the child this slip is for.")
-            elsewhere = [o.full_name for o in data["others"] if o.site_id != child.site_id]
+                self.add_error("others", f"{child.display_name} is the child this slip is for.")
+            elsewhere = [o.display_name for o in data["others"] if o.site_id != child.site_id]
             if elsewhere:
                 self.add_error(
                     "others", f"{', '.join(elsewhere)} at another site: record their slip there."
@@ -110,8 +114,12 @@ class SlipForm(forms.Form):
 
 
 class SlipCorrectForm(VersionedFormMixin, forms.Form):
-    what_happened = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
-    action_taken = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    what_happened = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_FREE_TEXT
+    )
+    action_taken = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=MAX_FREE_TEXT
+    )
     outcome = forms.ChoiceField(choices=Outcome.choices, required=False)
     outcome_detail = forms.CharField(label="Outcome details", max_length=200, required=False)
     points = forms.IntegerField(min_value=-50, max_value=50)

@@ -83,11 +83,11 @@ def slip_record(
     for other in others:
         if other.pk == child.pk:
             raise ValidationError(
-                {"others": f"{child.full_name} is the child this slip is for: remove them."}
+                {"others": f"{child.display_name} is the child this slip is for: remove them."}
             )
         if other.site_id != child.site_id:
             raise ValidationError(
-                {"others": f"{other.full_name} is at another site: record their slip there."}
+                {"others": f"{other.display_name} is at another site: record their slip there."}
             )
     ref = uuid.uuid4().hex
     common = dict(
@@ -326,7 +326,7 @@ class MarksRefused(ValidationError):
 
 def _where(mark: MarkInput) -> str:
     prefix = f"Row {mark.line}: " if mark.line else ""
-    return f"{prefix}{mark.child.full_name}, {mark.date:%a %-d %b %Y} {mark.session}"
+    return f"{prefix}{mark.child.display_name}, {mark.date:%a %-d %b %Y} {mark.session}"
 
 
 @transaction.atomic
@@ -447,7 +447,7 @@ def grades_save(*, access: Access, site: Site, grades: list[GradeInput]) -> Save
     for g in grades:
         where = f"Row {g.line}: " if g.line else ""
         if g.child.site_id != site.pk:
-            errors.append(f"{where}{g.child.full_name} is not on the roll of {site.name}.")
+            errors.append(f"{where}{g.child.display_name} is not on the roll of {site.name}.")
         key = (g.child.pk, g.subject.lower(), g.assessment.lower())
         if key in seen:
             errors.append(f"{where}a second grade for {g.subject}, {g.assessment} in this file.")

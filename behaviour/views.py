@@ -142,7 +142,7 @@ def _export(request, fmt: str):
         )
     slips = list(selectors.slip_list(request.access, query))
     tz = selectors._tz(query.site)
-    subject = query.child.full_name if query.child else query.site.name
+    subject = query.child.display_name if query.child else query.site.name
     day = site_today(query.site)
     summary = f"Behaviour log ({fmt}, {len(slips)} slips, {period.label})"
     request.access.audit_view(query.child or query.site, action=Action.EXPORT, summary=summary)
@@ -225,7 +225,7 @@ def slip_create(request):
             extra = len(data["others"])
             messages.success(
                 request,
-                f"{slip.type_name} recorded for {slip.child.full_name}"
+                f"{slip.type_name} recorded for {slip.child.display_name}"
                 + (f", and a linked slip for {extra} more" if extra else "")
                 + ".",
             )
@@ -736,7 +736,7 @@ def certificate_pdf(request, child_id):
     pdf = HTML(string=html).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
-        True, f"attendance {child.full_name} {site_today(child.site):%Y-%m-%d}.pdf"
+        True, f"attendance {child.display_name} {site_today(child.site):%Y-%m-%d}.pdf"
     )
     response["Cache-Control"] = "private, no-store"
     return response

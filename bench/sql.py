@@ -77,8 +77,8 @@ def insert_select(model, values: dict[str, str], from_sql: str, params=None, *, 
     values.setdefault("organisation", str(org_id))
     columns, exprs, defaults = [], [], []
     for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
+        if field.primary_key or getattr(field, "generated", False):
+            continue  # the database computes a generated column (people.Child.search_name)
         name = field.name
         if name in values:
             expr = values.pop(name)

@@ -15,7 +15,7 @@ def obligations_csv(site, children, cells_for) -> str:
         for ob in child.obligation_list:
             writer.writerow(
                 [
-                    csv_safe(child.full_name),
+                    csv_safe(child.display_name),
                     csv_safe(ob.staff.get_full_name()) if ob.staff else "",
                     ob.get_rule_display(),
                     ob.detail_label,

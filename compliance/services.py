@@ -12,7 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from people.models import Child, KeyWorkerAllocation
+from people.models import Child, KeyWorkerAllocation, child_display_name
 from people.selectors import current_allocations_q
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import save_if_unchanged
@@ -441,11 +441,14 @@ def _record_changes(organisation_id, changes, now) -> tuple[int, int]:
         role=Role.MANAGER, is_active=True, site_id__in={ob.site_id for ob in overdue}
     ).values_list("site_id", "user_id"):  # query: managers of the sites
         managers.setdefault(site_id, []).append(user_id)
-    names = dict(
-        Child.objects.filter(pk__in={ob.child_id for ob in overdue})
-        .values_list("pk", "first_name")
+    names = {
+        pk: child_display_name(first, last, preferred)
+        for pk, first, last, preferred in Child.objects.filter(
+            pk__in={ob.child_id for ob in overdue}
+        )
+        .values_list("pk", "first_name", "last_name", "preferred_name")
         .order_by()
-    )  # query: the children's names for the messages
+    }  # query: the children's names for the messages (full names: a school has four Logans)
     alerts = []
     for ob in overdue:
         recipients = set(managers.get(ob.site_id, []))

@@ -186,7 +186,7 @@ class ContactSettingsForm(VersionedFormMixin, forms.ModelForm):
 
 
 class ContactFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False)
+    q = forms.CharField(label="Search", required=False, max_length=100)
     site = forms.ChoiceField(required=False)
     kind = forms.ChoiceField(
         choices=[("", "Any kind")] + list(Contact.Kind.choices), required=False

@@ -24,10 +24,17 @@ from people.models import (
     Placement,
     Professional,
 )
-from people.selectors import children_visible_to, current_allocations_q
+from people.selectors import (
+    MAX_SEARCH,
+    MAX_SEARCH_WORDS,
+    children_visible_to,
+    current_allocations_q,
+    name_search_q,
+)
 from tenancy.access import Access
 from tenancy.hooks import collect
 from tenancy.models import Site
+from tenancy.text import normalise, search_key
 
 from .models import (
     Contact,
@@ -141,12 +148,9 @@ def contact_list(access: Access, query: ContactQuery) -> QuerySet[Contact]:
             query.end or datetime.date(2100, 1, 1),
         )
         qs = qs.filter(occurred_at__gte=lo, occurred_at__lt=hi)
-    for word in query.search.split():
-        qs = qs.filter(
-            Q(child__first_name__icontains=word)
-            | Q(child__last_name__icontains=word)
-            | Q(with_whom__icontains=word)
-        )
+    for word in normalise(query.search[:MAX_SEARCH]).split()[:MAX_SEARCH_WORDS]:
+        # The child's names through the folded column ("Zoe" finds Zoë, "O’Brien" O'Brien).
+        qs = qs.filter(name_search_q(word, "child__") | Q(with_whom__icontains=word))
     return qs.select_related("child", "site", "recorded_by").order_by("-occurred_at", "-pk")
 
 
@@ -569,7 +573,7 @@ def compose_update(child: Child, monday: datetime.date, *, author_name: str, to_
     lines = [
         greeting,
         "",
-        f"This is the weekly update for {child.full_name} at {child.site.name} for the week "
+        f"This is the weekly update for {child.display_name} at {child.site.name} for the week "
         f"{_fmt(monday)} to {_fmt(sunday)} {sunday.year}.",
     ]
     for heading, items in records.items():
@@ -584,11 +588,13 @@ def compose_update(child: Child, monday: datetime.date, *, author_name: str, to_
 
 def other_children_named(access: Access, child: Child, texts: list[str]) -> list[str]:
     """Full names of other children (at the child's site) that appear in ``texts`` (one query).
-    A contact with a parent or professional must never disclose another child's information."""
-    text = "\n".join(t for t in texts if t)
+    A contact with a parent or professional must never disclose another child's information.
+    Names match whatever the case, accents and apostrophes ("Zoe O’Brien" is Zoë O'Brien:
+    tenancy.text.search_key); one pass over the text whatever the number of children."""
+    text = search_key(normalise("\n".join(t for t in texts if t)))
     if not text.strip():
         return []
-    found = []
+    names: dict[str, str] = {}
     for first, last, preferred in (
         children_visible_to(access)
         .filter(site_id=child.site_id)
@@ -596,10 +602,18 @@ def other_children_named(access: Access, child: Child, texts: list[str]) -> list
         .values_list("first_name", "last_name", "preferred_name")
     ):
         for given in {first, preferred} - {""}:
-            name = f"{given} {last}"
-            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, flags=re.IGNORECASE):
-                found.append(name)
-    return sorted(set(found))
+            key = " ".join(search_key(normalise(f"{given} {last}")).split())
+            if key:
+                names.setdefault(key, f"{given} {last}")
+    if not names:
+        return []
+    body = "|".join(
+        r"\s+".join(map(re.escape, key.split()))
+        for key in sorted(names, key=lambda k: (-len(k), k))
+    )
+    pattern = re.compile(rf"(?<!\w)(?=\w)(?:{body})(?!\w)")
+    found = {names[" ".join(m.group(0).split())] for m in pattern.finditer(text)}
+    return sorted(found)
 
 
 def restrictions_for(child: Child) -> list[Guardian]:

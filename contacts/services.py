@@ -490,7 +490,7 @@ def weekly_update_send(
     worker = selectors.social_worker(child, site_today(child.site))
     if worker is None:
         raise ValidationError(
-            f"{child.full_name} has no social worker on record. Add one under Professionals on "
+            f"{child.display_name} has no social worker on record. Add one under Professionals on "
             "their page, then send: your draft is kept."
         )
     if not worker.email:

@@ -126,7 +126,7 @@ def contact_export(request):
                 local.date().isoformat(),
                 f"{local:%H:%M}",
                 c.site.name,
-                c.child.full_name,
+                c.child.display_name,
                 c.get_kind_display(),
                 c.get_purpose_display(),
                 c.get_method_display(),
@@ -282,7 +282,7 @@ def contact_new(request, child_id):
         request,
         form=form,
         child=child,
-        title=f"Log a contact about {child.full_name}",
+        title=f"Log a contact about {child.display_name}",
         submit="Save contact",
         warnings=warnings,
         extra=QUALITY_PANEL,
@@ -403,7 +403,7 @@ def weekly_update_new(request, child_id):
         return redirect("contacts:weekly_update", update_id=existing.pk)
     worker = selectors.social_worker(child, site_today(child.site))
     initial = {
-        "subject": f"Weekly update: {child.full_name}, week of {monday:%d %B %Y}",
+        "subject": f"Weekly update: {child.display_name}, week of {monday:%d %B %Y}",
         "body": selectors.compose_update(
             child,
             monday,

@@ -14,7 +14,7 @@ class StaffFilter(django_filters.ModelChoiceFilter):
 
 
 class ChildFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_noop", label="Search")
+    q = django_filters.CharFilter(method="filter_noop", label="Search", max_length=100)
     site = django_filters.ModelChoiceFilter(queryset=Site.objects.none(), method="filter_noop")
     key_worker = StaffFilter(queryset=None, method="filter_noop", label="Key worker")
     include_left = django_filters.BooleanFilter(

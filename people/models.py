@@ -4,12 +4,24 @@ from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import BigIntegerRangeField, DateRangeField, RangeOperators
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Concat
 
 from tenancy.concurrency import Retractable, Versioned
 from tenancy.models import Site, TenantModel
+from tenancy.text import search_key_sql
 
 from . import upn as upn_rules
+
+
+def child_display_name(first: str, last: str, preferred: str = "") -> str:
+    """The one rule for naming a child where a reader must tell which one (issue 16): the full name,
+    and where the child goes by another name, that name with the legal first name in brackets:
+    ("Isaac", "Quinn", "Zac") → "Zac (Isaac) Quinn"; ("Logan", "Quinn") → "Logan Quinn". For
+    places that read names with ``values_list`` rather than whole children."""
+    if preferred and preferred != first:
+        return f"{preferred} ({first}) {last}"
+    return f"{first} {last}"
 
 
 class Gender(models.TextChoices):
@@ -57,6 +69,17 @@ class Child(TenantModel, Versioned):
     photo = models.ImageField(upload_to="children/photos/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The names folded for search ("Zoë O'Brien" → "zoe obrien", preferred name too): computed by
+    # PostgreSQL itself (a generated column, ``translate()`` with tenancy.text's table), so every
+    # write — forms, imports, bulk inserts, the bench seed — keeps it right; search with
+    # ``search_name__contains=`` each word of ``tenancy.text.search_words(query)``.
+    search_name = models.GeneratedField(
+        expression=search_key_sql(
+            Concat("first_name", Value(" "), "last_name", Value(" "), "preferred_name")
+        ),
+        output_field=models.CharField(max_length=302),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
@@ -79,17 +102,18 @@ class Child(TenantModel, Versioned):
         ]
 
     def __str__(self):
-        return self.full_name
+        return self.display_name
 
     @property
     def full_name(self) -> str:
+        """The legal name ("Isaac Quinn"): for official identifiers next to it (UPN, date of birth).
+        Everywhere a person reads which child it is, use ``display_name``."""
         return f"{self.first_name} {self.last_name}"
 
     @property
     def display_name(self) -> str:
-        if self.preferred_name and self.preferred_name != self.first_name:
-            return f"{self.preferred_name} ({self.first_name}) {self.last_name}"
-        return self.full_name
+        """How every page, alert, PDF and export names the child (``child_display_name``)."""
+        return child_display_name(self.first_name, self.last_name, self.preferred_name)
 
     def age_on(self, day: datetime.date) -> int:
         before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)

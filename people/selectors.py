@@ -25,8 +25,12 @@ from django.utils import timezone
 
 from tenancy.access import Access
 from tenancy.models import Membership, Role, Site
+from tenancy.text import normalise, search_words
 
 from .models import Child, ChildProfessional, Guardian, KeyWorkerAllocation
+
+MAX_SEARCH = 100  # characters of a search box read (bounded work: a name is never longer)
+MAX_SEARCH_WORDS = 6
 
 User = get_user_model()
 
@@ -92,15 +96,23 @@ def child_list(
                 current_allocations_q(day), staff_id=key_worker_id
             )
         ).distinct()
-    for word in search.split():
-        qs = qs.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(preferred_name__icontains=word)
-            | Q(upn__iexact=word)
-            | Q(la_reference__iexact=word)
+    return _with_current_allocations(qs.filter(name_search_q(search)), day)
+
+
+def name_search_q(search: str, prefix: str = "") -> Q:
+    """A search box's words as one filter on children (``prefix`` "child__" from a related
+    model): each word matches the folded names ("Zoe", "zoë", "O’Brien" and "obrien" all find
+    Zoë O'Brien; tenancy.text.search_key), or is the UPN or local-authority reference. Only the
+    first ``MAX_SEARCH`` characters are read (a name is never longer): bounded work."""
+    condition = Q()
+    for raw in normalise(search[:MAX_SEARCH]).split()[:MAX_SEARCH_WORDS]:
+        names = Q()
+        for part in search_words(raw):
+            names &= Q(**{f"{prefix}search_name__icontains": part})
+        condition &= (
+            names | Q(**{f"{prefix}upn__iexact": raw}) | Q(**{f"{prefix}la_reference__iexact": raw})
         )
-    return _with_current_allocations(qs, day)
+    return condition
 
 
 def my_children(access: Access) -> QuerySet[Child]:

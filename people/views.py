@@ -115,7 +115,7 @@ def child_create(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{child.full_name} added.")
+            messages.success(request, f"{child.display_name} added.")
             return redirect("people:child_detail", child_id=child.pk)
     return _form_page(
         request, form=form, child=None, title="Add a child", submit="Add", enctype=True
@@ -143,7 +143,7 @@ def child_edit(request, child_id):
         request,
         form=form,
         child=child,
-        title=f"Edit {child.full_name}",
+        title=f"Edit {child.display_name}",
         submit="Save",
         intro="Setting a leaving date ends the key-worker allocation on that day.",
         enctype=True,

@@ -2,6 +2,8 @@
 Shared by the live panel (views), stored checks (selectors, template tags) and other apps' editors,
 so it lives below the views."""
 
+from tenancy.text import normalise
+
 from . import checker
 
 FIELD_LABELS = {
@@ -32,7 +34,7 @@ def rows_for(
     for the findings partial (the live panel, stored checks, the sessions editor)."""
     groups = []
     for name, findings in report.by_field().items():
-        text = fields.get(name, "")
+        text = normalise(fields.get(name, ""))  # as the checker saw it (idempotent)
         rows = []
         for finding in findings:
             rows.append(

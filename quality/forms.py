@@ -3,17 +3,18 @@ from django import forms
 from people.forms import DateInput
 from people.models import Child
 from tenancy.forms import VersionedFormMixin
+from tenancy.text import normalise
 
-from .checker import QUALITY_STANDARDS
+from .checker import MAX_CHECKED_CHARS, QUALITY_STANDARDS
 from .models import SCORE_LABELS, ModerationSettings, QualitySettings
 
-MAX_TEXT = 50_000
+MAX_TEXT = MAX_CHECKED_CHARS  # one number: what a form accepts is what the checker checks
 KIND_LABELS = {"school": "School (pupil)", "home": "Children's home (young person)"}
 
 
 class ChildChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, child):
-        return f"{child.full_name} ({child.site.name})"
+        return f"{child.display_name} ({child.site.name})"
 
 
 class CheckTextForm(forms.Form):
@@ -66,30 +67,51 @@ class CheckTextForm(forms.Form):
             "first_name", "last_name"
         )
 
+    def clean(self):
+        data = super().clean()
+        total = len(data.get("text") or "") + len(data.get("targets") or "")
+        if total > MAX_TEXT:
+            raise forms.ValidationError(
+                f"The record and its targets are {total:,} characters together: the checker takes "
+                f"at most {MAX_TEXT:,} at once. Check the record in parts."
+            )
+        return data
+
 
 class QualitySettingsForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = QualitySettings
-        fields = ["banned_phrases", "accepted_words"]
+        fields = ["banned_phrases", "accepted_words", "disclosure_phrases"]
         widgets = {
             "banned_phrases": forms.Textarea(attrs={"rows": 8}),
             "accepted_words": forms.Textarea(attrs={"rows": 8}),
+            "disclosure_phrases": forms.Textarea(attrs={"rows": 8}),
         }
 
+    MAX_LINES = 500
+
     def _clean_lines(self, name: str, longest: int) -> str:
-        lines = [" ".join(line.split()) for line in self.cleaned_data[name].splitlines()]
+        raw = normalise(self.cleaned_data[name])
+        if len(raw) > self.MAX_LINES * (longest + 20):
+            raise forms.ValidationError(
+                f"This list is too long: at most {self.MAX_LINES} lines of up to {longest} characters."
+            )
+        lines = [" ".join(line.split()) for line in raw.splitlines()]
         lines = [line for line in lines if line]
         too_long = [line for line in lines if len(line) > longest]
         if too_long:
             raise forms.ValidationError(
                 f"Keep each line under {longest} characters: “{too_long[0][:40]}…” is longer."
             )
-        if len(lines) > 500:
-            raise forms.ValidationError("At most 500 lines.")
+        if len(lines) > self.MAX_LINES:
+            raise forms.ValidationError(f"At most {self.MAX_LINES} lines.")
         return "\n".join(lines)
 
     def clean_banned_phrases(self):
         return self._clean_lines("banned_phrases", 80)
+
+    def clean_disclosure_phrases(self):
+        return self._clean_lines("disclosure_phrases", 80)
 
     def clean_accepted_words(self):
         value = self._clean_lines("accepted_words", 60)

@@ -6,6 +6,10 @@ from django.db.models.functions import Lower
 from tenancy.concurrency import Versioned
 from tenancy.models import Site, TenantModel
 
+from .checker.safeguarding import DEFAULT_DISCLOSURE_PHRASES
+
+DEFAULT_DISCLOSURE_TEXT = "\n".join(DEFAULT_DISCLOSURE_PHRASES)
+
 
 def _lines(text: str) -> tuple[str, ...]:
     seen: dict[str, None] = {}
@@ -32,6 +36,14 @@ class QualitySettings(TenantModel, Versioned):
         help_text="One a line: local names, services and abbreviations the spelling check should "
         "accept (children's, staff's and sites' names are accepted already).",
     )
+    disclosure_phrases = models.TextField(
+        "Disclosure language",
+        blank=True,
+        default=DEFAULT_DISCLOSURE_TEXT,
+        help_text="One a line, for example “hit me” or “don't tell anyone”. A record that uses one "
+        "gets a suggestion to raise a safeguarding concern with the DSL: a reminder only, it never "
+        "lowers the score or stops a record being saved. Leave empty for no reminder.",
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -54,6 +66,10 @@ class QualitySettings(TenantModel, Versioned):
     @property
     def word_list(self) -> tuple[str, ...]:
         return _lines(self.accepted_words)
+
+    @property
+    def disclosure_list(self) -> tuple[str, ...]:
+        return _lines(self.disclosure_phrases)
 
 
 class SampleMode(models.TextChoices):

@@ -3,18 +3,31 @@ the children, staff and sites they may see."""
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
 from compliance.calendar import england_default
-from people.models import Child
+from people.models import Child, Guardian
 from people.selectors import children_visible_to
 from sessions_app.models import KeyWorkSession
 from tenancy.access import Access
 from tenancy.models import Membership, Role
 
 from .checker import SITE_DEFAULT, Context, Person, Report, check
+from .checker.safeguarding import DEFAULT_DISCLOSURE_PHRASES
 from .models import (
     Moderation,
     ModerationScore,
@@ -51,12 +64,33 @@ def check_context(
     the staff's names and (unless given) the organisation's settings. Sites come with ``access``."""
     if settings is None:
         settings = quality_settings(access)
-    children = tuple(
-        Person(first, last, preferred, pk)
-        for pk, first, last, preferred in children_visible_to(access)
-        .order_by("pk")
-        .values_list("pk", "first_name", "last_name", "preferred_name")
-    )
+    rows = children_visible_to(access).order_by("pk")
+    if child is not None:
+        # The chosen child's family members' names ride on the same query (their surnames are
+        # not another child's): a subquery evaluated for that one row only.
+        family = (
+            Guardian.objects.filter(child_id=OuterRef("pk"), retracted_at__isnull=True)
+            .order_by()
+            .values("child_id")
+            .annotate(names=StringAgg("name", "\n"))
+            .values("names")
+        )
+        rows = rows.annotate(
+            family=Case(
+                When(pk=child.pk, then=Subquery(family)),
+                default=Value(""),
+                output_field=TextField(),
+            )
+        )
+    else:
+        rows = rows.annotate(family=Value("", output_field=TextField()))
+    children, family_names = [], ()
+    for pk, first, last, preferred, names in rows.values_list(
+        "pk", "first_name", "last_name", "preferred_name", "family"
+    ):  # query: the children's names (and the chosen child's family's)
+        children.append(Person(first, last, preferred, pk))
+        if names:
+            family_names = tuple(sorted(n for n in names.split("\n") if n.strip()))
     staff = tuple(
         sorted(
             {
@@ -74,10 +108,12 @@ def check_context(
         record_kind=record_kind,
         extra_phrases=settings.phrase_list if settings else (),
         accepted_words=settings.word_list if settings else (),
-        children=children,
+        children=tuple(children),
         staff_names=staff,
         place_names=places,
         child_id=child.pk if child else None,
+        family_names=family_names,
+        disclosure_phrases=settings.disclosure_list if settings else DEFAULT_DISCLOSURE_PHRASES,
     )
 
 
@@ -169,6 +205,7 @@ QUEUE_FIELDS = (
     "child_id",
     "child__first_name",
     "child__last_name",
+    "child__preferred_name",  # the display name: "Zac (Isaac) Quinn"
     "child__site__name",
     "author__first_name",
     "author__last_name",

@@ -30,15 +30,21 @@ def quality_settings_update(
     version: int | None,
     banned_phrases: str,
     accepted_words: str,
+    disclosure_phrases: str | None = None,
 ) -> QualitySettings:
-    """Save the organisation's extra phrases and accepted words (created on first save)."""
+    """Save the organisation's extra phrases, accepted words and (when given) disclosure language
+    (created on first save)."""
     if not can_edit_settings(access):
         raise PermissionDenied("Only managers and organisation admins change these settings.")
     return _org_settings_save(
         QualitySettings,
         access=access,
         version=version,
-        values={"banned_phrases": banned_phrases, "accepted_words": accepted_words},
+        values={
+            "banned_phrases": banned_phrases,
+            "accepted_words": accepted_words,
+            **({} if disclosure_phrases is None else {"disclosure_phrases": disclosure_phrases}),
+        },
     )
 
 

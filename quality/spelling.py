@@ -10,8 +10,11 @@ accepted words and the names of its children, staff and places.
 """
 
 import gzip
-from functools import cache
+import unicodedata
+from functools import cache, lru_cache
 from pathlib import Path
+
+from tenancy.text import fold_apostrophes, normalise, search_key
 
 DATA = Path(__file__).parent / "data"
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -29,8 +32,30 @@ def domain_words() -> frozenset[str]:
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
+@cache
+def longest() -> int:
+    """The length of the longest word form in the dictionary (47: "pneumonoultramicroscopic…"):
+    nothing longer is a word, so nothing longer is looked up or given suggestions."""
+    return max(map(len, dictionary()))
+
+
 def known(word: str, extra: frozenset[str] = frozenset()) -> bool:
-    """Is ``word`` spelt correctly? ``extra`` holds lower-cased accepted words and names."""
+    """Is ``word`` spelt correctly? ``extra`` holds lower-cased accepted words and names.
+    Typographic apostrophes count as ``'`` ("didn’t" is "didn't"); a word with accents is known
+    when the dictionary has it, or has it without them ("Zoe" accepted, "Zoë" written).
+    Words longer than any dictionary word (``longest()``, hyphenated compounds aside) are not."""
+    word = fold_apostrophes(normalise(word))
+    if "-" not in word and len(word) > longest():
+        return False
+    if _known(word, extra):
+        return True
+    if not word.isascii():
+        plain = search_key(word).replace(" ", "-")
+        return plain != word.lower() and _known(plain, extra)
+    return False
+
+
+def _known(word: str, extra: frozenset[str]) -> bool:
     words = dictionary()
     lower = word.lower()
     if word in words or lower in extra or lower in domain_words():
@@ -39,11 +64,11 @@ def known(word: str, extra: frozenset[str] = frozenset()) -> bool:
         return True  # "Cannabis" at the start of a sentence, "CANNABIS" in a heading
     if word.istitle() and word.lower().capitalize() in words:
         return True
-    for ending in ("'s", "’s", "'", "’"):
+    for ending in ("'s", "'"):
         if lower.endswith(ending) and len(lower) > len(ending) + 1:
-            return known(word[: -len(ending)], extra)
+            return _known(word[: -len(ending)], extra)
     if "-" in word:
-        return all(known(part, extra) for part in word.split("-") if part)
+        return all(_known(part, extra) for part in word.split("-") if part)
     return False
 
 
@@ -61,7 +86,18 @@ AMERICAN = (("or", "our"), ("ize", "ise"), ("yze", "yse"), ("er", "re"), ("og", 
 
 
 def suggestions(word: str, limit: int = 3) -> list[str]:
-    """Likely intended words: the British form of an American spelling first, then one edit away."""
+    """Likely intended words: the British form of an American spelling first, then one edit away.
+
+    Bounded: a word longer than ``longest()`` + 1 letters gets none (one edit cannot make it a
+    word), so the candidates built are at most 54 × 49 strings of at most 49 letters (about
+    2,600, well under a megabyte) whatever is typed; answers are cached per process."""
+    if len(word) > longest() + 1:
+        return []
+    return list(_suggestions(fold_apostrophes(unicodedata.normalize("NFC", word)), limit))
+
+
+@lru_cache(maxsize=4096)
+def _suggestions(word: str, limit: int) -> tuple[str, ...]:
     words = dictionary()
     lower = word.lower()
     found: list[str] = []
@@ -73,4 +109,4 @@ def suggestions(word: str, limit: int = 3) -> list[str]:
             found.append(candidate)
     if word[:1].isupper():
         found = [f[:1].upper() + f[1:] for f in found]
-    return found[:limit]
+    return tuple(found[:limit])

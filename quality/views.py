@@ -15,6 +15,7 @@ from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
 from tenancy.exports import csv_safe
 from tenancy.forms import apply_service_errors
+from tenancy.text import normalise
 
 from . import checker, selectors, services
 from .findings import rows_for
@@ -116,7 +117,8 @@ def check_page(request):
 
 
 def _normalise(text: str) -> str:
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    """NFC and ``\\n`` line endings: the text the checker's offsets refer to."""
+    return normalise(text)
 
 
 @staff_view
@@ -206,6 +208,7 @@ def settings_edit(request):
                 version=form.cleaned_data.get("version"),
                 banned_phrases=form.cleaned_data["banned_phrases"],
                 accepted_words=form.cleaned_data["accepted_words"],
+                disclosure_phrases=form.cleaned_data["disclosure_phrases"],
             )
         except EditConflict as error:
             form.add_error(None, error)

@@ -225,12 +225,12 @@ def plan(record: RollImport) -> Plan:
                 child = candidates[0]
                 if child.upn and row.upn and child.upn != row.upn:
                     result.refused.append(
-                        f"{label}: matches {child.full_name} by name and date of birth, but they "
+                        f"{label}: matches {child.display_name} by name and date of birth, but they "
                         f"have the UPN {child.upn}, not {row.upn}."
                     )
                     continue
         if child is not None and child.pk in matched:
-            result.refused.append(f"{label}: matches {child.full_name} a second time.")
+            result.refused.append(f"{label}: matches {child.display_name} a second time.")
             continue
         result.marks += sum(1 for _, m in row.attendance for ch in m if ch not in "- ")
         result.rows.append(row)
@@ -337,7 +337,7 @@ def _apply(access: Access, record: RollImport, the_plan: Plan, leavers, leaving_
         if leaving_date < child.start_date:
             raise RollRefused(
                 [
-                    f"{child.full_name} started on {child.start_date:%d/%m/%Y}: the leaving date "
+                    f"{child.display_name} started on {child.start_date:%d/%m/%Y}: the leaving date "
                     "cannot be before that."
                 ]
             )

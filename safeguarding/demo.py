@@ -47,7 +47,7 @@ def _concern(org, site, author, what, words, present):
         site_id=site.pk,
         organisation_id=org.pk,
         key=f"concern:{concern.pk}",
-        message=f"Safeguarding concern {concern.reference} about {child.full_name}: read and "
+        message=f"Safeguarding concern {concern.reference} about {child.display_name}: read and "
         "acknowledge it now.",
         url=reverse("safeguarding:concern_detail", args=[concern.pk]),
     )

@@ -139,7 +139,7 @@ def concern_raise(
             site_id=child.site_id,
             organisation_id=child.organisation_id,
             key=f"concern:{concern.pk}",
-            message=f"Safeguarding concern {concern.reference} about {child.full_name}: read and "
+            message=f"Safeguarding concern {concern.reference} about {child.display_name}: read and "
             "acknowledge it now.",
             url=reverse("safeguarding:concern_detail", args=[concern.pk]),
         )
@@ -286,7 +286,7 @@ def escalate_unacknowledged(*, now: datetime.datetime | None = None) -> int:
                 organisation_id=concern.organisation_id,
                 key=f"concern-escalated:{concern.pk}",
                 message=f"Not yet acknowledged: safeguarding concern {concern.reference} about "
-                f"{concern.child.full_name}, raised {when:%d %b %H:%M}.",
+                f"{concern.child.display_name}, raised {when:%d %b %H:%M}.",
                 url=reverse("safeguarding:concern_detail", args=[concern.pk]),
             )
             # Managers who are not on the team read the reference and times, never the text.

@@ -113,7 +113,7 @@ def bundle_pdf(*, child, organisation, sessions, start, end, targets, progress=N
             "start": start,
             "end": end,
             "targets": targets,
-            "title": f"Key-work sessions – {child.full_name}",
+            "title": f"Key-work sessions – {child.display_name}",
             "generated_at": timezone.now(),
         },
     )

@@ -34,7 +34,7 @@ def period_bounds(
 
 class ChildChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.full_name
+        return obj.display_name
 
 
 class ChildFilter(django_filters.ModelChoiceFilter):

@@ -188,7 +188,7 @@ class KeyWorkSession(TenantModel, Versioned):
     def display_title(self) -> str:
         if self.title:
             return self.title
-        return f"Key-work session – {self.child.full_name} {self.date:%d.%m.%Y}"
+        return f"Key-work session – {self.child.display_name} {self.date:%d.%m.%Y}"
 
     @property
     def is_editable(self) -> bool:

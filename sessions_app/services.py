@@ -141,7 +141,7 @@ def session_start(*, access: Access, child: Child) -> KeyWorkSession:
     today = site_today(child.site)
     if not can_record_for(access.user, child, today):
         raise PermissionDenied(
-            f"Only {child.first_name}'s key worker or cover can record key-work sessions."
+            f"Only {child.display_name}'s key worker or cover can record key-work sessions."
         )
     topics_ensure_defaults(organisation_id=child.organisation_id)
     session = KeyWorkSession.objects.create(
@@ -328,7 +328,7 @@ def _check_record(session: KeyWorkSession, *, topic_count: int, check_targets: b
         if session.date > today:
             add("date", "The date is in the future: record a session after it has happened.")
         if session.date < child.start_date:
-            add("date", f"{child.first_name} started on {child.start_date:%d %B %Y}.")
+            add("date", f"{child.display_name} started on {child.start_date:%d %B %Y}.")
     if not session.start_time:
         add("start_time", "Give the start time.")
     if not session.end_time:
@@ -340,7 +340,7 @@ def _check_record(session: KeyWorkSession, *, topic_count: int, check_targets: b
     if not session.engagement:
         add(
             "engagement",
-            f"Say how {child.first_name} engaged (a declined session is logged as an attempt).",
+            f"Say how {child.display_name} engaged (a declined session is logged as an attempt).",
         )
     if topic_count == 0:
         add("topics", "Choose at least one topic.")
@@ -521,7 +521,7 @@ def session_submit(
         _freeze_since_last(session)
     if not session.title:
         names = ", ".join(t.name for t in topics)
-        session.title = f"Key-work session – {session.child.full_name} {session.date:%d.%m.%Y}"
+        session.title = f"Key-work session – {session.child.display_name} {session.date:%d.%m.%Y}"
         if names:
             session.title = f"{session.title} {names}"[:200]
     report = check_session(access, session)

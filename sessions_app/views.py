@@ -125,7 +125,7 @@ def child_sessions(request, child_id):
     show = ("key_worker", "period", "topic", "status")
     show += ("focus",) if child.site.is_school else ("quality_standard",)
     context = _list_page(
-        request, title=f"Key-work sessions: {child.full_name}", heading_child=child, show=show
+        request, title=f"Key-work sessions: {child.display_name}", heading_child=child, show=show
     )
     today = site_today(child.site)
     context.update(
@@ -157,7 +157,7 @@ def session_start(request, child_id):
     child = get_child_or_404(request.access, child_id)
     if not selectors.can_record_for(request.user, child):
         raise PermissionDenied(
-            f"Only {child.first_name}'s key worker or cover records key-work sessions."
+            f"Only {child.display_name}'s key worker or cover records key-work sessions."
         )
     if request.method == "POST":
         session = services.session_start(access=request.access, child=child)

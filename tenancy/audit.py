@@ -37,6 +37,8 @@ def snapshot(instance: models.Model, exclude: tuple[str, ...] = ()) -> dict:
     for field in instance._meta.concrete_fields:
         if field.name in ("organisation", *exclude) or field.name.endswith("_at"):
             continue
+        if getattr(field, "generated", False):
+            continue  # computed by the database from fields already in the snapshot
         data[field.attname] = _json(getattr(instance, field.attname))
     return data
 

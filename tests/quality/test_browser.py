@@ -142,3 +142,24 @@ def test_a_contact_note_is_checked_while_typing_and_the_check_is_kept(page, org)
         ).latest("pk")
     assert contact.quality_score is not None
     assert not [f for f in contact.quality_report["findings"] if f["rule"] == "disclosure"]
+
+
+def test_typed_text_and_disclosure_language_on_the_check_page(page, org):
+    """Curly apostrophes and accents pass the spelling check; disclosure language brings the
+    suggestion to raise a concern with the DSL, with nothing off the score (issues 16 and 19)."""
+    sign_in(page, org.users["key_worker"].username)
+    page.goto("/quality/")
+    expect(page.get_by_role("heading", name="Check a text")).to_be_visible()
+    page.get_by_label("The child the record is about").select_option(
+        label=f"{org.child.display_name} ({org.school.name})"
+    )
+    page.get_by_label("Record", exact=True).fill(
+        f"{org.child.first_name} didn’t want lunch at one o’clock. At the café "
+        f"{org.child.first_name} said “he hit me and said don’t tell anyone”."
+    )
+    findings = page.get_by_test_id("findings")
+    expect(findings.locator('[data-rule="safeguarding"]')).to_have_count(2)
+    expect(findings).to_contain_text("Consider raising a safeguarding concern with the DSL.")
+    expect(findings.locator('[data-rule="spelling"]')).to_have_count(0)
+    expect(page.get_by_test_id("quality-score")).to_contain_text("100")
+    page.screenshot(path="test-artifacts/quality-disclosure-suggestion.png", full_page=True)

@@ -239,3 +239,102 @@ def test_quality_fields_limits_the_check_to_the_named_fields(client, org):
     assert 'data-testid="no-findings"' in limited
     everything = post_check(client, **form).content.decode()
     assert 'data-rule="opinion"' in everything
+
+
+# -- bounded work and disclosure language (issues 14 and 19) -----------------------------------------
+
+
+def _measured(fn):
+    """(response, peak MB, CPU s): timed on its own, then run again under tracemalloc (which
+    slows it threefold) for the memory, as bench/worst_case.py does."""
+    import time
+    import tracemalloc
+
+    fn()  # the word list, the patterns and the session: once a process
+    started = time.process_time()
+    response = fn()
+    cpu = time.process_time() - started
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    return response, peak, cpu
+
+
+@pytest.mark.django_db
+def test_one_49990_letter_word_is_checked_within_the_budget(client, org):
+    """Issue 14: this request once grew the worker to 23 GB and the kernel killed it."""
+    client.force_login(org.users["key_worker"])
+    word = "a" * 49_990
+    response, peak_mb, cpu = _measured(lambda: post_check(client, child_id=org.child.pk, text=word))
+    assert response.status_code == 200
+    assert "longer than any word" in response.content.decode()
+    assert peak_mb < 100 and cpu < 1.0, (peak_mb, cpu)
+
+
+@pytest.mark.django_db
+def test_sixteen_thousand_sentences_are_checked_and_shown_within_the_budget(client, org):
+    """The slowest shape through the endpoint: a finding a sentence, 100 of them listed."""
+    client.force_login(org.users["key_worker"])
+    response, peak_mb, cpu = _measured(
+        lambda: post_check(client, child_id=org.child.pk, text="a. " * 16_666)
+    )
+    assert response.status_code == 200
+    assert "the first 100 of 16,666 are listed" in response.content.decode()
+    assert peak_mb < 100 and cpu < 1.0, (peak_mb, cpu)
+
+
+@pytest.mark.django_db
+def test_the_check_page_refuses_more_than_it_checks_with_a_message(client, org):
+    client.force_login(org.users["key_worker"])
+    response = client.post(
+        "/quality/", {"site_kind": "school", "text": "a " * 20_000, "targets": "b " * 10_001}
+    )
+    assert response.status_code == 200
+    assert "the checker takes at most 50,000 at once" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_disclosure_language_is_a_suggestion_to_raise_a_concern(client, org):
+    client.force_login(org.users["key_worker"])
+    body = post_check(
+        client, child_id=org.child.pk, text="He said “she hit me, don’t tell anyone”."
+    ).content.decode()
+    assert 'data-rule="safeguarding"' in body
+    assert "Consider raising a safeguarding concern with the DSL." in body
+    assert "Suggestion" in body and "Ready to submit" in body
+
+
+@pytest.mark.django_db
+def test_the_disclosure_list_is_edited_on_the_settings_page(client, org):
+    client.force_login(org.users["manager"])
+    page = client.get("/quality/settings/")
+    assert "don&#x27;t tell anyone" in page.content.decode()  # the default list, shown to edit
+    version = page.context["form"]["version"].value()
+    response = client.post(
+        "/quality/settings/",
+        {
+            "banned_phrases": "",
+            "accepted_words": "",
+            "disclosure_phrases": "he showed me\n\n  secret   photos ",
+            "version": version,
+        },
+    )
+    assert response.status_code == 302
+    assert QualitySettings.objects.get().disclosure_list == ("he showed me", "secret photos")
+    client.force_login(org.users["key_worker"])
+    body = post_check(client, text="She said he showed me a video.").content.decode()
+    assert 'data-rule="safeguarding"' in body
+    assert 'data-rule="safeguarding"' not in post_check(client, text="He hit me.").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_over_long_disclosure_list_is_refused_beside_the_field(client, org):
+    client.force_login(org.users["manager"])
+    version = client.get("/quality/settings/").context["form"]["version"].value()
+    response = client.post(
+        "/quality/settings/",
+        {"disclosure_phrases": "hit me\n" * 9000, "version": version},
+    )
+    assert response.status_code == 200
+    assert "This list is too long" in response.content.decode()
