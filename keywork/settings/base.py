@@ -122,7 +122,14 @@ else:
 # Celery: Redis when given, otherwise kombu's filesystem transport so the demo needs no server.
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # A task whose worker died unacknowledged (acks_late) is handed out again after the visibility
+    # timeout; it must exceed the longest retry countdown (15 minutes). The outbox test with
+    # killed workers shortens both.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+        "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10, minimum=1),
+        "unacked_restore_throttle": env_int("CELERY_RESTORE_THROTTLE", 10, minimum=1),
+    }
 else:
     _celery_dir = BASE_DIR / ".celery"
     CELERY_BROKER_URL = "filesystem://"
@@ -185,6 +192,12 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A mail server that stops answering is given up on after this many seconds, so a send in progress
+# always ends well inside the outbox lease below.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 60)
+# An email still "sending" this long after its worker claimed it is taken to have been interrupted
+# (the worker died): it is marked "may have been sent" for a person to check (contacts outbox).
+OUTBOX_SENDING_LEASE_SECONDS = env_int("OUTBOX_SENDING_LEASE_SECONDS", 600)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
