@@ -15,7 +15,7 @@ from people.models import Professional
 from tenancy import hooks
 
 from .factories import WeeklyUpdateFactory
-from .test_weekly_update import MONDAY, access_for, home  # noqa: F401 - fixture
+from .test_weekly_update import MONDAY, access_for
 
 pytestmark = pytest.mark.django_db
 
