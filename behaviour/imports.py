@@ -6,10 +6,12 @@ import datetime
 import io
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from people.models import Child
 from tenancy.models import Site
+from tenancy.uploads import check_upload
 
 from . import codes
 from .services import GradeInput, MarkInput, MarksRefused
@@ -22,13 +24,16 @@ PROGRESS_COLUMNS = ("upn", "subject", "assessment", "assessment_date", "working_
 
 def _rows(upload, required: tuple[str, ...]) -> list[tuple[int, dict]]:
     name = getattr(upload, "name", "") or ""
-    if upload.size > MAX_BYTES:
-        raise MarksRefused([f"{name} is larger than 2 MB: split it into smaller files."])
-    raw = upload.read()
-    if b"\x00" in raw[:4096] or raw[:4] in (b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0"):
+    try:  # tenancy.uploads: counted while reading, text judged from the content
+        check_upload(upload, kinds=("csv",), max_bytes=MAX_BYTES)
+    except ValidationError as error:
+        message = error.message_dict["file"][0]
+        if "larger than" in message:
+            raise MarksRefused([f"{name} is larger than 2 MB: split it into smaller files."])
         raise MarksRefused(
             [f"{name} is not a CSV file. Export the data from your MIS as CSV (comma separated)."]
         )
+    raw = upload.read()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

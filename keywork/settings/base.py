@@ -176,6 +176,15 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest file any upload accepts (plan documents, 10 MB): past it a file is not stored at all
+# while it streams in (tenancy.uploads.LimitedUploadHandler, first here); each upload's own
+# smaller limit is then counted by tenancy.uploads.check_upload.
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "tenancy.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 CHILD_PHOTO_MAX_BYTES = env_int("CHILD_PHOTO_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
 
 # Widgets render through the project's template engine, so templates/django/forms/widgets/ can

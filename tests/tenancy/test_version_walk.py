@@ -1,0 +1,296 @@
+"""Issue 14.6, as a kind: every form that edits a versioned record refuses a missing or malformed
+``version`` with a clear message and saves nothing. It never means "the current version".
+
+The walk opens each editing page as a person allowed to use it, submits the form exactly as the
+page shows it, but with the version left out, emptied or replaced by junk, and checks the record
+is unchanged (its version too) and the person is told. The issue's examples are rows of it: a
+session draft's autosave, the pen portrait, and an empty POST to a session's review (which
+signed the session off)."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from sessions_app.models import KeyWorkSession
+from tenancy.concurrency import (
+    CURRENT,
+    MISSING_VERSION_MESSAGE,
+    MissingVersion,
+    parse_version,
+    save_if_unchanged,
+)
+from tenancy.context import organisation_scope
+
+pytestmark = pytest.mark.django_db
+
+BAD_VERSIONS = [None, "", "abc", "0", "-1", "1e3", "１", "99999999999999999999"]
+
+
+class FormScraper(HTMLParser):
+    """The fields of the first form on a page posting to ``action`` (or of the page's first
+    form), as a browser would submit them."""
+
+    def __init__(self, action=None):
+        super().__init__()
+        self.action, self.forms, self.current, self.textarea, self.select = (
+            action,
+            [],
+            None,
+            None,
+            None,
+        )
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.current = {"action": a.get("action") or "", "data": {}, "buttons": []}
+            self.forms.append(self.current)
+        if self.current is None:
+            return
+        data = self.current["data"]
+        if tag == "input" and a.get("name"):
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    data[a["name"]] = a.get("value", "on")
+            elif kind == "submit":
+                self.current["buttons"].append((a["name"], a.get("value", "")))
+            elif kind != "file":
+                data[a["name"]] = a.get("value", "")
+        elif tag == "button" and a.get("name"):
+            self.current["buttons"].append((a["name"], a.get("value", "")))
+        elif tag == "textarea" and a.get("name"):
+            self.textarea = a["name"]
+            data[self.textarea] = ""
+        elif tag == "select" and a.get("name"):
+            self.select = a["name"]
+        elif tag == "option" and self.select and ("selected" in a):
+            data[self.select] = a.get("value", "")
+
+    def handle_data(self, text):
+        if self.textarea and self.current is not None:
+            self.current["data"][self.textarea] += text
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+        elif tag == "form":
+            self.current = None
+
+    def form(self):
+        for form in self.forms:
+            if "version" in form["data"] and (self.action is None or form["action"] == self.action):
+                return form
+        raise AssertionError(f"No form with a version posting to {self.action!r}: {self.forms}")
+
+
+def scrape(client, page_url, action=None) -> dict:
+    response = client.get(page_url)
+    assert response.status_code == 200, page_url
+    parser = FormScraper(action)
+    parser.feed(response.content.decode())
+    form = parser.form()
+    data = dict(form["data"])
+    data.pop("csrfmiddlewaretoken", None)
+    return data
+
+
+def _draft_id(world) -> int:
+    from sessions_app import services
+    from tenancy.access import Access
+    from tenancy.models import Membership
+
+    kw = world.users["key_worker"]
+    with organisation_scope(world.org.pk):
+        access = Access(
+            user=kw,
+            organisation=world.org,
+            memberships=tuple(Membership.objects.filter(user=kw).select_related("site")),
+        )
+        return services.session_start(access=access, child=world.child).pk
+
+
+def _world_rows(world):
+    """(label, role, page url, post url or None, model label, pk, extra data, changed field)."""
+    ids = {**world.ids, "draft_id": _draft_id(world)}
+    child = world.child.pk
+    return [
+        (
+            "child",
+            "manager",
+            reverse("people:child_edit", args=[child]),
+            None,
+            "people.Child",
+            child,
+            {},
+            "last_name",
+        ),
+        (
+            "pen portrait",
+            "key_worker",
+            reverse("people:pen_portrait_edit", args=[child]),
+            None,
+            "people.PenPortrait",
+            world.child.pen_portrait.pk,
+            {},
+            "household",
+        ),
+        (
+            "guardian",
+            "key_worker",
+            reverse("people:guardian_edit", args=[child, ids["guardian_id"]]),
+            None,
+            "people.Guardian",
+            ids["guardian_id"],
+            {},
+            "name",
+        ),
+        (
+            "contact correction",
+            "key_worker",
+            reverse("contacts:contact_correct", args=[ids["contact_id"]]),
+            None,
+            "contacts.Contact",
+            ids["contact_id"],
+            {"reason": "Typo."},
+            "summary",
+        ),
+        (
+            "contact retraction",
+            "key_worker",
+            reverse("contacts:contact_retract", args=[ids["contact_id"]]),
+            None,
+            "contacts.Contact",
+            ids["contact_id"],
+            {"reason": "Wrong child."},
+            None,
+        ),
+        (
+            "slip correction",
+            "key_worker",
+            reverse("behaviour:slip_correct", args=[ids["slip_id"]]),
+            None,
+            "behaviour.Slip",
+            ids["slip_id"],
+            {"reason": "Typo."},
+            "what_happened",
+        ),
+        (
+            "slip retraction",
+            "key_worker",
+            reverse("behaviour:slip_retract", args=[ids["slip_id"]]),
+            None,
+            "behaviour.Slip",
+            ids["slip_id"],
+            {"reason": "Wrong child."},
+            None,
+        ),
+        (
+            "session draft autosave",
+            "key_worker",
+            reverse("sessions_app:session_edit", args=[ids["draft_id"]]),
+            reverse("sessions_app:session_autosave", args=[ids["draft_id"]]),
+            "sessions_app.KeyWorkSession",
+            ids["draft_id"],
+            {"account": "Typed by the walk."},
+            "account",
+        ),
+        (
+            "compliance policy",
+            "manager",
+            reverse("compliance:policy_edit", args=[world.school.pk]),
+            None,
+            "compliance.Policy",
+            None,
+            {},
+            None,
+        ),
+    ]
+
+
+def _instance(world, model_label, pk):
+    model = apps.get_model(model_label)
+    with organisation_scope(world.org.pk):
+        if pk is None:
+            return model.objects.order_by("pk").first()
+        return model.objects.get(pk=pk)
+
+
+def _change(data, field):
+    if field and field in data:
+        data[field] = (data[field] or "") + " changed by the walk"
+    return data
+
+
+def test_parse_version_accepts_only_a_positive_whole_number():
+    assert parse_version(3) == 3 and parse_version("12") == 12
+    for bad in [*BAD_VERSIONS, True, 2.5, [], 0, -4]:
+        with pytest.raises(MissingVersion):
+            parse_version(bad)
+
+
+def test_save_if_unchanged_refuses_a_missing_version_and_saves_nothing(org, scope):
+    with scope(org.org):
+        session = KeyWorkSession.objects.get(pk=org.ids["session_id"])
+        before = session.version
+        session.account = "Overwritten"
+        for bad in BAD_VERSIONS:
+            with pytest.raises(MissingVersion):
+                save_if_unchanged(session, bad, ["account"])
+        session.refresh_from_db()
+        assert session.version == before and session.account != "Overwritten"
+        save_if_unchanged(session, CURRENT, ["account"])  # a service's own write says so
+        session.refresh_from_db()
+        assert session.version == before + 1
+
+
+@pytest.mark.parametrize("bad", [None, "", "abc", "0"])
+@pytest.mark.parametrize("row", range(9))
+def test_every_editing_form_refuses_a_missing_or_malformed_version(client, org, row, bad):
+    label, role, page_url, post_url, model_label, pk, extra, field = _world_rows(org)[row]
+    client.force_login(org.users[role])
+    data = _change({**scrape(client, page_url, post_url and None), **extra}, field)
+    before = _instance(org, model_label, pk)
+    assert before is not None, label
+    if bad is None:
+        data.pop("version")
+    else:
+        data["version"] = bad
+    headers = {"HTTP_HX_REQUEST": "true"} if post_url else {}
+    response = client.post(post_url or page_url, data, follow=True, **headers)
+    after = _instance(org, model_label, before.pk)
+    assert after.version == before.version, f"{label}: saved with version={bad!r}"
+    if field:
+        assert getattr(after, field) == getattr(before, field), label
+    body = response.content.decode().replace("&#x27;", "'")
+    assert "did not say which version of the record it was showing" in body, label
+
+
+def test_the_walk_then_saves_with_the_version_the_page_showed(client, org):
+    """The same form with its version is accepted: the walk's refusals are about the version."""
+    client.force_login(org.users["key_worker"])
+    url = reverse("people:pen_portrait_edit", args=[org.child.pk])
+    data = _change(scrape(client, url), "household")
+    client.post(url, data)
+    with organisation_scope(org.org.pk):
+        org.child.pen_portrait.refresh_from_db()
+        assert org.child.pen_portrait.household.endswith("changed by the walk")
+
+
+@pytest.mark.parametrize("data", [{}, {"version": "abc"}, {"action": "sign_off"}])
+def test_an_empty_post_to_a_sessions_review_does_not_sign_it_off(client, org, data):
+    with organisation_scope(org.org.pk):
+        session = KeyWorkSession.objects.get(pk=org.ids["session_id"])
+        KeyWorkSession.objects.filter(pk=session.pk).update(status="submitted")
+    client.force_login(org.users["manager"])
+    response = client.post(
+        reverse("sessions_app:session_review", args=[session.pk]), data, follow=True
+    )
+    with organisation_scope(org.org.pk):
+        session.refresh_from_db()
+    assert session.status == "submitted"
+    assert MISSING_VERSION_MESSAGE.split(",")[0] in response.content.decode().replace("&#x27;", "'")
