@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from people.models import Child
+from tenancy.cleaning import cell_problems
 from tenancy.models import Site
 from tenancy.uploads import check_upload
 
 from . import codes
+from .models import AttendanceMark, Subject
 from .services import GradeInput, MarkInput, MarksRefused
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -81,6 +83,11 @@ def _children_by_ref(site: Site, refs: set[str]) -> dict[str, Child]:
     return out
 
 
+def _columns(model, names: dict[str, str]) -> dict:
+    """CSV column -> the model field it is saved to, for ``cell_problems``' length check."""
+    return {column: model._meta.get_field(field) for column, field in names.items()}
+
+
 def attendance_rows(upload, site: Site) -> list[MarkInput]:
     rows = _rows(upload, ATTENDANCE_COLUMNS)
     children = _children_by_ref(
@@ -100,6 +107,7 @@ def attendance_rows(upload, site: Site) -> list[MarkInput]:
             problems.append(f"the session “{row['session']}” must be AM or PM")
         if codes.lookup(row["code"]) is None:
             problems.append(f"“{row['code']}” is not an attendance code")
+        problems += cell_problems(row, _columns(AttendanceMark, {"note": "note"}))
         if problems:
             errors.append(f"Row {line}: " + "; ".join(problems) + ".")
             continue
@@ -139,6 +147,7 @@ def progress_rows(upload, site: Site) -> list[GradeInput]:
         child = children.get(row["upn"].upper())
         if child is None:
             problems.append(f"no child with UPN or reference “{row['upn']}” at {site.name}")
+        problems += cell_problems(row, _columns(Subject, {"subject": "name"}))
         if not row["subject"] or len(row["subject"]) > 60:
             problems.append("the subject is missing or longer than 60 characters")
         if not row["assessment"] or len(row["assessment"]) > 60:

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import confirmation_needed
@@ -98,7 +99,7 @@ def contact_export(request):
         return reauth  # many children's contacts: a bulk export
     rows = selectors.contact_list(access, query)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
+    response["Content-Disposition"] = content_disposition_header(True, "contacts.csv")
     writer = csv.writer(response)
     writer.writerow(
         [

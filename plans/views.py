@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
@@ -268,7 +269,7 @@ def version_pdf(request, child_id, plan_type, version_id):
     audit_read(actor=request.user, instance=version, action=Action.EXPORT, summary="PDF")
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"{plan_type}-{child.last_name}-v{version.number}.pdf".replace(" ", "-")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(False, name)
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -216,7 +216,7 @@ def _session_id(org):
 
 
 def _child_form_data(client, org):
-    from .test_version_walk import scrape
+    from ..forms import scrape
 
     data = scrape(client, f"/children/{org.child.pk}/edit/")
     return lambda f: {**data, "photo": f}
