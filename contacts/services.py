@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from compliance.services import refresh_on_commit
 from people.models import Child, Guardian, Professional
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
-from tenancy.concurrency import EditConflict, save_if_unchanged
+from tenancy.concurrency import EditConflict, parse_version, save_if_unchanged
 from tenancy.hooks import publish
 from tenancy.models import Role, Site
 from tenancy.timeutils import site_today
@@ -500,6 +501,11 @@ def weekly_update_send(
             "their page, then send: your draft is kept."
         )
     to_email = (to_email or "").strip()
+    if to_email:
+        try:
+            validate_email(to_email)
+        except ValidationError:
+            raise ValidationError({"to_email": "Enter the social worker's email address."})
     if to_email and to_email != worker.email:
         before_worker = snapshot(worker)
         worker.email = to_email
@@ -772,7 +778,7 @@ def weekly_update_confirm_received(
     _require_home_writer(access, update.child)
     if update.status != WeeklyUpdate.Status.UNCERTAIN:
         raise ValidationError("Only an update that may have been sent can be confirmed.")
-    if version is None or version != update.version:
+    if parse_version(version) != update.version:
         raise EditConflict()
     _record_sent(
         update.pk,
