@@ -130,17 +130,16 @@ def _without_nul(query: QueryDict) -> QueryDict:
 
 
 class RequestCleaningMiddleware:
-    """Removes NUL characters from every GET and POST key and value, before the views (and the
-    CSRF check) read them. Bodies that are not forms are left alone."""
+    """Removes NUL characters from every GET and url-encoded POST key and value, before the views
+    (and the CSRF check) read them. Other bodies are left alone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.GET = _without_nul(request.GET)
-        if request.method == "POST" and request.content_type in (
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
-        ):
+        # Multipart bodies are left to the forms (reading them here would fix the upload
+        # handlers before a view could choose them); their text fields are cleaned there.
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
             request.POST = _without_nul(request.POST)
         return self.get_response(request)
