@@ -130,16 +130,19 @@ def _without_nul(query: QueryDict) -> QueryDict:
 
 
 class RequestCleaningMiddleware:
-    """Removes NUL characters from every GET and url-encoded POST key and value, before the views
-    (and the CSRF check) read them. Other bodies are left alone."""
+    """Removes NUL characters from every GET and form POST key and value, before the views (and
+    the CSRF check) read them. Other bodies are left alone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.GET = _without_nul(request.GET)
-        # Multipart bodies are left to the forms (reading them here would fix the upload
-        # handlers before a view could choose them); their text fields are cleaned there.
-        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+        # Reading a multipart body here fixes its upload handlers, as the CSRF check after this
+        # does anyway: they are settings-wide (FILE_UPLOAD_HANDLERS), never changed by a view.
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
             request.POST = _without_nul(request.POST)
         return self.get_response(request)

@@ -102,8 +102,8 @@ def test_junk_posted_to_every_form_never_errors(client, org, route, name):
     @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.fixed_dictionaries({field: junk for field in fields}))
     def send(data):
-        cleaned = {k: v.replace("\x00", "") for k, v in data.items()}
-        response = (client.get if use_get else client.post)(url, cleaned)
+        # NUL included (issue 14.7): the request boundary removes it, never a 500.
+        response = (client.get if use_get else client.post)(url, data)
         assert response.status_code < 500, (url, data)
 
     send()

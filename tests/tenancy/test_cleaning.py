@@ -7,10 +7,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils.http import parse_header_parameters
+from django.utils.http import parse_header_parameters, urlencode
 
 from behaviour.models import AttendanceMark
 from people.models import Child
+from sessions_app.models import KeyWorkSession
 from tenancy.cleaning import ONE_LINE_MESSAGE, clean_text
 from tenancy.context import organisation_scope
 
@@ -52,14 +53,20 @@ def test_a_nul_in_the_session_editors_hidden_fields_is_not_a_server_error(client
     for key in ("tab", "version"):
         data[key] = (data.get(key) or "") + "\x00"
     data["account"] = "Typed\x00 text."
-    response = client.post(
-        reverse("sessions_app:session_autosave", args=[draft]), data, HTTP_HX_REQUEST="true"
-    )
+    url = reverse("sessions_app:session_autosave", args=[draft])
+    response = client.post(url, data, HTTP_HX_REQUEST="true")  # multipart, as a test client
     assert response.status_code == 200
     with organisation_scope(org.org.pk):
-        assert "\x00" not in (
-            Child.objects.get(pk=org.child.pk).last_name
-        )  # nothing odd stored anywhere near
+        session = KeyWorkSession.objects.get(pk=draft)
+    assert session.account == "Typed text." and "\x00" not in session.editing_tab
+    data["version"] = str(session.version)
+    response = client.post(  # url-encoded, as htmx sends it
+        url,
+        urlencode(data),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
 
 
 @pytest.mark.django_db
@@ -105,7 +112,6 @@ def test_pdf_downloads_of_a_child_with_a_hostile_surname_have_one_safe_filename(
     with organisation_scope(org.org.pk):
         Child.objects.filter(pk=org.child.pk).update(last_name=surname)
         session = org.ids["session_id"]
-        from sessions_app.models import KeyWorkSession
 
         KeyWorkSession.objects.filter(pk=session).update(date=datetime.date(2026, 1, 5))
     client.force_login(org.users["manager"])
