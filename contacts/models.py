@@ -154,6 +154,8 @@ class Contact(TenantModel, Versioned, Retractable):
         SAME_DAY = "same_day", "Same-day call about a slip or reward"
         WEEKLY_ROUNDUP = "weekly_roundup", "Weekly round-up call"
         WEEKLY_UPDATE = "weekly_update", "Weekly update to the social worker"
+        # Sent after the week's update; not the week's update itself, so it never counts as one.
+        WEEKLY_ADDENDUM = "weekly_addendum", "Addendum to the weekly update"
 
     class ProfessionalRole(models.TextChoices):
         NONE = "", "—"

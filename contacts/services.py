@@ -708,7 +708,9 @@ def _record_contact(update: WeeklyUpdate, *, when, recorded_by, summary: str) ->
         site_id=child.site_id,
         child=child,
         kind=Contact.Kind.PROFESSIONAL,
-        purpose=Contact.Purpose.WEEKLY_UPDATE,
+        purpose=(
+            Contact.Purpose.WEEKLY_ADDENDUM if update.is_addendum else Contact.Purpose.WEEKLY_UPDATE
+        ),
         method=Contact.Method.EMAIL,
         direction=Contact.Direction.MADE,
         occurred_at=when,
