@@ -23,7 +23,11 @@ class VersionedFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
-        editing = bool(instance is not None and getattr(instance, "pk", None))
+        editing = bool(
+            instance is not None
+            and getattr(instance, "pk", None)
+            and isinstance(getattr(instance, "version", None), int)
+        )
         self.fields["version"] = forms.IntegerField(
             widget=forms.HiddenInput,
             required=editing or self.version_required,
