@@ -145,7 +145,8 @@ def _read_bounded(upload, max_bytes: int, field: str) -> bytes:
         )
     upload.seek(0)
     parts, total = [], 0
-    for chunk in upload.chunks(64 * 1024):
+    # read(n), not chunks(): an in-memory upload's chunks() is the whole file at once.
+    for chunk in iter(lambda: upload.read(64 * 1024), b""):
         total += len(chunk)
         if total > max_bytes:
             upload.seek(0)

@@ -89,14 +89,14 @@ def test_the_size_is_counted_while_reading_and_reading_stops_at_the_limit():
     data = pdf_bytes() + b"0" * (3 * MB)
     upload = LyingUpload("big.pdf", data)
     read = []
-    chunks = upload.chunks
 
-    def counting_chunks(size=None):
-        for chunk in chunks(size):
+    class CountingFile(io.BytesIO):
+        def read(self, size=-1):
+            chunk = super().read(size)
             read.append(len(chunk))
-            yield chunk
+            return chunk
 
-    upload.chunks = counting_chunks
+    upload.file = CountingFile(data)
     with pytest.raises(ValidationError) as refused:
         check_upload(upload, kinds=("pdf",), max_bytes=1 * MB)
     assert "the limit is 1 MB" in refused.value.message_dict["file"][0]
