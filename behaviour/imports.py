@@ -6,13 +6,17 @@ import datetime
 import io
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from people import upn as upn_rules
 from people.models import Child
+from tenancy.cleaning import cell_problems
 from tenancy.models import Site
+from tenancy.uploads import check_upload
 
 from . import codes
+from .models import AttendanceMark, Subject
 from .services import GradeInput, MarkInput, MarksRefused
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -23,13 +27,16 @@ PROGRESS_COLUMNS = ("upn", "subject", "assessment", "assessment_date", "working_
 
 def _rows(upload, required: tuple[str, ...]) -> list[tuple[int, dict]]:
     name = getattr(upload, "name", "") or ""
-    if upload.size > MAX_BYTES:
-        raise MarksRefused([f"{name} is larger than 2 MB: split it into smaller files."])
-    raw = upload.read()
-    if b"\x00" in raw[:4096] or raw[:4] in (b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0"):
+    try:  # tenancy.uploads: counted while reading, text judged from the content
+        check_upload(upload, kinds=("csv",), max_bytes=MAX_BYTES)
+    except ValidationError as error:
+        message = error.message_dict["file"][0]
+        if "larger than" in message:
+            raise MarksRefused([f"{name} is larger than 2 MB: split it into smaller files."])
         raise MarksRefused(
             [f"{name} is not a CSV file. Export the data from your MIS as CSV (comma separated)."]
         )
+    raw = upload.read()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -94,6 +101,11 @@ def _match(children: dict[str, list[Child]], ref: str, site: Site) -> tuple[Chil
     return found[0], ""
 
 
+def _columns(model, names: dict[str, str]) -> dict:
+    """CSV column -> the model field it is saved to, for ``cell_problems``' length check."""
+    return {column: model._meta.get_field(field) for column, field in names.items()}
+
+
 def attendance_rows(upload, site: Site) -> list[MarkInput]:
     rows = _rows(upload, ATTENDANCE_COLUMNS)
     children = _children_by_ref(
@@ -113,6 +125,7 @@ def attendance_rows(upload, site: Site) -> list[MarkInput]:
             problems.append(f"the session “{row['session']}” must be AM or PM")
         if codes.lookup(row["code"]) is None:
             problems.append(f"“{row['code']}” is not an attendance code")
+        problems += cell_problems(row, _columns(AttendanceMark, {"note": "note"}))
         if problems:
             errors.append(f"Row {line}: " + "; ".join(problems) + ".")
             continue
@@ -152,6 +165,7 @@ def progress_rows(upload, site: Site) -> list[GradeInput]:
         child, problem = _match(children, row["upn"], site)
         if child is None:
             problems.append(problem)
+        problems += cell_problems(row, _columns(Subject, {"subject": "name"}))
         if not row["subject"] or len(row["subject"]) > 60:
             problems.append("the subject is missing or longer than 60 characters")
         if not row["assessment"] or len(row["assessment"]) > 60:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from people.models import Child
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
-from tenancy.concurrency import save_if_unchanged
+from tenancy.concurrency import CURRENT, save_if_unchanged
 from tenancy.hooks import publish
 from tenancy.models import Site
 
@@ -288,7 +288,7 @@ def points_target_set(*, access: Access, site: Site, weekly_target: int) -> Poin
         return current
     before = snapshot(current)
     current.weekly_target = weekly_target
-    save_if_unchanged(current, None, ["weekly_target"])
+    save_if_unchanged(current, CURRENT, ["weekly_target"])  # one number, last write wins
     audit_write(actor=access.user, action=Action.UPDATE, instance=current, before=before)
     return current
 
@@ -397,7 +397,7 @@ def marks_save(
             found.code, found.recorded_by, found.source = code, access.user, source
             if mark.note.strip():
                 found.note = mark.note.strip()
-            save_if_unchanged(found, None, ["code", "note", "recorded_by", "source"])
+            save_if_unchanged(found, CURRENT, ["code", "note", "recorded_by", "source"])
             audit_write(actor=access.user, action=Action.UPDATE, instance=found, before=before)
             result.replaced += 1
         else:
@@ -496,7 +496,7 @@ def grades_save(*, access: Access, site: Site, grades: list[GradeInput]) -> Save
         elif grade.working_at != g.working_at or grade.target != g.target:
             before = snapshot(grade)
             grade.working_at, grade.target, grade.recorded_by = g.working_at, g.target, access.user
-            save_if_unchanged(grade, None, ["working_at", "target", "recorded_by"])
+            save_if_unchanged(grade, CURRENT, ["working_at", "target", "recorded_by"])
             audit_write(actor=access.user, action=Action.UPDATE, instance=grade, before=before)
             result.replaced += 1
         else:

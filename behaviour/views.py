@@ -359,7 +359,12 @@ def saved_filter_save(request):
         services.saved_filter_save(access=request.access, **form.cleaned_data)
         messages.success(request, f"Filter “{form.cleaned_data['name']}” saved.")
         return redirect(f"/behaviour/?{form.cleaned_data['query']}")
-    messages.error(request, "Give the filter a name to save it.")
+    if "name" in form.errors:
+        messages.error(request, "Give the filter a name to save it.")
+    else:  # a query that is not one line of plain text (tenancy.cleaning) is not saved
+        messages.error(
+            request, "That filter could not be saved: " + " ".join(form.errors.get("query", []))
+        )
     return redirect("behaviour:slip_list")
 
 

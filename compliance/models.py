@@ -326,7 +326,10 @@ class Alert(TenantModel):
 
 
 class DigestSent(TenantModel):
-    """A daily digest email sent to one person: written before sending, so never sent twice."""
+    """A daily digest email sent to one person by one organisation: written before sending, so never
+    sent twice. Once a day *per organisation*: a person in two organisations gets each one's digest,
+    and the rule never crosses the tenant boundary (row-level security hides the other
+    organisation's row, so a rule spanning both would fail where it cannot be seen)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
@@ -335,5 +338,7 @@ class DigestSent(TenantModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "day"], name="digest_once_a_day"),
+            models.UniqueConstraint(
+                fields=["organisation", "user", "day"], name="digest_once_a_day_per_org"
+            ),
         ]

@@ -5,7 +5,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from tenancy.models import Organisation
-from tenancy.tasks import tenant_task
+from tenancy.tasks import for_each_organisation, tenant_task
 
 from . import services
 
@@ -29,15 +29,24 @@ def digest_organisation(organisation_id: int) -> int:
 
 @shared_task(name="compliance.sweep_all")
 def sweep_all() -> int:
-    ids = active_organisation_ids()
-    for org_id in ids:
-        sweep_organisation.delay(org_id)
-    return len(ids)
+    """Enqueue one sweep per active organisation; returns how many were enqueued (one that cannot
+    be enqueued is logged and the others still are)."""
+    done, _ = for_each_organisation(
+        active_organisation_ids(),
+        sweep_organisation.delay,
+        label="Enqueueing the sweep",
+        scoped=False,
+    )
+    return len(done)
 
 
 @shared_task(name="compliance.digest_all")
 def digest_all() -> int:
-    ids = active_organisation_ids()
-    for org_id in ids:
-        digest_organisation.delay(org_id)
-    return len(ids)
+    """Enqueue one digest run per active organisation; returns how many were enqueued."""
+    done, _ = for_each_organisation(
+        active_organisation_ids(),
+        digest_organisation.delay,
+        label="Enqueueing the digest",
+        scoped=False,
+    )
+    return len(done)

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from accounts.decorators import confirmation_needed
 from tenancy.audit import Action
@@ -112,7 +113,9 @@ def export_csv(request, site_id):
         content_type="text/csv; charset=utf-8",
     )
     day = site_today(site).isoformat()
-    response["Content-Disposition"] = f'attachment; filename="compliance-{site.pk}-{day}.csv"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"compliance-{site.pk}-{day}.csv"
+    )
     return response
 
 

@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class ContactsConfig(AppConfig):
     name = "contacts"
+
+    def ready(self):
+        from tenancy.hooks import subscribe
+
+        from . import services, tasks
+
+        subscribe(services.QUEUED_EVENT, tasks.enqueue, name="contacts.tasks.enqueue")

@@ -152,12 +152,38 @@ class RetractForm(BaseRetractForm):
 
 
 class WeeklyUpdateForm(VersionedFormMixin, forms.Form):
+    to_email = forms.EmailField(
+        label="Send to",
+        required=False,
+        max_length=254,
+        help_text="The social worker's address on record. Correct it here if a send failed: "
+        "the corrected address is also saved on their record.",
+    )
     subject = forms.CharField(max_length=200)
     body = forms.CharField(
         label="Update",
         widget=forms.Textarea(attrs={"rows": 22}),
         help_text="Pre-filled from the week's records. Edit it: facts only, no other child's "
         "information.",
+    )
+
+    def __init__(self, *args, instance=None, addendum=False, **kwargs):
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+        if addendum:
+            self.fields["body"].label = "Addendum"
+            self.fields["body"].help_text = (
+                "What to add to the week's update that has been sent (it is sent and recorded "
+                "as its own contact)."
+            )
+
+
+class UncertainUpdateForm(VersionedFormMixin, forms.Form):
+    """An update that may have been sent: the person says what they found."""
+
+    checked_not_received = forms.BooleanField(
+        label="I have checked with the social worker (or our sent mail) and it did not arrive",
+        required=False,
     )
 
     def __init__(self, *args, instance=None, **kwargs):

@@ -154,6 +154,8 @@ class Contact(TenantModel, Versioned, Retractable):
         SAME_DAY = "same_day", "Same-day call about a slip or reward"
         WEEKLY_ROUNDUP = "weekly_roundup", "Weekly round-up call"
         WEEKLY_UPDATE = "weekly_update", "Weekly update to the social worker"
+        # Sent after the week's update; not the week's update itself, so it never counts as one.
+        WEEKLY_ADDENDUM = "weekly_addendum", "Addendum to the weekly update"
 
     class ProfessionalRole(models.TextChoices):
         NONE = "", "—"
@@ -252,16 +254,31 @@ class ContactSlip(TenantModel):
 
 class WeeklyUpdate(TenantModel, Versioned):
     """The weekly email to a young person's social worker: drafted, edited, sent by a Celery task,
-    stored as a professional contact with the text that was sent and its delivery state."""
+    stored as a professional contact with the text that was sent and its delivery state.
+
+    The row is the email's outbox entry (issue 14.3): *Save and send* records the intent
+    (``queued``) and commits; the task claims it (``sending``, committed) before it talks to the
+    mail server and records the result after (``sent`` with its contact, or back to ``queued``
+    for a retry, or ``failed``). A worker that dies between the claim and the result leaves
+    ``sending``; a redelivered task or the periodic recovery then marks it ``uncertain`` ("may
+    have been sent") instead of sending a second copy, and a person checks before resending.
+
+    An *addendum* (``addendum_of`` set) follows a sent update in the same week and is sent and
+    recorded as its own contact."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
-        QUEUED = "queued", "Sending"
+        QUEUED = "queued", "Waiting to send"
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed to send"
+        UNCERTAIN = "uncertain", "May have been sent"
 
     child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="+")
     week_start = models.DateField(help_text="The Monday of the week it covers.")
+    addendum_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="addenda"
+    )
     to_name = models.CharField(max_length=200, blank=True)
     to_email = models.EmailField(blank=True)
     subject = models.CharField(max_length=200)
@@ -274,6 +291,8 @@ class WeeklyUpdate(TenantModel, Versioned):
         Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="weekly_update"
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    queued_at = models.DateTimeField(null=True, blank=True)
+    sending_started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -281,19 +300,34 @@ class WeeklyUpdate(TenantModel, Versioned):
     class Meta:
         ordering = ["-week_start", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["child", "week_start"], name="weeklyupdate_one_a_week"),
+            models.UniqueConstraint(
+                fields=["child", "week_start"],
+                condition=Q(addendum_of__isnull=True),
+                name="weeklyupdate_one_a_week",
+            ),
         ]
         indexes = [
             # Contacts due: this week's updates of a set of children.
             models.Index(fields=["organisation", "week_start"], name="weeklyupdate_week"),
+            # The outbox recovery: updates waiting or sending for too long.
+            models.Index(
+                fields=["organisation", "status"],
+                condition=Q(status__in=["queued", "sending"]),
+                name="weeklyupdate_outbox",
+            ),
         ]
 
     def __str__(self):
-        return f"Weekly update w/c {self.week_start:%d %b %Y}"
+        prefix = "Addendum to the weekly update" if self.addendum_of_id else "Weekly update"
+        return f"{prefix} w/c {self.week_start:%d %b %Y}"
 
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.FAILED)
+
+    @property
+    def is_addendum(self) -> bool:
+        return self.addendum_of_id is not None
 
 
 def email_subject_problem(subject: str) -> str:

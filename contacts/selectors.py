@@ -393,7 +393,9 @@ def updates_for_week(children: list[Child], monday: datetime.date) -> dict[int, 
         return {}
     return {
         u.child_id: u
-        for u in WeeklyUpdate.objects.filter(child__in=[c.pk for c in children], week_start=monday)
+        for u in WeeklyUpdate.objects.filter(
+            child__in=[c.pk for c in children], week_start=monday, addendum_of__isnull=True
+        )
     }
 
 
@@ -402,7 +404,8 @@ def failed_updates(access: Access, children: list[Child]) -> list[WeeklyUpdate]:
         return []
     return list(
         WeeklyUpdate.objects.filter(
-            child__in=[c.pk for c in children], status=WeeklyUpdate.Status.FAILED
+            child__in=[c.pk for c in children],
+            status__in=[WeeklyUpdate.Status.FAILED, WeeklyUpdate.Status.UNCERTAIN],
         )
         .select_related("child")
         .order_by("-week_start")

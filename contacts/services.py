@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,7 +14,7 @@ from behaviour.models import Slip
 from people.models import Child, Guardian, Professional
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
-from tenancy.concurrency import save_if_unchanged
+from tenancy.concurrency import EditConflict, parse_version, save_if_unchanged
 from tenancy.hooks import CHILDREN_CHANGED, publish
 from tenancy.models import Site
 from tenancy.timeutils import site_today
@@ -444,7 +445,9 @@ def weekly_update_save(
     if update is None:
         if week_start.weekday() != 0:
             raise ValidationError({"week_start": "A week starts on a Monday."})
-        if WeeklyUpdate.objects.filter(child=child, week_start=week_start).exists():
+        if WeeklyUpdate.objects.filter(
+            child=child, week_start=week_start, addendum_of__isnull=True
+        ).exists():
             raise ValidationError(
                 "There is already an update for this week: open it from the contacts page."
             )
@@ -475,17 +478,47 @@ def weekly_update_save(
     return update
 
 
+QUEUED_EVENT = "contacts.weekly_update_queued"
+
+
+def _queue(update: WeeklyUpdate) -> None:
+    """After the commit, hand the update to the sending task (``contacts.tasks`` subscribes to
+    this event in ``ContactsConfig.ready``). If the hand-over is lost (a broker outage, a process
+    that dies first), the update stays "Waiting to send" and ``weekly_update_recover`` hands it
+    over again."""
+    publish(QUEUED_EVENT, organisation_id=update.organisation_id, update_id=update.pk)
+
+
 @transaction.atomic
 def weekly_update_send(
-    *, access: Access, update: WeeklyUpdate, version: int | None = None
+    *,
+    access: Access,
+    update: WeeklyUpdate,
+    version: int | None = None,
+    to_email: str = "",
+    checked_not_received: bool = False,
 ) -> WeeklyUpdate:
-    """Queue the update for sending to the child's current social worker. With no social worker
-    (or one without an email address) on record, the draft is kept and a clear error raised."""
-    from .tasks import send_weekly_update
+    """Record the intent to send the update to the child's current social worker (status
+    "Waiting to send", committed with this transaction); the task sends it after the commit.
 
+    ``to_email``: an address typed on the page (a failed send's corrected address), used for
+    this email and saved on the social worker's record. With no social worker (or no address)
+    the draft is kept and a clear error raised. An update that "may have been sent" (the worker
+    stopped while sending) is sent again only with ``checked_not_received``: the person has
+    checked with the social worker that it did not arrive."""
     child = update.child
     _require_home_writer(access, child)
-    if not update.is_editable:
+    if update.status == WeeklyUpdate.Status.UNCERTAIN:
+        if not checked_not_received:
+            raise ValidationError(
+                {
+                    "checked_not_received": (
+                        "This update may already have been sent. Check with the social worker "
+                        "(or your sent mail) that it did not arrive, tick the box, then send again."
+                    )
+                }
+            )
+    elif not update.is_editable:
         raise ValidationError("This update is already sending or sent.")
     worker = selectors.social_worker(child, site_today(child.site))
     if worker is None:
@@ -493,34 +526,102 @@ def weekly_update_send(
             f"{child.display_name} has no social worker on record. Add one under Professionals on "
             "their page, then send: your draft is kept."
         )
+    to_email = (to_email or "").strip()
+    if to_email:
+        try:
+            validate_email(to_email)
+        except ValidationError:
+            raise ValidationError({"to_email": "Enter the social worker's email address."})
+    if to_email and to_email != worker.email:
+        before_worker = snapshot(worker)
+        worker.email = to_email
+        worker.save(update_fields=["email"])
+        audit_write(
+            actor=access.user,
+            action=Action.UPDATE,
+            instance=worker,
+            before=before_worker,
+            after=snapshot(worker),
+            summary="Email address corrected from a weekly update",
+        )
     if not worker.email:
         raise ValidationError(
-            f"{worker.name} has no email address on record. Add it, then send: your draft is kept."
+            {
+                "to_email": f"{worker.name} has no email address on record. Add it here, then "
+                "send: your draft is kept."
+            }
         )
     before = _snap(update)
     update.to_name, update.to_email = worker.name, worker.email
     update.status = WeeklyUpdate.Status.QUEUED
+    update.queued_at = timezone.now()
+    update.sending_started_at = None
     update.last_error = ""
-    save_if_unchanged(update, version, ["to_name", "to_email", "status", "last_error"])
+    update.attempts = 0
+    save_if_unchanged(
+        update,
+        version,
+        [
+            "to_name",
+            "to_email",
+            "status",
+            "queued_at",
+            "sending_started_at",
+            "last_error",
+            "attempts",
+        ],
+    )
     audit_write(
         actor=access.user,
         action=Action.SUBMIT,
         instance=update,
         before=before,
         after=_snap(update),
-        summary=f"Queued for sending to {worker.name}",
+        summary=(
+            f"Sent again to {worker.name} after checking it had not arrived"
+            if checked_not_received
+            else f"Queued for sending to {worker.name}"
+        ),
     )
-    org_id, update_id = update.organisation_id, update.pk
-    transaction.on_commit(lambda: send_weekly_update.delay(org_id, update_id))
+    _queue(update)
     publish("contacts.weekly_update_sent", update_id=update.pk)
     return update
 
 
-def weekly_update_deliver(*, update_id: int, final: bool) -> str:
-    """Send one queued update, once. Runs in the Celery task. The row is locked while sending so
-    two runs of the task cannot both send; a sent update is left alone. Returns ``sent``,
-    ``already`` (sent before or no longer queued) or ``failed`` (the error is kept; ``final``
-    marks it failed for the key worker to see, otherwise it stays queued for the retry)."""
+def _sending_lease() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
+
+
+def _mark_uncertain(update: WeeklyUpdate, *, reason: str) -> None:
+    """The worker stopped between claiming the email and recording what the mail server said:
+    it may have gone. Never sent again automatically; a person checks (see weekly_update_send)."""
+    before = _snap(update)
+    WeeklyUpdate.objects.filter(pk=update.pk).update(
+        status=WeeklyUpdate.Status.UNCERTAIN,
+        last_error=reason[:300],
+        version=update.version + 1,
+    )
+    update.status, update.last_error = WeeklyUpdate.Status.UNCERTAIN, reason[:300]
+    update.version += 1
+    audit_write(
+        actor=None,
+        action=Action.UPDATE,
+        instance=update,
+        before=before,
+        after=_snap(update),
+        summary="May have been sent: " + reason,
+    )
+
+
+INTERRUPTED = (
+    "the sending worker stopped before the mail server's answer was recorded, so this email may "
+    "or may not have gone"
+)
+
+
+def _claim(update_id: int) -> tuple[str, WeeklyUpdate | None]:
+    """Step 2 of the outbox, in its own committed transaction: take a queued update for sending.
+    Returns ``("claimed", update)``, or a result for the task with ``None``."""
     with transaction.atomic():
         update = (
             WeeklyUpdate.objects.select_for_update()
@@ -528,87 +629,277 @@ def weekly_update_deliver(*, update_id: int, final: bool) -> str:
             .filter(pk=update_id)
             .first()
         )
-        if update is None or update.status != WeeklyUpdate.Status.QUEUED:
+        if update is None:
+            return "already", None
+        if update.status == WeeklyUpdate.Status.SENDING:
+            started = update.sending_started_at or update.updated_at
+            if started > timezone.now() - _sending_lease():
+                return "in_progress", None  # another worker is sending it now
+            _mark_uncertain(update, reason=INTERRUPTED)
+            return "uncertain", None
+        if update.status != WeeklyUpdate.Status.QUEUED:
+            return "already", None
+        before = _snap(update)
+        update.status = WeeklyUpdate.Status.SENDING
+        update.sending_started_at = timezone.now()
+        update.attempts += 1
+        WeeklyUpdate.objects.filter(pk=update.pk).update(
+            status=update.status,
+            sending_started_at=update.sending_started_at,
+            attempts=update.attempts,
+            version=update.version + 1,
+        )
+        update.version += 1
+        audit_write(
+            actor=None,
+            action=Action.UPDATE,
+            instance=update,
+            before=before,
+            after=_snap(update),
+            summary=f"Sending (attempt {update.attempts})",
+        )
+    return "claimed", update
+
+
+def _message(update: WeeklyUpdate) -> EmailMessage:
+    return EmailMessage(
+        subject=update.subject,
+        body=update.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[update.to_email],
+        headers={
+            # The same Message-ID on every attempt: a receiving server that saw it may drop a copy.
+            "Message-ID": f"<weekly-update-{update.idempotency_key}@keywork>",
+            "X-Keywork-Idempotency-Key": str(update.idempotency_key),
+        },
+    )
+
+
+def weekly_update_deliver(*, update_id: int, final: bool) -> str:
+    """Send one queued update, at most once, as an outbox (issue 14.3). Runs in the Celery task.
+
+    1. the intent ("Waiting to send") was committed by ``weekly_update_send``;
+    2. claim it — "Sending", committed — so a second run of the task never sends it too;
+    3. talk to the mail server, outside any transaction (no lock is held while it answers);
+    4. record the result in a new transaction: "Sent" with its professional contact, or the
+       error (back to "Waiting to send" for the task's retry, "Failed to send" when ``final``).
+
+    A worker killed between 2 and 4 leaves "Sending"; the redelivered task (``acks_late``) or
+    ``weekly_update_recover`` marks it "May have been sent" once the lease has passed, and it
+    is never sent again without a person's check. Returns ``sent``, ``failed``, ``already``
+    (not waiting to send), ``in_progress`` (another worker holds it) or ``uncertain``."""
+    state, update = _claim(update_id)
+    if update is None:
+        return state
+    try:
+        _message(update).send(fail_silently=False)
+    except Exception as error:  # noqa: BLE001 - any transport failure is kept and retried
+        return _record_failure(update_id, error=error, final=final)
+    return _record_sent(update_id)
+
+
+def _record_failure(update_id: int, *, error: Exception, final: bool) -> str:
+    with transaction.atomic():
+        update = WeeklyUpdate.objects.select_for_update().filter(pk=update_id).first()
+        if update is None or update.status not in (
+            WeeklyUpdate.Status.SENDING,
+            WeeklyUpdate.Status.UNCERTAIN,
+        ):
             return "already"
         before = _snap(update)
-        message = EmailMessage(
-            subject=update.subject,
-            body=update.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[update.to_email],
-            headers={
-                "Message-ID": f"<weekly-update-{update.idempotency_key}@keywork>",
-                "X-Keywork-Idempotency-Key": str(update.idempotency_key),
-            },
+        update.last_error = f"{type(error).__name__}: {error}"[:300]
+        update.status = WeeklyUpdate.Status.FAILED if final else WeeklyUpdate.Status.QUEUED
+        WeeklyUpdate.objects.filter(pk=update.pk).update(
+            last_error=update.last_error,
+            status=update.status,
+            sending_started_at=None,
+            version=update.version + 1,
         )
-        update.attempts += 1
-        try:
-            message.send(fail_silently=False)
-        except Exception as error:  # noqa: BLE001 - any transport failure is kept and retried
-            update.last_error = f"{type(error).__name__}: {error}"[:300]
-            if final:
-                update.status = WeeklyUpdate.Status.FAILED
-            WeeklyUpdate.objects.filter(pk=update.pk).update(
-                attempts=update.attempts,
-                last_error=update.last_error,
-                status=update.status,
-                version=update.version + 1,
-            )
-            update.version += 1
-            audit_write(
-                actor=None,
-                action=Action.UPDATE,
-                instance=update,
-                before=before,
-                after=_snap(update),
-                summary=("Sending failed: " if final else "Sending failed, will retry: ")
-                + update.last_error,
-            )
-            return "failed"
-        now = timezone.now()
-        child = update.child
-        contact = Contact.objects.create(
-            organisation_id=update.organisation_id,
-            site_id=child.site_id,
-            child=child,
-            kind=Contact.Kind.PROFESSIONAL,
-            purpose=Contact.Purpose.WEEKLY_UPDATE,
-            method=Contact.Method.EMAIL,
-            direction=Contact.Direction.MADE,
-            occurred_at=now,
-            with_whom=f"{update.to_name} <{update.to_email}>",
-            professional_role=Contact.ProfessionalRole.SOCIAL_WORKER,
-            summary=f"{update.subject}\n\n{update.body}",
-            recorded_by=update.author,
-        )
+        update.version += 1
         audit_write(
-            actor=update.author,
-            action=Action.CREATE,
-            instance=contact,
-            before=None,
-            summary="Weekly update sent to the social worker",
+            actor=None,
+            action=Action.UPDATE,
+            instance=update,
+            before=before,
+            after=_snap(update),
+            summary=("Sending failed: " if final else "Sending failed, will retry: ")
+            + update.last_error,
+        )
+    return "failed"
+
+
+def _record_contact(update: WeeklyUpdate, *, when, recorded_by, summary: str) -> Contact:
+    child = update.child
+    contact = Contact.objects.create(
+        organisation_id=update.organisation_id,
+        site_id=child.site_id,
+        child=child,
+        kind=Contact.Kind.PROFESSIONAL,
+        purpose=(
+            Contact.Purpose.WEEKLY_ADDENDUM if update.is_addendum else Contact.Purpose.WEEKLY_UPDATE
+        ),
+        method=Contact.Method.EMAIL,
+        direction=Contact.Direction.MADE,
+        occurred_at=when,
+        with_whom=f"{update.to_name} <{update.to_email}>"[:200],
+        professional_role=Contact.ProfessionalRole.SOCIAL_WORKER,
+        summary=f"{update.subject}\n\n{update.body}",
+        recorded_by=recorded_by,
+    )
+    audit_write(
+        actor=recorded_by, action=Action.CREATE, instance=contact, before=None, summary=summary
+    )
+    return contact
+
+
+def _record_sent(update_id: int, *, actor=None, summary: str = "") -> str:
+    with transaction.atomic():
+        update = (
+            WeeklyUpdate.objects.select_for_update()
+            .select_related("child", "child__site", "author")
+            .filter(pk=update_id)
+            .first()
+        )
+        if update is None or update.status not in (
+            WeeklyUpdate.Status.SENDING,
+            WeeklyUpdate.Status.UNCERTAIN,
+        ):
+            return "already"
+        before = _snap(update)
+        now = timezone.now()
+        contact = _record_contact(
+            update,
+            when=now,
+            recorded_by=actor or update.author,
+            summary=(
+                "Addendum to the weekly update sent to the social worker"
+                if update.is_addendum
+                else "Weekly update sent to the social worker"
+            ),
         )
         WeeklyUpdate.objects.filter(pk=update.pk).update(
             status=WeeklyUpdate.Status.SENT,
             sent_at=now,
-            attempts=update.attempts,
             last_error="",
             contact=contact,
             version=update.version + 1,
         )
         update.status, update.sent_at, update.contact = WeeklyUpdate.Status.SENT, now, contact
-        publish(CHILDREN_CHANGED, child_ids=[child.pk])
         update.version += 1
         update.last_error = ""
         audit_write(
-            actor=update.author,
+            actor=actor or update.author,
             action=Action.UPDATE,
             instance=update,
             before=before,
             after=_snap(update),
-            summary=f"Sent to {update.to_email}",
+            summary=summary or f"Sent to {update.to_email}",
         )
-        return "sent"
+        publish(CHILDREN_CHANGED, child_ids=[update.child_id])
+    return "sent"
+
+
+def weekly_update_confirm_received(
+    *, access: Access, update: WeeklyUpdate, version: int | None
+) -> WeeklyUpdate:
+    """The person checked that an update which "may have been sent" did arrive: record it as
+    sent (with its professional contact), without sending it again."""
+    _require_home_writer(access, update.child)
+    if update.status != WeeklyUpdate.Status.UNCERTAIN:
+        raise ValidationError("Only an update that may have been sent can be confirmed.")
+    if parse_version(version) != update.version:
+        raise EditConflict()
+    _record_sent(
+        update.pk,
+        actor=access.user,
+        summary=f"Confirmed as received by {access.user.get_full_name() or access.user}",
+    )
+    update.refresh_from_db()
+    return update
+
+
+def weekly_update_recover(*, now=None) -> dict[str, int]:
+    """The outbox's periodic recovery for the organisation in scope (Celery beat, every few
+    minutes; ``contacts.outbox_recover_all``):
+
+    - "Sending" for longer than ``OUTBOX_SENDING_LEASE_SECONDS``: its worker died after claiming
+      it; marked "May have been sent" (never sent again without a person's check);
+    - "Waiting to send" for longer than the lease: its hand-over to the task was lost; handed
+      over again (the task's claim makes a duplicate hand-over harmless).
+
+    Returns ``{"uncertain": n, "requeued": n}``."""
+    cutoff = (now or timezone.now()) - _sending_lease()
+    uncertain = 0
+    stuck = WeeklyUpdate.objects.filter(
+        status=WeeklyUpdate.Status.SENDING, sending_started_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    for update_id in list(stuck):
+        with transaction.atomic():
+            update = (
+                WeeklyUpdate.objects.select_for_update()
+                .filter(pk=update_id, status=WeeklyUpdate.Status.SENDING)
+                .first()
+            )
+            if update is not None:
+                _mark_uncertain(update, reason=INTERRUPTED)
+                uncertain += 1
+    waiting = list(
+        WeeklyUpdate.objects.filter(status=WeeklyUpdate.Status.QUEUED, queued_at__lt=cutoff)
+    )
+    for update in waiting:
+        _queue(update)
+    return {"uncertain": uncertain, "requeued": len(waiting)}
+
+
+@transaction.atomic
+def weekly_update_addendum_save(
+    *,
+    access: Access,
+    original: WeeklyUpdate,
+    subject: str,
+    body: str,
+) -> WeeklyUpdate:
+    """Start an addendum to a sent update (issue 17.9): something to add after the week's update
+    has gone (Sunday's session, a late incident). It is drafted, sent and recorded as its own
+    professional contact, like the update. One addendum at a time is in progress; a sent one
+    can be followed by another."""
+    child = original.child
+    _require_home_writer(access, child)
+    if original.is_addendum:
+        original = original.addendum_of
+    if original.status != WeeklyUpdate.Status.SENT:
+        raise ValidationError("An addendum follows an update that has been sent.")
+    open_one = (
+        WeeklyUpdate.objects.filter(addendum_of=original)
+        .exclude(status=WeeklyUpdate.Status.SENT)
+        .first()
+    )
+    if open_one is not None:
+        raise ValidationError(
+            "There is already an addendum to this update that has not been sent: open it from "
+            "the update's page."
+        )
+    if not subject.strip():
+        raise ValidationError({"subject": "Give the email a subject."})
+    if not body.strip():
+        raise ValidationError({"body": "Write the addendum."})
+    addendum = WeeklyUpdate.objects.create(
+        organisation_id=child.organisation_id,
+        child=child,
+        week_start=original.week_start,
+        addendum_of=original,
+        subject=subject.strip(),
+        body=body.strip(),
+        author=access.user,
+    )
+    audit_write(
+        actor=access.user,
+        action=Action.CREATE,
+        instance=addendum,
+        before=None,
+        after=_snap(addendum),
+    )
+    return addendum
 
 
 @transaction.atomic

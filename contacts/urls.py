@@ -16,4 +16,9 @@ urlpatterns = [
     path("<int:contact_id>/correct/", views.contact_correct, name="contact_correct"),
     path("<int:contact_id>/retract/", views.contact_retract, name="contact_retract"),
     path("updates/<int:update_id>/", views.weekly_update, name="weekly_update"),
+    path(
+        "updates/<int:update_id>/addendum/",
+        views.weekly_update_addendum,
+        name="weekly_update_addendum",
+    ),
 ]

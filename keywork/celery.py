@@ -19,6 +19,11 @@ app.conf.beat_schedule = {
         "task": "compliance.sweep_all",
         "schedule": float(os.environ.get("COMPLIANCE_SWEEP_SECONDS", "600")),
     },
+    # Contacts: the weekly-update outbox recovers sends whose worker died or whose task was lost.
+    "contacts-outbox-recover": {
+        "task": "contacts.outbox_recover_all",
+        "schedule": float(os.environ.get("OUTBOX_RECOVER_SECONDS", "300")),
+    },
     # Compliance: the daily digest emails at 06:30 UTC (once a day per person, whatever reruns).
     "compliance-digest": {
         "task": "compliance.digest_all",

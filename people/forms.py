@@ -3,10 +3,13 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from tenancy.forms import RetractForm as BaseRetractForm
 from tenancy.forms import VersionedFormMixin
+from tenancy.uploads import check_upload
 
 from . import upn as upn_rules
 from .models import (
@@ -105,9 +108,11 @@ class ChildForm(VersionedFormMixin, forms.ModelForm):
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
-        if photo and hasattr(photo, "size") and photo.size > settings.CHILD_PHOTO_MAX_BYTES:
-            limit = settings.CHILD_PHOTO_MAX_BYTES // 1024
-            raise forms.ValidationError(f"The photo is too large: at most {limit} KB.")
+        if isinstance(photo, UploadedFile):  # a new upload (not the stored photo, not "clear")
+            try:
+                check_upload(photo, kinds=("png", "jpeg"), max_bytes=settings.CHILD_PHOTO_MAX_BYTES)
+            except ValidationError as error:
+                raise forms.ValidationError(error.message_dict["file"])
         return photo
 
     def clean(self):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
-from tenancy.concurrency import save_if_unchanged
+from tenancy.concurrency import CURRENT, save_if_unchanged
 from tenancy.hooks import CHILDREN_CHANGED, publish
 from tenancy.timeutils import site_today
 
@@ -224,7 +224,7 @@ def pen_portrait_update(
     for name, value in fields.items():
         setattr(portrait, name, value)
     portrait.updated_by = access.user
-    save_if_unchanged(portrait, None if created else version, [*fields, "updated_by"])
+    save_if_unchanged(portrait, CURRENT if created else version, [*fields, "updated_by"])
     audit_write(
         actor=access.user,
         action=Action.CREATE if created else Action.UPDATE,

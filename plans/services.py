@@ -4,7 +4,6 @@ a new plan version calls ``plan_update_tasks_close``."""
 
 import datetime
 import uuid
-import zipfile
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from people.selectors import allocated_staff_ids
+from tenancy import uploads
 from tenancy.access import Access
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import EditConflict, save_if_unchanged
@@ -413,44 +413,12 @@ ALLOWED_TYPES = {
 }
 
 
-def sniff_type(upload) -> str | None:
-    """The file's real type from its first bytes (and, for DOCX, its zip contents), whatever its name
-    or the browser's content type say. ``None`` for anything we do not accept."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError):
-            return None
-        finally:
-            upload.seek(0)
-        if "word/document.xml" in names and "[Content_Types].xml" in names:
-            return DOCX_TYPE
-    return None
-
-
 def check_upload(upload) -> str:
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            {"file": f"The file is {upload.size / 1024 / 1024:.1f} MB: the limit is 10 MB."}
-        )
-    if upload.size == 0:
-        raise ValidationError({"file": "The file is empty."})
-    content_type = sniff_type(upload)
-    if content_type is None:
-        raise ValidationError(
-            {"file": "That is not a PDF, Word (.docx), PNG or JPEG file, whatever its name says."}
-        )
-    return content_type
+    """A plan document's real content type, or a ValidationError (tenancy.uploads: size counted
+    while reading, type from the content, a PDF that parses, an image that decodes)."""
+    return uploads.check_upload(
+        upload, kinds=("pdf", "docx", "png", "jpeg"), max_bytes=MAX_UPLOAD_BYTES
+    ).content_type
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from people.selectors import get_child_or_404
@@ -27,7 +27,6 @@ from .forms import (
 from .models import PlanType, PlanVersion
 from .quality_link import fields_and_labels, form_text_fields
 from .sections import changed_sections
-from .uploads import SizeLimitUploadHandler
 
 PAGE_SIZE = 25
 
@@ -267,7 +266,7 @@ def version_pdf(request, child_id, plan_type, version_id):
     request.access.audit_view(version, action=Action.EXPORT, summary="PDF")
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"{plan_type}-{child.last_name}-v{version.number}.pdf".replace(" ", "-")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(False, name)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -299,26 +298,14 @@ def plan_share(request, child_id, plan_type):
 # ---------------------------------------------------------------- documents
 
 
-@csrf_exempt  # checked below, once the size limit is in place (it must precede reading the body)
 @staff_view
 @require_http_methods(["GET", "POST"])
 def document_upload(request, child_id):
-    request.upload_handlers.insert(
-        0, SizeLimitUploadHandler(request, services.MAX_UPLOAD_BYTES + 64 * 1024)
-    )
-    return _document_upload(request, child_id)
-
-
-@csrf_protect
-def _document_upload(request, child_id):
+    """Upload a document. The size limit is enforced while the file streams in and again while
+    it is checked (tenancy.uploads, the one upload check)."""
     child = _editor_child(request, child_id)
     form = DocumentForm(request.POST or None, request.FILES or None, school=child.site.is_school)
-    if getattr(request, "upload_too_big", False):
-        form.is_valid()
-        form.errors["file"] = form.error_class(
-            ["The file is over 10 MB: the limit is 10 MB. Nothing has been saved."]
-        )
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.document_upload(

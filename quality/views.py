@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from people.selectors import children_visible_to, get_child_or_404
@@ -509,7 +510,7 @@ def performance_csv(request):
         )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"key-worker-performance-{result.start}-{result.end}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     writer = csv.writer(response)
     for row in csv_rows(result):
         writer.writerow([csv_safe(v) for v in row])

@@ -4,6 +4,7 @@
 """
 
 import datetime
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,6 +17,7 @@ from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import save_if_unchanged
 from tenancy.hooks import CHILDREN_CHANGED, publish
 from tenancy.timeutils import site_today
+from tenancy.uploads import check_upload
 
 from .models import (
     DEFAULT_TOPICS,
@@ -281,6 +283,7 @@ def session_save_draft(
 
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 ATTACHMENT_TYPES = (".pdf", ".doc", ".docx", ".odt", ".txt", ".png", ".jpg", ".jpeg", ".pptx")
+ATTACHMENT_KINDS = ("pdf", "doc", "docx", "odt", "txt", "png", "jpeg", "pptx")  # tenancy.uploads
 
 
 @transaction.atomic
@@ -288,24 +291,18 @@ def attachment_add(*, access: Access, session: KeyWorkSession, file) -> SessionA
     """Attach a resource shared in the session, while the record is being written."""
     _require_author(access, session)
     _require_editable(session)
-    name = (file.name or "").rsplit("/", 1)[-1][:200]
-    if not name.lower().endswith(ATTACHMENT_TYPES):
-        raise ValidationError(
-            {
-                "file": "Attach a PDF, Word, text, slide or image file ("
-                + ", ".join(ATTACHMENT_TYPES)
-                + ")."
-            }
-        )
-    if file.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": "Attach files up to 5 MB."})
+    checked = check_upload(file, kinds=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)
+    # The name shown is the uploader's, with the extension of what the file really is.
+    stem = (file.name or "").replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    name = f"{stem[:190] or 'attachment'}.{checked.extension}"
     attachment = SessionAttachment(
         organisation_id=session.organisation_id,
         session=session,
         name=name,
         uploaded_by=access.user,
     )
-    attachment.file.save(name, file, save=False)
+    # Stored under a name of ours, never the uploader's.
+    attachment.file.save(f"{uuid.uuid4().hex}.{checked.extension}", file, save=False)
     attachment.save()
     audit_write(actor=access.user, action=Action.CREATE, instance=attachment, before=None)
     return attachment

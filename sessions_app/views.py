@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllo
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import confirmation_needed
@@ -395,7 +396,7 @@ def session_pdf(request, session_id):
     request.access.audit_view(session, action=Action.EXPORT, summary="PDF")
     name = f"key-work-{session.child.last_name}-{session.date:%Y-%m-%d}-v{session.record_version}"
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name.lower()}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{name.lower()}.pdf")
     response["Cache-Control"] = "private, no-store"
     return response
 

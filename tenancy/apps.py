@@ -30,7 +30,9 @@ class TenancyConfig(AppConfig):
     verbose_name = "Organisations, sites and memberships"
 
     def ready(self):
-        from . import rls
+        from . import cleaning, rls
+
+        cleaning.install()  # every form's text fields refuse or drop control characters
 
         connection_created.connect(rls.install, dispatch_uid="tenancy.rls.install")
         post_migrate.connect(grant_app_role, dispatch_uid="tenancy.grant_app_role")

@@ -15,9 +15,52 @@ CONFLICT_MESSAGE = (
 )
 
 
+MISSING_VERSION_MESSAGE = (
+    "This form did not say which version of the record it was showing, so saving it could "
+    "overwrite someone else's changes. Nothing was saved: reload the page and make your change "
+    "again."
+)
+
+
 class EditConflict(ValidationError):
     def __init__(self, message: str = CONFLICT_MESSAGE):
         super().__init__(message, code="edit_conflict")
+
+
+class MissingVersion(ValidationError):
+    """The version a form sent back is missing or not a version number (issue 14.6): refused,
+    never taken to mean "the current version"."""
+
+    def __init__(self, message: str = MISSING_VERSION_MESSAGE):
+        super().__init__(message, code="missing_version")
+
+
+class _Current:
+    """``save_if_unchanged(..., CURRENT, ...)``: a service's own write that is not an edit of
+    what a person was shown (an import, a computed field), so the row's current version is
+    the expected one. Never for a version that came from a request."""
+
+    def __repr__(self) -> str:
+        return "CURRENT"
+
+
+CURRENT = _Current()
+
+
+def parse_version(value) -> int:
+    """The version a form or request sent back, as a positive int. ``None``, ``""``, text,
+    booleans, zero and negative numbers raise ``MissingVersion``."""
+    if isinstance(value, bool):
+        raise MissingVersion()
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        raise MissingVersion()
+    if number < 1 or number > 2_147_483_647:
+        raise MissingVersion()
+    return number
 
 
 class Versioned(models.Model):
@@ -27,11 +70,17 @@ class Versioned(models.Model):
         abstract = True
 
 
-def save_if_unchanged(instance: Versioned, expected_version: int | None, fields: list[str]) -> None:
-    """Write ``fields`` of an existing row only if its version is still ``expected_version``."""
+def save_if_unchanged(instance: Versioned, expected_version, fields: list[str]) -> None:
+    """Write ``fields`` of an existing row only if its version is still ``expected_version``.
+
+    ``expected_version``: the version the person's form was showing (an int or its digits), or
+    ``CURRENT`` for a service's own write. Missing or malformed raises ``MissingVersion``; a
+    version that is no longer the row's raises ``EditConflict``. Nothing is written either way."""
     model = type(instance)
-    if expected_version is None:
+    if expected_version is CURRENT:
         expected_version = instance.version
+    else:
+        expected_version = parse_version(expected_version)
     values = {name: getattr(instance, name) for name in fields}
     auto_now = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
     for name in auto_now:

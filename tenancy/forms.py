@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from .concurrency import MISSING_VERSION_MESSAGE
+
 
 class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
@@ -10,18 +12,43 @@ class SignInForm(AuthenticationForm):
 
 
 class VersionedFormMixin:
-    """Adds the hidden ``version`` the record had when the form was shown (see tenancy.concurrency)."""
+    """Adds the hidden ``version`` the record had when the form was shown (see tenancy.concurrency).
+
+    Editing an existing record (``instance`` with a pk, or ``version_required = True``), a
+    missing or malformed version makes the form invalid with a message at the top (issue 14.6):
+    it is never taken to mean "the current version"."""
+
+    version_required = False
 
     def __init__(self, *args, **kwargs):
-        from django import forms
-
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
+        editing = bool(
+            instance is not None
+            and getattr(instance, "pk", None)
+            and isinstance(getattr(instance, "version", None), int)
+        )
         self.fields["version"] = forms.IntegerField(
             widget=forms.HiddenInput,
-            required=False,
-            initial=getattr(instance, "version", None) if instance and instance.pk else None,
+            required=editing or self.version_required,
+            min_value=1,
+            max_value=2_147_483_647,
+            initial=getattr(instance, "version", None) if editing else None,
+            error_messages={
+                "required": MISSING_VERSION_MESSAGE,
+                "invalid": MISSING_VERSION_MESSAGE,
+                "min_value": MISSING_VERSION_MESSAGE,
+                "max_value": MISSING_VERSION_MESSAGE,
+            },
         )
+
+    def clean(self):
+        data = super().clean()
+        # A hidden field's error is shown at the top of the form, where a person sees it.
+        if "version" in self._errors:
+            del self._errors["version"]
+            self.add_error(None, MISSING_VERSION_MESSAGE)
+        return data
 
 
 def apply_service_errors(form, error) -> None:

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "accounts.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "tenancy.cleaning.RequestCleaningMiddleware",  # NUL removed before any view or form reads
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -147,7 +148,14 @@ else:
 # Celery: Redis when given, otherwise kombu's filesystem transport so the demo needs no server.
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # A task whose worker died unacknowledged (acks_late) is handed out again after the visibility
+    # timeout; it must exceed the longest retry countdown (15 minutes). The outbox test with
+    # killed workers shortens both.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+        "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10, minimum=1),
+        "unacked_restore_throttle": env_int("CELERY_RESTORE_THROTTLE", 10, minimum=1),
+    }
 else:
     _celery_dir = BASE_DIR / ".celery"
     CELERY_BROKER_URL = "filesystem://"
@@ -195,6 +203,15 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest file any upload accepts (plan documents, 10 MB): past it a file is not stored at all
+# while it streams in (tenancy.uploads.LimitedUploadHandler, first here); each upload's own
+# smaller limit is then counted by tenancy.uploads.check_upload.
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "tenancy.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 CHILD_PHOTO_MAX_BYTES = env_int("CHILD_PHOTO_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
 
 # Widgets render through the project's template engine, so templates/django/forms/widgets/ can
@@ -211,6 +228,12 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A mail server that stops answering is given up on after this many seconds, so a send in progress
+# always ends well inside the outbox lease below.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 60)
+# An email still "sending" this long after its worker claimed it is taken to have been interrupted
+# (the worker died): it is marked "may have been sent" for a person to check (contacts outbox).
+OUTBOX_SENDING_LEASE_SECONDS = env_int("OUTBOX_SENDING_LEASE_SECONDS", 600)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60, minimum=60)
 SESSION_COOKIE_HTTPONLY = True

@@ -104,10 +104,16 @@ def test_retract_hides_but_keeps_and_only_recorder_or_manager_may(scoped):
     world = scoped
     slip = record(access_for(world, "key_worker"), world.child)
     with pytest.raises(PermissionDenied):
-        services.slip_retract(access=access_for(world, "moderator"), slip=slip, reason="x")
+        services.slip_retract(
+            access=access_for(world, "moderator"), slip=slip, reason="x", version=slip.version
+        )
     with pytest.raises(ValidationError):
-        services.slip_retract(access=access_for(world, "manager"), slip=slip, reason=" ")
-    services.slip_retract(access=access_for(world, "manager"), slip=slip, reason="Wrong pupil")
+        services.slip_retract(
+            access=access_for(world, "manager"), slip=slip, reason=" ", version=slip.version
+        )
+    services.slip_retract(
+        access=access_for(world, "manager"), slip=slip, reason="Wrong pupil", version=slip.version
+    )
     slip.refresh_from_db()
     assert slip.is_retracted and slip.retraction_reason == "Wrong pupil"
     assert Slip.objects.filter(pk=slip.pk).exists()

@@ -124,7 +124,9 @@ def test_a_retracted_call_makes_the_call_due_again(org, scope):
     with scope(org.org):
         slip = high_slip(org)
         contact = log_call(org, [slip])
-        services.contact_retract(access=access_for(org), contact=contact, reason="Wrong pupil.")
+        services.contact_retract(
+            access=access_for(org), contact=contact, reason="Wrong pupil.", version=contact.version
+        )
         assert len(selectors.calls_due(access_for(org), NOW.date())) == 1
 
 

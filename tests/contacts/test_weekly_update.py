@@ -130,7 +130,9 @@ def test_sending_twice_sends_once_and_records_one_professional_contact(
     with scope(home.org):
         update = WeeklyUpdateFactory(child=home.young, author=home.rsw, week_start=MONDAY)
         with django_capture_on_commit_callbacks(execute=True):
-            services.weekly_update_send(access=access_for(home.rsw, home.org), update=update)
+            services.weekly_update_send(
+                access=access_for(home.rsw, home.org), update=update, version=update.version
+            )
         assert len(mail.outbox) == 1
         assert mail.outbox[0].to == ["priya.nair@northshire.example"]
         assert mail.outbox[0].body == "The week in brief."
@@ -158,7 +160,9 @@ def test_an_smtp_failure_is_retried_then_shown_as_failed_with_the_text_kept(
             "django.core.mail.EmailMessage.send", side_effect=OSError("Connection refused")
         ) as send:
             with django_capture_on_commit_callbacks(execute=True):
-                services.weekly_update_send(access=access_for(home.rsw, home.org), update=update)
+                services.weekly_update_send(
+                    access=access_for(home.rsw, home.org), update=update, version=update.version
+                )
         assert send.call_count == len(tasks.RETRY_DELAYS) + 1
         update.refresh_from_db()
         assert update.status == WeeklyUpdate.Status.FAILED
@@ -184,7 +188,9 @@ def test_a_failure_then_success_on_retry_sends_once(
 
         with mock.patch("django.core.mail.EmailMessage.send", flaky):
             with django_capture_on_commit_callbacks(execute=True):
-                services.weekly_update_send(access=access_for(home.rsw, home.org), update=update)
+                services.weekly_update_send(
+                    access=access_for(home.rsw, home.org), update=update, version=update.version
+                )
         update.refresh_from_db()
         assert update.status == WeeklyUpdate.Status.SENT
         assert update.attempts == 2
@@ -216,7 +222,9 @@ def test_a_school_pupil_has_no_weekly_update(org, scope):
         update = WeeklyUpdate.objects.get(child=org.child)  # made by tests/contacts/world.py
         with pytest.raises(PermissionDenied) as raised:
             services.weekly_update_send(
-                access=access_for(org.users["key_worker"], org.org), update=update
+                access=access_for(org.users["key_worker"], org.org),
+                update=update,
+                version=update.version,
             )
         assert "children's homes" in str(raised.value)
 

@@ -144,7 +144,10 @@ def test_leaving_date_ends_the_allocation_as_history(org, scope):
     leaving = TODAY() + datetime.timedelta(days=3)
     with scope(org.org):
         services.child_update(
-            access=access_for(org.users["manager"], org), child=org.child, leaving_date=leaving
+            access=access_for(org.users["manager"], org),
+            child=org.child,
+            version=org.child.version,
+            leaving_date=leaving,
         )
         primary = KeyWorkerAllocation.objects.get(child=org.child, kind="primary")
         cover = KeyWorkerAllocation.objects.get(child=org.child, kind="cover")

@@ -257,6 +257,7 @@ def test_key_worker_completes_pen_portrait_and_adds_family(client, org):
             "behaviour": "Calm.",
             "household": "Two sisters.",
             "is_complete": "on",
+            "version": PenPortrait.objects.get(child=org.child).version,  # the page's version
         },
     )
     assert response.status_code == 302

@@ -15,8 +15,9 @@ from plans.models import (
     PlanVersion,
 )
 from tests.factories import ChildFactory, TenantFactory, UserFactory
+from tests.uploads import pdf_bytes
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = pdf_bytes()  # a real one-page PDF: uploads must parse (tenancy.uploads)
 
 
 class PlanFactory(TenantFactory):

@@ -22,6 +22,7 @@ from tenancy.models import AuditEvent, Membership, Role
 
 from ..factories import ChildFactory, KeyWorkerAllocationFactory, MembershipFactory, UserFactory
 from ..pdf import pdf_pages, pdf_text
+from ..uploads import PDF_THEN_HTML, PNG_HEAD_ONLY, jpeg_bytes, png_bytes
 from .factories import PDF_BYTES, PlanFactory, PlanUpdateTaskFactory, PlanVersionFactory
 
 TODAY = timezone.localdate
@@ -374,8 +375,8 @@ def upload(client, child, name, content, content_type="application/pdf", kind="o
     [
         ("report.pdf", PDF_BYTES, "application/pdf"),
         ("plan.docx", None, "application/octet-stream"),
-        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 40, "image/png"),
-        ("photo.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 40, "image/jpeg"),
+        ("photo.png", png_bytes(), "image/png"),
+        ("photo.jpg", jpeg_bytes(), "image/jpeg"),
     ],
 )
 def test_pdf_docx_and_images_are_accepted_by_their_content(
@@ -399,6 +400,9 @@ def test_pdf_docx_and_images_are_accepted_by_their_content(
         ("page.pdf", b"<html><script>alert(1)</script></html>", "application/pdf"),
         ("archive.docx", None, "application/vnd.openxmlformats"),  # a zip, not a Word file
         ("empty.pdf", b"", "application/pdf"),
+        # Issue 14.8: a PDF header followed by HTML, and an image that is only a header.
+        ("report.pdf", PDF_THEN_HTML, "application/pdf"),
+        ("photo.png", PNG_HEAD_ONLY, "image/png"),
     ],
 )
 def test_uploads_that_lie_about_their_type_are_refused(client, org, name, content, content_type):

@@ -454,20 +454,22 @@ def test_managers_add_and_retire_topics_and_key_workers_cannot(client, org):
 def test_files_shared_in_a_session_are_attached_and_downloaded(client, org):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from ..uploads import pdf_bytes
+
     session = new_draft(org)
     client.force_login(org.users["key_worker"])
     url = f"/sessions/{session.pk}/files/"
     bad = client.post(url, {"file": SimpleUploadedFile("run.exe", b"MZ")}, HTTP_HX_REQUEST="true")
-    assert "Attach a PDF, Word" in bad.content.decode()
+    assert "That is not a PDF, Word" in bad.content.decode()
     ok = client.post(
         url,
-        {"file": SimpleUploadedFile("cannabis-facts.pdf", b"%PDF-1.4 facts")},
+        {"file": SimpleUploadedFile("cannabis-facts.pdf", pdf_bytes("facts"))},
         HTTP_HX_REQUEST="true",
     )
     assert "cannabis-facts.pdf" in ok.content.decode()
     with organisation_scope(org.org.pk):
         attachment = session.attachments.get()
     download = client.get(f"/sessions/{session.pk}/files/{attachment.pk}/")
-    assert b"".join(download.streaming_content) == b"%PDF-1.4 facts"
+    assert b"".join(download.streaming_content) == pdf_bytes("facts")
     client.force_login(org.users["manager"])  # someone else's draft: not there
     assert client.get(f"/sessions/{session.pk}/files/{attachment.pk}/").status_code == 404

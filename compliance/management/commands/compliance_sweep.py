@@ -1,8 +1,8 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from compliance import services
 from compliance.tasks import active_organisation_ids
-from tenancy.context import organisation_scope
+from tenancy.tasks import for_each_organisation
 
 
 class Command(BaseCommand):
@@ -16,12 +16,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, organisation=None, digest=False, **options):
         ids = [organisation] if organisation else active_organisation_ids()
-        for org_id in ids:
-            with organisation_scope(org_id):
-                result = services.sweep_organisation(organisation_id=org_id)
-                sent = services.digest_send_organisation(organisation_id=org_id) if digest else 0
+
+        def one(org_id: int) -> None:
+            result = services.sweep_organisation(organisation_id=org_id)
+            sent = services.digest_send_organisation(organisation_id=org_id) if digest else 0
             self.stdout.write(
                 f"Organisation {org_id}: {result.obligations} obligations, {result.written} "
                 f"updated, {result.changes} changes of status, {result.alerts} alerts"
                 + (f", {sent} digests" if digest else "")
+            )
+
+        # One organisation's failure is reported and the others are still swept.
+        _, failures = for_each_organisation(ids, one, label="compliance_sweep")
+        for org_id, error in failures.items():
+            self.stderr.write(f"Organisation {org_id}: FAILED ({error})")
+        if failures:
+            raise CommandError(
+                f"{len(failures)} of {len(ids)} organisations failed: see the messages above."
             )
