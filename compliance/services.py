@@ -15,6 +15,7 @@ from django.utils import timezone
 from people.models import Child, KeyWorkerAllocation
 from people.selectors import current_allocations_q
 from tenancy.audit import Action, audit_write, snapshot
+from tenancy.bankholidays import bank_holidays
 from tenancy.concurrency import save_if_unchanged
 from tenancy.models import Membership, Role, Site
 
@@ -166,16 +167,22 @@ class Calendar:
 
     days: list = field(default_factory=list)
     breaks: list = field(default_factory=list)
+    bank: list = field(default_factory=list)  # the region's bank holidays as (day, day)
 
 
-def _holidays(site_ids) -> dict[int, Calendar]:
-    found: dict[int, Calendar] = {s: Calendar() for s in site_ids}
-    for site_id, first, last, kind in Holiday.objects.filter(site_id__in=site_ids).values_list(
+def _holidays(site_by_id) -> dict[int, Calendar]:
+    """Each site's clock-stopping days: its own holidays and closure days, and every bank holiday
+    of its region (tenancy.bankholidays: GOV.UK's list), which close a school like a closure day."""
+    found: dict[int, Calendar] = {s: Calendar() for s in site_by_id}
+    for site_id, first, last, kind in Holiday.objects.filter(site_id__in=site_by_id).values_list(
         "site_id", "starts_on", "ends_on", "kind"
     ):  # query: holidays
         found[site_id].days.append((first, last))
         if kind in calendar.BREAKS:
             found[site_id].breaks.append((first, last))
+    for site_id, site in site_by_id.items():
+        found[site_id].bank = [(d, d) for d in bank_holidays(site.region)]
+        found[site_id].days = sorted(found[site_id].days + found[site_id].bank)
     return found
 
 
@@ -233,6 +240,8 @@ def _desired(child, policy, holidays, today, figures, contacts, visits, reviews,
     rows = []
     site = child.site
     last_session, this_month = figures.get(child.pk, (None, 0))
+    # A school's clocks stop on its holidays, closure days and bank holidays; a home is open every
+    # day, but its contacts with offices (social workers) never fall due on a bank holiday.
     clock = holidays.days if site.is_school else []
     if policy.session_mode == Policy.SessionMode.EVERY_N_DAYS:
         anchor = last_session or child.start_date
@@ -240,17 +249,19 @@ def _desired(child, policy, holidays, today, figures, contacts, visits, reviews,
         rows.append((Rule.SESSION, "", last_session, due, ""))
     else:
         due = calendar.monthly_pace_due(today, this_month, policy.sessions_per_month)
+        due = calendar.skip_closed(due, clock)
         progress = f"{this_month} of {policy.sessions_per_month} this month"
         if this_month >= policy.sessions_exceeding:
             progress += " (exceeding)"
         rows.append((Rule.SESSION, "", last_session, due, progress))
     if half_term is not None:
-        rows.append(_half_term_row(child, policy, *half_term))
+        rule, detail, last, due, progress = _half_term_row(child, policy, *half_term)
+        rows.append((rule, detail, last, due and calendar.skip_closed(due, clock), progress))
     if policy.routine_contact != Policy.ContactKind.NONE and contacts is not None:
         kind = adapters.CONTACT_KINDS[policy.routine_contact]
         last = contacts.get((child.pk, kind))
         due = calendar.add_term_days(
-            last or child.start_date, policy.routine_contact_every_days, clock
+            last or child.start_date, policy.routine_contact_every_days, clock or holidays.bank
         )
         rows.append((Rule.ROUTINE_CONTACT, "", last, due, ""))
     if policy.social_worker_visits and visits is not None and child.pk in visits:

@@ -20,6 +20,7 @@ from people.models import Child, ChildProfessional, Guardian, KeyWorkerAllocatio
 from people.selectors import children_visible_to, current_allocations_q
 from tenancy.access import Access
 from tenancy.models import Site
+from tenancy.schooldays import previous_working_day
 
 from .models import (
     Contact,
@@ -430,7 +431,12 @@ def visits_due(children: list[Child]) -> list[VisitDue]:
             VisitDue(
                 child=child,
                 last_visit=last_day,
-                due_on=next_visit_due(child.start_date, last_day, long_term=long_term, rule=rule),
+                # A statutory maximum on a weekend or bank holiday is met by the working day
+                # before it (tenancy.schooldays), never moved later.
+                due_on=previous_working_day(
+                    next_visit_due(child.start_date, last_day, long_term=long_term, rule=rule),
+                    child.site.region,
+                ),
                 long_term=long_term,
             )
         )
