@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.session_limits import recently_confirmed
 from people.selectors import get_child_or_404
+from tenancy import schooldays
 from tenancy.access import require_manager
 from tenancy.audit import Action, audit_read
 from tenancy.concurrency import EditConflict
@@ -569,10 +570,11 @@ def register(request):
             "session": "AM" if now.hour < 12 else "PM",
         },
     )
-    rows, errors = None, []
+    rows, errors, closed = None, [], None
     if choose.is_bound and choose.is_valid():
         site, day, session = (choose.cleaned_data[k] for k in ("site", "date", "session"))
         rows = selectors.register(site, day, session)
+        closed = schooldays.calendar_for(site).why_closed(day)
         if request.method == "POST":
             marks = []
             present = "/" if session == "AM" else "\\"
@@ -603,6 +605,8 @@ def register(request):
                     f"Register saved: {result.created} new, {result.replaced} replaced, "
                     f"{result.unchanged} unchanged.",
                 )
+                for line in result.kept_closures:
+                    messages.info(request, line)
                 return redirect(
                     f"{request.path}?site={site.pk}&date={day:%Y-%m-%d}&session={session}"
                 )
@@ -633,6 +637,7 @@ def register(request):
             "code_choices": CODE_CHOICES,
             "default_code": choose_default,
             "codes": codes.CODES.values(),
+            "closed": closed,
         },
     )
 
@@ -669,6 +674,8 @@ def _import(request, *, kind: str):
                 f"Imported: {result.created} new, {result.replaced} changed, "
                 f"{result.unchanged} already recorded.",
             )
+            for line in getattr(result, "kept_closures", [])[:50]:
+                messages.info(request, line)
     return render(
         request,
         "behaviour/import.html",

@@ -140,7 +140,7 @@ def test_register_points_sheet_and_panel_run_fixed_queries(client, org, django_a
     client.force_login(org.users["manager"])
     day = "2026-11-02"
     urls = {
-        f"/behaviour/attendance/?site={org.school.pk}&date={day}&session=AM": 11,
+        f"/behaviour/attendance/?site={org.school.pk}&date={day}&session=AM": 12,
         f"/behaviour/points/?site={org.school.pk}&date={day}&lesson=Maths": 12,
         f"/behaviour/children/{org.child.pk}/panel/": 11,
         f"/behaviour/children/{org.child.pk}/progress/": 9,
@@ -152,7 +152,8 @@ def test_register_points_sheet_and_panel_run_fixed_queries(client, org, django_a
         ClassPointsFactory(child=child, date=datetime.date(2026, 11, 2), lesson="Maths")
         GradeFactory(child=org.child)
     # Register: 1-3 session, user, memberships, 4 savepoint, 5 site (form validation), 6 marks of
-    # the session, 7 children on roll, 8-9 site choices rendered, 10 release.
+    # the session, 7 the site's term calendar (is it a school day?), 8 children on roll, 9-10 site
+    # choices rendered, 11 release.
     # Points: the same, with 6 existing points and 8 the lessons used before.
     # Panel: 5 child, 6 marks, 7 appointments, 8 high-level slips by week, 9 marks (attendance %).
     # Grade sheet: 5 child, 6 audit read, 7 grades with subjects and points.
