@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.models import Child
+from tenancy import schooldays
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import save_if_unchanged
-from tenancy import schooldays
 from tenancy.models import Site
 
 from . import codes
