@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -86,13 +87,35 @@ def policy_update(
     return policy
 
 
+def _overlapping(site: Site, first: datetime.date, last: datetime.date, exclude=None):
+    found = Holiday.objects.filter(site=site, starts_on__lte=last, ends_on__gte=first)
+    if exclude is not None:
+        found = found.exclude(pk=exclude.pk)
+    return found.order_by("starts_on").first()
+
+
+def _refuse_overlap(site: Site, first, last, exclude=None) -> None:
+    other = _overlapping(site, first, last, exclude)
+    if other is not None:
+        raise ValidationError(
+            {
+                "starts_on": f"These dates overlap {other.name} ({other.starts_on:%-d %b %Y} – "
+                f"{other.ends_on:%-d %b %Y}): edit that entry instead, or choose other days."
+            }
+        )
+
+
+def _calendar_changed(site: Site) -> None:
+    """Due dates depend on the calendar: recompute the site's children once this commits."""
+    refresh_on_commit(Child.objects.filter(site=site).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def calendar_reset_default(*, site: Site, actor=None) -> int:
-    """Add the default England holidays the site does not already have (same first day)."""
-    existing = set(Holiday.objects.filter(site=site).values_list("starts_on", flat=True))
+    """Add the default England holidays that overlap nothing the site already has."""
     created = 0
     for name, kind, first, last in calendar.england_default():
-        if first in existing:
+        if _overlapping(site, first, last) is not None:
             continue
         holiday = Holiday.objects.create(
             organisation_id=site.organisation_id,
@@ -104,6 +127,8 @@ def calendar_reset_default(*, site: Site, actor=None) -> int:
         )
         audit_write(actor=actor, action=Action.CREATE, instance=holiday, before=None)
         created += 1
+    if created and actor is not None:
+        _calendar_changed(site)
     return created
 
 
@@ -111,6 +136,9 @@ def calendar_reset_default(*, site: Site, actor=None) -> int:
 def holiday_add(
     *, actor, site: Site, name: str, kind: str, starts_on: datetime.date, ends_on: datetime.date
 ) -> Holiday:
+    """Add a holiday or closure day. Raises ``ValidationError`` (on ``starts_on``) when it overlaps
+    an entry the site already has: one day is one closure, never two."""
+    _refuse_overlap(site, starts_on, ends_on)
     holiday = Holiday(
         organisation_id=site.organisation_id,
         site=site,
@@ -122,12 +150,38 @@ def holiday_add(
     holiday.full_clean()
     holiday.save()
     audit_write(actor=actor, action=Action.CREATE, instance=holiday, before=None)
+    _calendar_changed(site)
+    return holiday
+
+
+@transaction.atomic
+def holiday_update(
+    *,
+    actor,
+    holiday: Holiday,
+    name: str,
+    kind: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+) -> Holiday:
+    """Change a calendar entry (audited, the site's due dates recomputed). Raises
+    ``ValidationError`` when the new dates overlap another entry."""
+    holiday = Holiday.objects.select_for_update().get(pk=holiday.pk)
+    _refuse_overlap(holiday.site, starts_on, ends_on, exclude=holiday)
+    before = snapshot(holiday)
+    holiday.name, holiday.kind = name, kind
+    holiday.starts_on, holiday.ends_on = starts_on, ends_on
+    holiday.full_clean()
+    holiday.save()
+    audit_write(actor=actor, action=Action.UPDATE, instance=holiday, before=before)
+    _calendar_changed(holiday.site)
     return holiday
 
 
 @transaction.atomic
 def holiday_remove(*, actor, holiday: Holiday) -> None:
-    """A calendar entry is not a record about a child: removing it is audited and final."""
+    """A calendar entry is not a record about a child: removing it (after the person confirmed)
+    is audited and final; the site's due dates are recomputed."""
     audit_write(
         actor=actor,
         action=Action.RETRACT,
@@ -135,7 +189,9 @@ def holiday_remove(*, actor, holiday: Holiday) -> None:
         before=snapshot(holiday),
         summary="Removed from the term calendar",
     )
+    site = holiday.site
     holiday.delete()
+    _calendar_changed(site)
 
 
 # ---------------------------------------------------------------- the sweep
