@@ -19,6 +19,7 @@ from tenancy.access import require_manager
 from tenancy.audit import Action, audit_read
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
+from tenancy.exports import attach
 from tenancy.forms import apply_service_errors
 from tenancy.timeutils import site_today
 
@@ -152,11 +153,7 @@ def _export(request, fmt: str):
         body = exports.to_docx(slips, tz, title=title, subtitle=subtitle)
         ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     response = HttpResponse(body, content_type=ctype)
-    response["Content-Disposition"] = content_disposition_header(
-        True, exports.filename(subject, day, fmt)
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attach(response, exports.filename(subject, day, fmt, site_name=query.site.name))
 
 
 @staff_view

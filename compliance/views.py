@@ -13,6 +13,7 @@ from tenancy import bankholidays
 from tenancy.audit import Action, audit_read
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
+from tenancy.exports import attach, export_filename
 from tenancy.forms import apply_service_errors
 from tenancy.models import Role
 from tenancy.timeutils import site_today
@@ -117,9 +118,9 @@ def export_csv(request, site_id):
         exports.obligations_csv(site, children, selectors.child_cells),
         content_type="text/csv; charset=utf-8",
     )
-    day = site_today(site).isoformat()
-    response["Content-Disposition"] = f'attachment; filename="compliance-{site.pk}-{day}.csv"'
-    return response
+    return attach(
+        response, export_filename("compliance", site.name, day=site_today(site), ext="csv")
+    )
 
 
 @staff_view

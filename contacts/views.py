@@ -1,4 +1,3 @@
-import csv
 import datetime
 
 from django.contrib import messages
@@ -16,7 +15,7 @@ from tenancy.access import require_manager
 from tenancy.audit import Action, audit_read
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
-from tenancy.exports import csv_safe
+from tenancy.exports import CsvStream, attach, export_filename
 from tenancy.forms import apply_service_errors
 from tenancy.timeutils import site_today
 
@@ -97,8 +96,10 @@ def contact_export(request):
         return reauth  # many children's contacts: a bulk export
     rows = selectors.contact_list(access, query)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="contacts.csv"'
-    writer = csv.writer(response)
+    who = query.child.full_name if getattr(query, "child", None) else ""
+    where = query.site.name if query.site else ", ".join(s.name for s in access.all_sites[:3])
+    attach(response, export_filename("contacts", who, where, day=_today(access), ext="csv"))
+    writer = CsvStream(response)
     writer.writerow(
         [
             "Date",
@@ -129,10 +130,10 @@ def contact_export(request):
                 c.get_purpose_display(),
                 c.get_method_display(),
                 c.get_direction_display(),
-                csv_safe(c.with_whom),
-                csv_safe(c.summary),
-                csv_safe(c.outcome),
-                csv_safe(c.follow_up),
+                c.with_whom,
+                c.summary,
+                c.outcome,
+                c.follow_up,
                 c.follow_up_by.isoformat() if c.follow_up_by else "",
                 c.recorded_by.get_full_name(),
             ]

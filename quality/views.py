@@ -1,4 +1,3 @@
-import csv
 import datetime
 import json
 
@@ -14,7 +13,7 @@ from people.selectors import children_visible_to, get_child_or_404
 from tenancy.audit import audit_read
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
-from tenancy.exports import csv_safe
+from tenancy.exports import CsvStream, attach, export_filename
 from tenancy.forms import apply_service_errors
 
 from . import checker, selectors, services
@@ -549,9 +548,11 @@ def performance_csv(request):
             status=400,
         )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"key-worker-performance-{result.start}-{result.end}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
-    for row in csv_rows(result):
-        writer.writerow([csv_safe(v) for v in row])
-    return response
+    sites = ", ".join(s.name for s in request.access.all_sites[:3])
+    name = export_filename(
+        f"key-worker performance {result.start:%-d %b %Y} to {result.end:%-d %b %Y}",
+        sites,
+        ext="csv",
+    )
+    CsvStream(response).writerows(csv_rows(result))
+    return attach(response, name)

@@ -202,7 +202,7 @@ def test_exports_hold_exactly_the_filtered_rows_and_are_named_for_the_pupil(clie
     response = client.get("/behaviour/export.xlsx", query)
     today = timezone.localdate()
     assert (
-        f"behaviour log {org.child.full_name} {today:%Y-%m-%d}.xlsx"
+        f"behaviour log - {org.child.full_name} - {org.school.name} {today:%Y-%m-%d}.xlsx"
         in response["Content-Disposition"]
     )
     sheet = load_workbook(io.BytesIO(response.content)).active
