@@ -52,10 +52,9 @@ def file_text(value):
 
 def csv_safe(value):
     """A CSV cell: cleaned text, prefixed with ' when a spreadsheet would read it as a formula."""
-    value = file_text(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+        return "'" + file_text(value)
+    return file_text(value)
 
 
 def _csv_cell(value):
