@@ -304,10 +304,13 @@ class Week:
     start: datetime.date
     due: int
     late: int
+    # The current week, not over yet: shown "so far", never judged (a week's items done later this
+    # week would otherwise count against it).
+    partial: bool = False
 
     @property
     def on_time_percent(self) -> int | None:
-        if not self.due:
+        if not self.due or self.partial:
             return None
         return round(100 * (self.due - self.late) / self.due)
 
@@ -385,7 +388,7 @@ def _on_time_by_week(site_ids, today: datetime.date) -> list[Week]:
     for i in range(WEEKS):
         start = first + datetime.timedelta(weeks=i)
         due, late = found.get(start, (0, 0))
-        weeks.append(Week(start, due, late))
+        weeks.append(Week(start, due, late, partial=start + datetime.timedelta(days=6) > today))
     return weeks
 
 
@@ -407,6 +410,7 @@ def chart(weeks: list[Week], width: int = 600, height: int = 160) -> dict:
                 "label": week.start.strftime("%d %b"),
                 "text_x": round(x + bar / 2, 1),
                 "pct": pct,
+                "partial": getattr(week, "partial", False),
                 "rag": "none"
                 if pct is None
                 else ("green" if pct >= 90 else "amber" if pct >= 75 else "red"),
