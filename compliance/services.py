@@ -133,6 +133,29 @@ def calendar_reset_default(*, site: Site, actor=None) -> int:
 
 
 @transaction.atomic
+def site_region_set(*, actor, site: Site, region: str) -> Site:
+    """Which GOV.UK bank-holiday list the site keeps (England and Wales, Scotland, Northern
+    Ireland): audited, and the site's due dates are recomputed. Raises ``ValidationError`` for a
+    region GOV.UK does not publish."""
+    if region not in dict(Site._meta.get_field("region").choices):
+        raise ValidationError({"region": "Choose England and Wales, Scotland or Northern Ireland."})
+    if region == site.region:
+        return site
+    before = snapshot(site)
+    site.region = region
+    site.save(update_fields=["region"])
+    audit_write(
+        actor=actor,
+        action=Action.UPDATE,
+        instance=site,
+        before=before,
+        summary=f"Bank holidays: {site.get_region_display()}",
+    )
+    _calendar_changed(site)
+    return site
+
+
+@transaction.atomic
 def holiday_add(
     *, actor, site: Site, name: str, kind: str, starts_on: datetime.date, ends_on: datetime.date
 ) -> Holiday:

@@ -19,7 +19,7 @@ from tenancy.models import Role
 from tenancy.timeutils import site_today
 
 from . import adapters, exports, selectors, services
-from .forms import POLICY_FIELDS, HolidayForm, PolicyForm
+from .forms import POLICY_FIELDS, HolidayForm, PolicyForm, RegionForm
 from .models import Rule, Status
 
 PAGE_SIZE = 25
@@ -188,12 +188,26 @@ def calendar_page(request, site_id):
     access = request.access
     site = selectors.get_policy_site_or_404(access, site_id)
     form = HolidayForm(request.POST or None)
+    region_form = RegionForm(
+        request.POST if request.POST.get("action") == "region" else None,
+        initial={"region": site.region},
+    )
     if request.method == "POST":
-        if request.POST.get("action") == "default":
+        if request.POST.get("action") == "region":
+            if region_form.is_valid():
+                services.site_region_set(
+                    actor=request.user, site=site, region=region_form.cleaned_data["region"]
+                )
+                messages.success(
+                    request, f"Bank holidays: {site.get_region_display()}. Due dates updated."
+                )
+                return redirect("compliance:calendar", site.pk)
+            form = HolidayForm()
+        elif request.POST.get("action") == "default":
             added = services.calendar_reset_default(site=site, actor=request.user)
             messages.success(request, f"{added} default holiday{'s' if added != 1 else ''} added.")
             return redirect("compliance:calendar", site.pk)
-        if form.is_valid():
+        elif form.is_valid():
             try:
                 services.holiday_add(actor=request.user, site=site, **form.cleaned_data)
             except ValidationError as error:
@@ -212,6 +226,7 @@ def calendar_page(request, site_id):
             "form": form,
             "page": page,
             "bank_holidays": bank,
+            "region_form": region_form,
             "bank_retrieved": bankholidays.retrieved_on(),
         },
     )

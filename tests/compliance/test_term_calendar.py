@@ -102,3 +102,22 @@ def test_calendar_page_lists_the_regions_bank_holidays(client, org):
     body = client.get(url(org)).content.decode()
     assert "Bank holidays in England and Wales are closures too" in body
     assert "retrieved 29 November 2026" in body
+
+
+@pytest.mark.django_db
+def test_a_manager_sets_the_sites_bank_holiday_region(client, org):
+    from tenancy.models import Site
+
+    client.force_login(org.users["manager"])
+    response = client.post(url(org), {"action": "region", "region": "scotland"})
+    assert response.status_code == 302
+    with organisation_scope(org.org.pk):
+        assert Site.objects.get(pk=org.school.pk).region == "scotland"
+        assert AuditEvent.objects.filter(
+            object_id=org.school.pk, summary="Bank holidays: Scotland"
+        ).exists()
+    body = client.get(url(org)).content.decode()
+    assert "Bank holidays in Scotland are closures too" in body
+    bad = client.post(url(org), {"action": "region", "region": "wales"})
+    assert bad.status_code == 200
+    assert "Select a valid choice" in bad.content.decode()
