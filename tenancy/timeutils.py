@@ -85,7 +85,7 @@ def fold_choices(day: datetime.date, time: datetime.time, time_zone: str) -> lis
 
 class WallClockFormMixin:
     """For a form with a site-local date and time (``wall_clock_fields``: pairs of field names).
-    When the bound date and time happened twice on one of ``wall_clock_zones()`` a required
+    When the bound date and time happened twice on one of ``wall_clock_zones()`` a
     choice ``<time field>_fold`` appears, asking which; ``wall_clock(...)`` in ``clean`` turns the
     pair into an instant or puts the reason beside the time field."""
 
@@ -114,6 +114,8 @@ class WallClockFormMixin:
                         label=f"Which {time:%H:%M}?",
                         choices=choices,
                         widget=forms.RadioSelect,
+                        # Not "required": wall_clock() says what is missing, once, in words.
+                        required=False,
                         help_text="The clocks went back an hour that night, so this time "
                         "happened twice.",
                     )
