@@ -90,12 +90,6 @@ def retrieved_on() -> datetime.date:
     return _load()[1]
 
 
-def covers(region: str, day: datetime.date) -> bool:
-    """Whether the shipped list reaches ``day``'s year (GOV.UK publishes about two years ahead);
-    past it, due dates fall back to weekdays only and the calendar page says so."""
-    return any(d.year >= day.year for d in bank_holidays(region))
-
-
 def write(document: dict, retrieved: datetime.date) -> int:
     """Validate ``document`` and store it as the shipped list; returns the number of events."""
     parsed = parse(document)

@@ -132,12 +132,3 @@ def previous_working_day(day: datetime.date, region: str) -> datetime.date:
     while not is_working_day(day, region):
         day -= DAY
     return day
-
-
-def open_on_or_after(day: datetime.date, calendar: SiteCalendar) -> datetime.date:
-    """The first day from ``day`` that the site is open (bounded: a year ahead at most)."""
-    for _ in range(366):
-        if calendar.is_open(day):
-            return day
-        day += DAY
-    return day
