@@ -98,83 +98,68 @@ def test_scottish_school_keeps_scotlands_list():
 # ---------------------------------------------------------------- the walk: every computation
 
 
-def _every_computation(org, school, home):
-    """(name, function(anchor) -> due date) for every due-date computation in the product."""
-    child_at_home = ChildFactory(site=home, start_date=D(2025, 1, 6))
-    school_child = ChildFactory(site=school, start_date=D(2025, 1, 6))
+def _every_computation(school, home):
+    """(name, function(day) -> due date): each computation set up so that, counting plain days,
+    its due date would be ``day`` (a bank holiday)."""
+    from compliance import adapters
+    from compliance.services import _desired, _holidays
 
-    def session_editor_school(anchor):  # sessions_app.services.next_due -> next_session_due
-        return next_session_due(school, anchor)
+    week = datetime.timedelta(days=7)
+    at_home = ChildFactory(site=home, start_date=D(2025, 1, 6))
+    at_school = ChildFactory(site=school, start_date=D(2025, 1, 6))
 
-    def sweep_school_contact(anchor):
-        policy = Policy(**Policy.defaults_for(school))
-        holidays = {school.pk: None}
-        from compliance.services import _desired, _holidays
-
-        holidays = _holidays({school.pk: school})
-        rows = _desired(school_child, policy, holidays[school.pk], anchor, {}, {}, None, {}, None)
-        return [r[3] for r in rows if r[0] == Rule.ROUTINE_CONTACT][0]
-
-    def sweep_home_contact(anchor):
-        from compliance.services import _desired, _holidays
-
-        policy = Policy(**Policy.defaults_for(home))
-        holidays = _holidays({home.pk: home})
-        child_at_home.site = home
+    def routine_contact(child, site, day):
+        policy = Policy(**Policy.defaults_for(site))
+        kind = adapters.CONTACT_KINDS[policy.routine_contact]
+        child.site = site
         rows = _desired(
-            child_at_home,
+            child,
             policy,
-            holidays[home.pk],
-            anchor,
+            _holidays({site.pk: site})[site.pk],
+            day - week,
             {},
-            {(child_at_home.pk, "social_worker_update"): anchor - datetime.timedelta(days=7)},
+            {(child.pk, kind): day - week},  # the last contact a week before
             None,
             {},
             None,
         )
         return [r[3] for r in rows if r[0] == Rule.ROUTINE_CONTACT][0]
 
-    def statutory_visit(anchor):
-        child_at_home.start_date = anchor - datetime.timedelta(days=7)
-        child_at_home.site = home
-        return visits_due([child_at_home])[0].due_on
-
-    def plan_review(anchor):
-        return review_day(school_child, anchor)
-
-    def half_term_pace(anchor):
-        return calendar.skip_closed(
-            calendar.half_term_pace_due((anchor, anchor), 0, 1),
-            schooldays.calendar_for(school).closed_ranges(),
-        )
+    def statutory_visit(day):
+        at_home.start_date = day - week  # first visit within 7 days of the placement
+        at_home.site = home
+        return visits_due([at_home])[0].due_on
 
     return [
-        ("session editor's next due date", session_editor_school),
-        ("school's routine parent call", sweep_school_contact),
-        ("home's weekly social-worker update", sweep_home_contact),
+        # sessions_app.services.next_due: the session editor and its targets' default date.
+        ("session editor's next due date", lambda day: next_session_due(school, day - 2 * week)),
+        ("school's weekly parent call", lambda day: routine_contact(at_school, school, day)),
+        ("home's weekly social-worker update", lambda day: routine_contact(at_home, home, day)),
         ("statutory social-worker visit", statutory_visit),
-        ("plan review date", plan_review),
-        ("half-term pace", half_term_pace),
+        ("plan's default review date", lambda day: review_day(at_school, day)),
+        (
+            "half-term pace",
+            lambda day: calendar.skip_closed(
+                calendar.half_term_pace_due((day, day), 0, 1),
+                schooldays.calendar_for(school).closed_ranges(),
+            ),
+        ),
+        (
+            "monthly pace",
+            lambda day: calendar.skip_closed(day, schooldays.calendar_for(school).closed_ranges()),
+        ),
     ]
 
 
 @pytest.mark.django_db
 def test_walk_no_due_date_computation_lands_on_a_bank_holiday(org):
-    school, home = org.school, org.home
+    england = bankholidays.bank_holidays("england-and-wales")
     with organisation_scope(org.org.pk):
-        computations = _every_computation(org, school, home)
-        for name, compute in computations:
+        for name, compute in _every_computation(org.school, org.home):
             for bank_holiday in EXAMPLES:
-                for back in (1, 7, 14):
-                    # The anchor that would naively put the due date on the bank holiday.
-                    anchor = bank_holiday - datetime.timedelta(
-                        days=back if name != "plan review date" and name != "half-term pace" else 0
-                    )
-                    if name == "statutory social-worker visit":
-                        anchor = bank_holiday
-                    due = compute(anchor)
-                    assert due not in bankholidays.bank_holidays("england-and-wales"), (
-                        f"{name}: due on the bank holiday {due}"
-                    )
-    # The statutory visit is a maximum: it moves earlier, never later.
+                due = compute(bank_holiday)
+                assert due != bank_holiday and due not in england, (
+                    f"{name}: due on the bank holiday {due}"
+                )
+    # The statutory visit is a maximum: counted plainly it is the bank holiday; it moves earlier.
     assert next_visit_due(D(2026, 4, 27), None, long_term=False) == D(2026, 5, 4)
