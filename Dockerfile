@@ -4,10 +4,11 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=keywork.settings.production
 
-# WeasyPrint needs Pango and fonts; curl for the health check.
+# WeasyPrint needs Pango and fonts (Noto for Bengali, Arabic/Urdu, Gurmukhi, Tamil, CJK and
+# emoji beside DejaVu: children's own words and family messages); curl for the health check.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-      fonts-dejavu-core curl \
+      fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji curl \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -84,9 +84,10 @@ def weekly_points(points_weeks: list[dict], key: str = "per_pupil") -> dict:
                 "w": round(bar_w, 1),
                 "y": round(HEIGHT - PAD_BOTTOM - h, 1),
                 "h": round(h, 1),
-                "met": row[key] >= target,
+                "met": row[key] >= target if not row.get("partial") else None,
+                "partial": row.get("partial", False),
                 "value": row[key],
-                "label": row["week"].strftime("%-d %b"),
+                "label": row["week"].strftime("%-d %b") + (" (part)" if row.get("partial") else ""),
                 "label_x": round(x + bar_w / 2, 1),
             }
         )

@@ -1,12 +1,13 @@
-"""Slip logs as Word, Excel and CSV, built from rows a selector has already read (no queries here)."""
+"""Slip logs as Word, Excel and CSV, built from rows a selector has already read (no queries here).
+Every file goes through the one export layer (tenancy.exports): cleaned text, a BOM on the CSV,
+real dates and numbers in the workbook, names that say whose log it is."""
 
-import csv
 import datetime
 import io
 
 from django.utils import timezone
 
-from tenancy.exports import csv_safe
+from tenancy.exports import csv_bytes, export_filename, file_text
 
 HEADERS = [
     "Date",
@@ -43,18 +44,14 @@ def row_values(slip, tz) -> list:
     ]
 
 
-def filename(subject: str, day: datetime.date, ext: str) -> str:
-    safe = "".join(c for c in subject if c.isalnum() or c in " -'").strip() or "all"
-    return f"behaviour log {safe} {day:%Y-%m-%d}.{ext}"
+def filename(subject: str, day: datetime.date, ext: str, *, site_name: str = "") -> str:
+    """ "behaviour log - Ada Lovell - Oak School 2026-11-29.csv" (the site's name once)."""
+    parts = [subject] if subject == site_name else [subject, site_name]
+    return export_filename("behaviour log", *parts, day=day, ext=ext)
 
 
 def to_csv(slips, tz) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADERS)
-    for slip in slips:
-        writer.writerow([csv_safe(v) for v in row_values(slip, tz)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes(HEADERS, (row_values(slip, tz) for slip in slips))
 
 
 def to_xlsx(slips, tz, *, title: str) -> bytes:
@@ -76,12 +73,23 @@ def to_xlsx(slips, tz, *, title: str) -> bytes:
     wb.set_properties({"title": title})
     ws = wb.add_worksheet("Behaviour log")
     wrapped = wb.add_format({"text_wrap": True, "valign": "top"})
+    as_date = wb.add_format({"num_format": "dd/mm/yyyy", "valign": "top"})
+    as_time = wb.add_format({"num_format": "hh:mm", "valign": "top"})
     for i, width in enumerate([11, 7, 22, 20, 16, 16, 20, 60, 40, 24, 7]):
         ws.set_column(i, i, width)
     ws.freeze_panes(1, 0)
     ws.write_row(0, 0, HEADERS, wb.add_format({"bold": True}))
     for n, slip in enumerate(slips, start=1):
-        ws.write_row(n, 0, [csv_safe(v) for v in row_values(slip, tz)], wrapped)
+        local = timezone.localtime(slip.occurred_at, tz).replace(tzinfo=None)
+        values = [file_text(v) for v in row_values(slip, tz)]
+        # Real date and time cells (sortable, filterable), the points a number; text as typed.
+        ws.write_datetime(n, 0, datetime.datetime.combine(local.date(), datetime.time()), as_date)
+        ws.write_datetime(n, 1, datetime.datetime(1899, 12, 31, local.hour, local.minute), as_time)
+        ws.write_row(n, 2, values[2:-1], wrapped)
+        if slip.points is None or values[-1] == "":
+            ws.write_blank(n, len(HEADERS) - 1, None, wrapped)
+        else:
+            ws.write_number(n, len(HEADERS) - 1, slip.points, wrapped)
     wb.close()
     return out.getvalue()
 
@@ -95,9 +103,9 @@ def to_docx(slips, tz, *, title: str, subtitle: str) -> bytes:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = section.page_height, section.page_width
-    doc.core_properties.title = title
-    doc.add_heading(title, level=1)
-    doc.add_paragraph(subtitle)
+    doc.core_properties.title = file_text(title)
+    doc.add_heading(file_text(title), level=1)
+    doc.add_paragraph(file_text(subtitle))
     table = doc.add_table(rows=1, cols=len(HEADERS))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, HEADERS, strict=True):
@@ -107,7 +115,7 @@ def to_docx(slips, tz, *, title: str, subtitle: str) -> bytes:
     for slip in slips:
         cells = table.add_row().cells
         for cell, value in zip(cells, row_values(slip, tz), strict=True):
-            cell.text = str(value)
+            cell.text = file_text(str(value))
     for row in table.rows:
         for cell in row.cells:
             for paragraph in cell.paragraphs:

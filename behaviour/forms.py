@@ -1,5 +1,4 @@
 import datetime
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.db.models import Q
@@ -9,7 +8,7 @@ from people.selectors import children_visible_to
 from tenancy.forms import RetractForm as BaseRetractForm
 from tenancy.forms import VersionedFormMixin
 from tenancy.text import MAX_FREE_TEXT
-from tenancy.timeutils import site_today
+from tenancy.timeutils import WallClockFormMixin, site_today
 
 from . import codes
 from .models import Appointment, Kind, Outcome, Session
@@ -41,7 +40,7 @@ def current_visible_children(access, day: datetime.date):
     )
 
 
-class SlipForm(forms.Form):
+class SlipForm(WallClockFormMixin, forms.Form):
     child = ChildChoiceField(queryset=None, label="Child")
     slip_type = forms.ChoiceField(label="Type of slip")
     date = forms.DateField(widget=DateInput())
@@ -85,6 +84,10 @@ class SlipForm(forms.Form):
             choices.append(("Your organisation's types", [(f"t{t.pk}", t.name) for t in types]))
         self.fields["slip_type"].choices = choices
         self.types = {f"t{t.pk}": t for t in types}
+        self.add_fold_fields()
+
+    def wall_clock_zones(self) -> list[str]:
+        return [s.time_zone for s in self.access.all_sites] or ["Europe/London"]
 
     def clean_slip_type(self):
         value = self.cleaned_data["slip_type"]
@@ -98,8 +101,9 @@ class SlipForm(forms.Form):
         data = super().clean()
         child = data.get("child")
         if child and data.get("date") and data.get("time"):
-            tz = ZoneInfo(child.site.time_zone)
-            data["occurred_at"] = datetime.datetime.combine(data["date"], data["time"], tzinfo=tz)
+            instant = self.wall_clock(data["date"], data["time"], child.site.time_zone)
+            if instant is not None:
+                data["occurred_at"] = instant
             if data["date"] > site_today(child.site):
                 self.add_error("date", "A slip cannot be recorded for the future.")
         if child and data.get("others"):

@@ -84,3 +84,9 @@ def weeks(start: datetime.date, end: datetime.date) -> list[datetime.date]:
         out.append(first)
         first += datetime.timedelta(days=7)
     return out
+
+
+def weekdays_covered(monday: datetime.date, start: datetime.date, end: datetime.date) -> int:
+    """How many of the week's five weekdays (Monday ``monday`` to Friday) lie within ``start`` ..
+    ``end``: 5 for a complete week, fewer for a part week at either end of a period."""
+    return sum(1 for i in range(5) if start <= monday + datetime.timedelta(days=i) <= end)

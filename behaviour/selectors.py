@@ -260,6 +260,7 @@ def analysis(
         row = pts.get(w) or pts.get(datetime.datetime.combine(w, datetime.time.min)) or {}
         total, pupils = row.get("total") or 0, row.get("pupils") or 0
         per = round(total / pupils) if pupils else 0
+        days = periods.weekdays_covered(w, start, end)
         points_weeks.append(
             {
                 "week": w,
@@ -267,7 +268,9 @@ def analysis(
                 "pupils": pupils,
                 "per_pupil": per,
                 "target": target,
-                "met": per >= target,
+                "days": days,
+                "partial": days < 5,  # a part week is shown as such, never judged "not met"
+                "met": per >= target if days >= 5 else None,
             }
         )
     return Analysis(
@@ -582,8 +585,19 @@ def key_work_summary(child: Child, start: datetime.date, end: datetime.date) -> 
     }
     for w in periods.weeks(start, end):
         total = pts.get(w, pts.get(datetime.datetime.combine(w, datetime.time.min), 0)) or 0
+        days = periods.weekdays_covered(w, start, end)
+        # A week the period covers only part of is never judged against the whole week's target:
+        # it carries a target prorated by its weekdays, and "met" only for complete weeks.
         weeks.append(
-            {"week_start": w.isoformat(), "points": total, "target": target, "met": total >= target}
+            {
+                "week_start": w.isoformat(),
+                "points": total,
+                "target": target,
+                "days": days,
+                "partial": days < 5,
+                "prorated_target": round(target * days / 5) if target else target,
+                "met": (total >= target) if days >= 5 else None,
+            }
         )
     tally = patterns.tally(marks_for(child, start, end))
     window = pattern_window(end)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.models import Child
+from tenancy import schooldays
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import CURRENT, save_if_unchanged
@@ -312,10 +313,14 @@ class SaveResult:
     replaced: int = 0
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
+    kept_closures: list[str] = field(default_factory=list)  # rows left as the closure (#)
 
     @property
     def changed(self) -> int:
         return self.created + self.replaced
+
+
+CLOSURE_CODE = "#"  # planned whole-school closure (codes.py)
 
 
 class MarksRefused(ValidationError):
@@ -340,13 +345,39 @@ def marks_save(
 ) -> SaveResult:
     """Save register marks all-or-nothing. A different mark already there is replaced only when
     ``replace`` is chosen; otherwise every such row is named and nothing is saved. The same mark
-    again changes nothing, so re-importing a file is harmless."""
+    again changes nothing, so re-importing a file is harmless.
+
+    What a register can hold (DfE School Attendance guidance; tenancy.schooldays): marks only on
+    the site's school days (never a Saturday or Sunday; on a holiday, closure day or bank holiday
+    only ``#``) and only on days the child was on roll (from ``start_date``, before
+    ``leaving_date``); any other mark is refused and its row named. An existing ``#`` (planned
+    closure) is never replaced: the row is listed in ``kept_closures``. Raises ``MarksRefused``."""
     _require_site_member(access, site.pk)
     errors: list[str] = []
     seen: set[tuple] = set()
+    site_calendar = schooldays.calendar_for(site)  # query: the site's term calendar
     for mark in marks:
-        if codes.lookup(mark.code) is None:
+        code_info = codes.lookup(mark.code)
+        if code_info is None:
             errors.append(f"{_where(mark)}: “{mark.code}” is not an attendance code.")
+        why = site_calendar.why_closed(mark.date)
+        if why and mark.date.weekday() >= 5:
+            errors.append(f"{_where(mark)}: {mark.date:%-d %B %Y} is {why}, not a school day.")
+        elif why and code_info is not None and code_info.code != CLOSURE_CODE:
+            errors.append(
+                f"{_where(mark)}: {mark.date:%-d %B %Y} is {why}, not a school day; only "
+                f"{CLOSURE_CODE} (planned closure) may be marked."
+            )
+        on_roll = mark.child.start_date <= mark.date and (
+            mark.child.leaving_date is None or mark.date < mark.child.leaving_date
+        )
+        if not on_roll:
+            errors.append(
+                f"{_where(mark)}: not on roll that day (on roll from "
+                f"{mark.child.start_date:%-d %B %Y}"
+                + (f" until {mark.child.leaving_date:%-d %B %Y}" if mark.child.leaving_date else "")
+                + ")."
+            )
         if mark.session not in ("AM", "PM"):
             errors.append(f"{_where(mark)}: the session must be AM or PM.")
         if mark.child.site_id != site.pk:
@@ -367,6 +398,8 @@ def marks_save(
         for mark in marks:
             found = existing.get((mark.child.pk, mark.date, mark.session))
             code = codes.lookup(mark.code)
+            if found and found.code == CLOSURE_CODE:
+                continue  # a closure stays the closure (below)
             if found and code and found.code != code.code:
                 errors.append(
                     f"{_where(mark)}: already marked {found.code}; choose “replace existing "
@@ -392,6 +425,11 @@ def marks_save(
             )
             audit_write(actor=access.user, action=Action.CREATE, instance=row, before=None)
             result.created += 1
+        elif found.code == CLOSURE_CODE and code != CLOSURE_CODE:
+            # A planned closure is the school's own record that no session was possible: an
+            # import or a replace never turns it into an absence (it is named, not changed).
+            result.kept_closures.append(f"{_where(mark)}: left as {CLOSURE_CODE} (closure).")
+            result.unchanged += 1
         elif found.code != code or (mark.note.strip() and found.note != mark.note.strip()):
             before = snapshot(found)
             found.code, found.recorded_by, found.source = code, access.user, source

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.session_limits import recently_confirmed
 from people.selectors import can, get_child_or_404
+from tenancy import schooldays
 from tenancy.access import require_manager
 from tenancy.audit import Action
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
+from tenancy.exports import attach
 from tenancy.forms import apply_service_errors
 from tenancy.timeutils import site_today
 
@@ -161,11 +163,7 @@ def _export(request, fmt: str):
         body = exports.to_docx(slips, tz, title=title, subtitle=subtitle)
         ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     response = HttpResponse(body, content_type=ctype)
-    response["Content-Disposition"] = content_disposition_header(
-        True, exports.filename(subject, day, fmt)
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attach(response, exports.filename(subject, day, fmt, site_name=query.site.name))
 
 
 @staff_view
@@ -583,10 +581,11 @@ def register(request):
             "session": "AM" if now.hour < 12 else "PM",
         },
     )
-    rows, errors = None, []
+    rows, errors, closed = None, [], None
     if choose.is_bound and choose.is_valid():
         site, day, session = (choose.cleaned_data[k] for k in ("site", "date", "session"))
         rows = selectors.register(site, day, session)
+        closed = schooldays.calendar_for(site).why_closed(day)
         if request.method == "POST":
             marks = []
             present = "/" if session == "AM" else "\\"
@@ -617,6 +616,8 @@ def register(request):
                     f"Register saved: {result.created} new, {result.replaced} replaced, "
                     f"{result.unchanged} unchanged.",
                 )
+                for line in result.kept_closures:
+                    messages.info(request, line)
                 return redirect(
                     f"{request.path}?site={site.pk}&date={day:%Y-%m-%d}&session={session}"
                 )
@@ -647,6 +648,7 @@ def register(request):
             "code_choices": CODE_CHOICES,
             "default_code": choose_default,
             "codes": codes.CODES.values(),
+            "closed": closed,
         },
     )
 
@@ -683,6 +685,8 @@ def _import(request, *, kind: str):
                 f"Imported: {result.created} new, {result.replaced} changed, "
                 f"{result.unchanged} already recorded.",
             )
+            for line in getattr(result, "kept_closures", [])[:50]:
+                messages.info(request, line)
     return render(
         request,
         "behaviour/import.html",

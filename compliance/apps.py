@@ -16,3 +16,10 @@ class ComplianceConfig(AppConfig):
         from tenancy.hooks import CHILDREN_CHANGED, subscribe
 
         subscribe(CHILDREN_CHANGED, _refresh_obligations, name="compliance.refresh_obligations")
+
+        # The term calendar lives here; lower apps read a site's closed days through tenancy.
+        from tenancy import schooldays
+
+        from .selectors import closures_by_site
+
+        schooldays.provide_closures(closures_by_site)

@@ -59,6 +59,17 @@ def add_term_days(
     return due
 
 
+def skip_closed(
+    due: datetime.date, closed: Iterable[tuple[datetime.date, datetime.date]]
+) -> datetime.date:
+    """``due`` moved past every closed (first day, last day) range it falls in: a pace date on a
+    bank holiday or a closure day is owed on the next open day."""
+    for first, last in sorted(closed):
+        if first <= due <= last:
+            due = last + DAY
+    return due
+
+
 def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 

@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from tenancy.forms import VersionedFormMixin
+from tenancy.models import Site
 
 from .models import Holiday, Policy
 
@@ -79,3 +80,12 @@ class HolidayForm(forms.ModelForm):
         if first and last and (last - first).days > 62:
             self.add_error("ends_on", "A holiday longer than nine weeks is probably a typing slip.")
         return data
+
+
+class RegionForm(forms.Form):
+    region = forms.ChoiceField(
+        label="Bank holidays of",
+        choices=Site._meta.get_field("region").choices,
+        help_text="GOV.UK publishes one list for England and Wales, one for Scotland and one for "
+        "Northern Ireland.",
+    )

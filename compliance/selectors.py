@@ -17,11 +17,20 @@ from django.utils import timezone
 
 from people.selectors import children_visible_to
 from tenancy.access import Access
+from tenancy.bankholidays import bank_holidays
 from tenancy.context import require_organisation_id
 from tenancy.models import Membership, Role, Site
+from tenancy.schooldays import Closure
 from tenancy.timeutils import site_today
 
-from .calendar import BREAKS, add_term_days, default_breaks, half_term_bounds, week_start
+from .calendar import (
+    BREAKS,
+    add_term_days,
+    default_breaks,
+    half_term_bounds,
+    skip_closed,
+    week_start,
+)
 from .models import RAG, Alert, Holiday, Obligation, Policy, Rule, Status, StatusChange
 
 User = get_user_model()
@@ -100,6 +109,17 @@ def get_holiday_or_404(site: Site, holiday_id) -> Holiday:
         raise Http404("No such holiday.")
 
 
+def closures_by_site(site_ids) -> dict[int, list[Closure]]:
+    """{site id: [Closure]}: each site's term-calendar entries (holidays and closure days), for
+    tenancy.schooldays (registered in ComplianceConfig.ready). One query."""
+    found: dict[int, list[Closure]] = {}
+    for site_id, first, last, name, kind in Holiday.objects.filter(
+        site_id__in=list(site_ids)
+    ).values_list("site_id", "starts_on", "ends_on", "name", "kind"):  # query: holidays
+        found.setdefault(site_id, []).append(Closure(first, last, name, kind))
+    return found
+
+
 def half_term(site_ids, day: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The half term ``day`` falls in (in a holiday, the one just ended), by the term calendar of
     the first of ``site_ids`` that keeps one (a school's), else England's default; the six weeks to
@@ -126,12 +146,14 @@ def next_session_due(site: Site, day: datetime.date) -> datetime.date:
     days with a school's clock stopped in its holidays, or a week's share of N a month. One query,
     and one more for a school's holidays."""
     policy = policy_or_defaults(site)
+    closed = []
+    if site.is_school:  # its holidays and closure days, and its region's bank holidays
+        closed = list(Holiday.objects.filter(site=site).values_list("starts_on", "ends_on"))
+        closed += [(d, d) for d in bank_holidays(site.region)]
     if policy.session_mode == Policy.SessionMode.PER_MONTH:
-        return day + datetime.timedelta(days=max(1, 28 // policy.sessions_per_month))
-    holidays = []
-    if site.is_school:
-        holidays = list(Holiday.objects.filter(site=site).values_list("starts_on", "ends_on"))
-    return add_term_days(day, policy.session_every_days, holidays)
+        due = day + datetime.timedelta(days=max(1, 28 // policy.sessions_per_month))
+        return skip_closed(due, closed)
+    return add_term_days(day, policy.session_every_days, closed)
 
 
 def session_max_minutes(site: Site) -> int | None:
@@ -284,10 +306,13 @@ class Week:
     start: datetime.date
     due: int
     late: int
+    # The current week, not over yet: shown "so far", never judged (a week's items done later this
+    # week would otherwise count against it).
+    partial: bool = False
 
     @property
     def on_time_percent(self) -> int | None:
-        if not self.due:
+        if not self.due or self.partial:
             return None
         return round(100 * (self.due - self.late) / self.due)
 
@@ -369,7 +394,7 @@ def _on_time_by_week(site_ids, today: datetime.date) -> list[Week]:
     for i in range(WEEKS):
         start = first + datetime.timedelta(weeks=i)
         due, late = found.get(start, (0, 0))
-        weeks.append(Week(start, due, late))
+        weeks.append(Week(start, due, late, partial=start + datetime.timedelta(days=6) > today))
     return weeks
 
 
@@ -391,6 +416,7 @@ def chart(weeks: list[Week], width: int = 600, height: int = 160) -> dict:
                 "label": week.start.strftime("%d %b"),
                 "text_x": round(x + bar / 2, 1),
                 "pct": pct,
+                "partial": getattr(week, "partial", False),
                 "rag": "none"
                 if pct is None
                 else ("green" if pct >= 90 else "amber" if pct >= 75 else "red"),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -15,6 +16,7 @@ from django.utils import timezone
 from people.models import Child, KeyWorkerAllocation, child_display_name
 from people.selectors import current_allocations_q
 from tenancy.audit import Action, audit_write, snapshot
+from tenancy.bankholidays import bank_holidays
 from tenancy.concurrency import save_if_unchanged
 from tenancy.hooks import CHILDREN_CHANGED, publish
 from tenancy.models import Membership, Role, Site
@@ -86,13 +88,35 @@ def policy_update(
     return policy
 
 
+def _overlapping(site: Site, first: datetime.date, last: datetime.date, exclude=None):
+    found = Holiday.objects.filter(site=site, starts_on__lte=last, ends_on__gte=first)
+    if exclude is not None:
+        found = found.exclude(pk=exclude.pk)
+    return found.order_by("starts_on").first()
+
+
+def _refuse_overlap(site: Site, first, last, exclude=None) -> None:
+    other = _overlapping(site, first, last, exclude)
+    if other is not None:
+        raise ValidationError(
+            {
+                "starts_on": f"These dates overlap {other.name} ({other.starts_on:%-d %b %Y} – "
+                f"{other.ends_on:%-d %b %Y}): edit that entry instead, or choose other days."
+            }
+        )
+
+
+def _calendar_changed(site: Site) -> None:
+    """Due dates depend on the calendar: recompute the site's children once this commits."""
+    refresh_on_commit(Child.objects.filter(site=site).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def calendar_reset_default(*, site: Site, actor=None) -> int:
-    """Add the default England holidays the site does not already have (same first day)."""
-    existing = set(Holiday.objects.filter(site=site).values_list("starts_on", flat=True))
+    """Add the default England holidays that overlap nothing the site already has."""
     created = 0
     for name, kind, first, last in calendar.england_default():
-        if first in existing:
+        if _overlapping(site, first, last) is not None:
             continue
         holiday = Holiday.objects.create(
             organisation_id=site.organisation_id,
@@ -104,13 +128,41 @@ def calendar_reset_default(*, site: Site, actor=None) -> int:
         )
         audit_write(actor=actor, action=Action.CREATE, instance=holiday, before=None)
         created += 1
+    if created and actor is not None:
+        _calendar_changed(site)
     return created
+
+
+@transaction.atomic
+def site_region_set(*, actor, site: Site, region: str) -> Site:
+    """Which GOV.UK bank-holiday list the site keeps (England and Wales, Scotland, Northern
+    Ireland): audited, and the site's due dates are recomputed. Raises ``ValidationError`` for a
+    region GOV.UK does not publish."""
+    if region not in dict(Site._meta.get_field("region").choices):
+        raise ValidationError({"region": "Choose England and Wales, Scotland or Northern Ireland."})
+    if region == site.region:
+        return site
+    before = snapshot(site)
+    site.region = region
+    site.save(update_fields=["region"])
+    audit_write(
+        actor=actor,
+        action=Action.UPDATE,
+        instance=site,
+        before=before,
+        summary=f"Bank holidays: {site.get_region_display()}",
+    )
+    _calendar_changed(site)
+    return site
 
 
 @transaction.atomic
 def holiday_add(
     *, actor, site: Site, name: str, kind: str, starts_on: datetime.date, ends_on: datetime.date
 ) -> Holiday:
+    """Add a holiday or closure day. Raises ``ValidationError`` (on ``starts_on``) when it overlaps
+    an entry the site already has: one day is one closure, never two."""
+    _refuse_overlap(site, starts_on, ends_on)
     holiday = Holiday(
         organisation_id=site.organisation_id,
         site=site,
@@ -122,12 +174,38 @@ def holiday_add(
     holiday.full_clean()
     holiday.save()
     audit_write(actor=actor, action=Action.CREATE, instance=holiday, before=None)
+    _calendar_changed(site)
+    return holiday
+
+
+@transaction.atomic
+def holiday_update(
+    *,
+    actor,
+    holiday: Holiday,
+    name: str,
+    kind: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+) -> Holiday:
+    """Change a calendar entry (audited, the site's due dates recomputed). Raises
+    ``ValidationError`` when the new dates overlap another entry."""
+    holiday = Holiday.objects.select_for_update().get(pk=holiday.pk)
+    _refuse_overlap(holiday.site, starts_on, ends_on, exclude=holiday)
+    before = snapshot(holiday)
+    holiday.name, holiday.kind = name, kind
+    holiday.starts_on, holiday.ends_on = starts_on, ends_on
+    holiday.full_clean()
+    holiday.save()
+    audit_write(actor=actor, action=Action.UPDATE, instance=holiday, before=before)
+    _calendar_changed(holiday.site)
     return holiday
 
 
 @transaction.atomic
 def holiday_remove(*, actor, holiday: Holiday) -> None:
-    """A calendar entry is not a record about a child: removing it is audited and final."""
+    """A calendar entry is not a record about a child: removing it (after the person confirmed)
+    is audited and final; the site's due dates are recomputed."""
     audit_write(
         actor=actor,
         action=Action.RETRACT,
@@ -135,7 +213,9 @@ def holiday_remove(*, actor, holiday: Holiday) -> None:
         before=snapshot(holiday),
         summary="Removed from the term calendar",
     )
+    site = holiday.site
     holiday.delete()
+    _calendar_changed(site)
 
 
 # ---------------------------------------------------------------- the sweep
@@ -167,16 +247,22 @@ class Calendar:
 
     days: list = field(default_factory=list)
     breaks: list = field(default_factory=list)
+    bank: list = field(default_factory=list)  # the region's bank holidays as (day, day)
 
 
-def _holidays(site_ids) -> dict[int, Calendar]:
-    found: dict[int, Calendar] = {s: Calendar() for s in site_ids}
-    for site_id, first, last, kind in Holiday.objects.filter(site_id__in=site_ids).values_list(
+def _holidays(site_by_id) -> dict[int, Calendar]:
+    """Each site's clock-stopping days: its own holidays and closure days, and every bank holiday
+    of its region (tenancy.bankholidays: GOV.UK's list), which close a school like a closure day."""
+    found: dict[int, Calendar] = {s: Calendar() for s in site_by_id}
+    for site_id, first, last, kind in Holiday.objects.filter(site_id__in=site_by_id).values_list(
         "site_id", "starts_on", "ends_on", "kind"
     ):  # query: holidays
         found[site_id].days.append((first, last))
         if kind in calendar.BREAKS:
             found[site_id].breaks.append((first, last))
+    for site_id, site in site_by_id.items():
+        found[site_id].bank = [(d, d) for d in bank_holidays(site.region)]
+        found[site_id].days = sorted(found[site_id].days + found[site_id].bank)
     return found
 
 
@@ -234,6 +320,8 @@ def _desired(child, policy, holidays, today, figures, contacts, visits, reviews,
     rows = []
     site = child.site
     last_session, this_month = figures.get(child.pk, (None, 0))
+    # A school's clocks stop on its holidays, closure days and bank holidays; a home is open every
+    # day, but its contacts with offices (social workers) never fall due on a bank holiday.
     clock = holidays.days if site.is_school else []
     if policy.session_mode == Policy.SessionMode.EVERY_N_DAYS:
         anchor = last_session or child.start_date
@@ -241,17 +329,19 @@ def _desired(child, policy, holidays, today, figures, contacts, visits, reviews,
         rows.append((Rule.SESSION, "", last_session, due, ""))
     else:
         due = calendar.monthly_pace_due(today, this_month, policy.sessions_per_month)
+        due = calendar.skip_closed(due, clock)
         progress = f"{this_month} of {policy.sessions_per_month} this month"
         if this_month >= policy.sessions_exceeding:
             progress += " (exceeding)"
         rows.append((Rule.SESSION, "", last_session, due, progress))
     if half_term is not None:
-        rows.append(_half_term_row(child, policy, *half_term))
+        rule, detail, last, due, progress = _half_term_row(child, policy, *half_term)
+        rows.append((rule, detail, last, due and calendar.skip_closed(due, clock), progress))
     if policy.routine_contact != Policy.ContactKind.NONE and contacts is not None:
         kind = adapters.CONTACT_KINDS[policy.routine_contact]
         last = contacts.get((child.pk, kind))
         due = calendar.add_term_days(
-            last or child.start_date, policy.routine_contact_every_days, clock
+            last or child.start_date, policy.routine_contact_every_days, clock or holidays.bank
         )
         rows.append((Rule.ROUTINE_CONTACT, "", last, due, ""))
     if policy.social_worker_visits and visits is not None and child.pk in visits:

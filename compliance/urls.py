@@ -20,4 +20,9 @@ urlpatterns = [
         views.holiday_remove,
         name="holiday_remove",
     ),
+    path(
+        "sites/<int:site_id>/calendar/<int:holiday_id>/edit/",
+        views.holiday_edit,
+        name="holiday_edit",
+    ),
 ]

@@ -1,19 +1,25 @@
+import datetime
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import confirmation_needed
+from tenancy import bankholidays
 from tenancy.audit import Action
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
+from tenancy.exports import attach, export_filename
+from tenancy.forms import apply_service_errors
 from tenancy.models import Role
 from tenancy.timeutils import site_today
 
 from . import adapters, exports, selectors, services
-from .forms import POLICY_FIELDS, HolidayForm, PolicyForm
+from .forms import POLICY_FIELDS, HolidayForm, PolicyForm, RegionForm
 from .models import Rule, Status
 
 PAGE_SIZE = 25
@@ -112,11 +118,9 @@ def export_csv(request, site_id):
         exports.obligations_csv(site, children, selectors.child_cells),
         content_type="text/csv; charset=utf-8",
     )
-    day = site_today(site).isoformat()
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"compliance-{site.pk}-{day}.csv"
+    return attach(
+        response, export_filename("compliance", site.name, day=site_today(site), ext="csv")
     )
-    return response
 
 
 @staff_view
@@ -184,26 +188,79 @@ def calendar_page(request, site_id):
     access = request.access
     site = selectors.get_policy_site_or_404(access, site_id)
     form = HolidayForm(request.POST or None)
+    region_form = RegionForm(
+        request.POST if request.POST.get("action") == "region" else None,
+        initial={"region": site.region},
+    )
     if request.method == "POST":
-        if request.POST.get("action") == "default":
+        if request.POST.get("action") == "region":
+            if region_form.is_valid():
+                services.site_region_set(
+                    actor=request.user, site=site, region=region_form.cleaned_data["region"]
+                )
+                messages.success(
+                    request, f"Bank holidays: {site.get_region_display()}. Due dates updated."
+                )
+                return redirect("compliance:calendar", site.pk)
+            form = HolidayForm()
+        elif request.POST.get("action") == "default":
             added = services.calendar_reset_default(site=site, actor=request.user)
             messages.success(request, f"{added} default holiday{'s' if added != 1 else ''} added.")
             return redirect("compliance:calendar", site.pk)
-        if form.is_valid():
-            services.holiday_add(actor=request.user, site=site, **form.cleaned_data)
-            messages.success(request, "Holiday added.")
-            return redirect("compliance:calendar", site.pk)
+        elif form.is_valid():
+            try:
+                services.holiday_add(actor=request.user, site=site, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, "Holiday added.")
+                return redirect("compliance:calendar", site.pk)
     page = Paginator(selectors.holidays_for(site), 50).get_page(request.GET.get("page"))
-    return render(request, "compliance/calendar.html", {"site": site, "form": form, "page": page})
+    today = site_today(site)
+    bank = bankholidays.between(site.region, today, today + datetime.timedelta(days=366))
+    return render(
+        request,
+        "compliance/calendar.html",
+        {
+            "site": site,
+            "form": form,
+            "page": page,
+            "bank_holidays": bank,
+            "region_form": region_form,
+            "bank_retrieved": bankholidays.retrieved_on(),
+        },
+    )
 
 
 @staff_view
-def holiday_remove(request, site_id, holiday_id):
+@require_http_methods(["GET", "POST"])
+def holiday_edit(request, site_id, holiday_id):
     access = request.access
     site = selectors.get_policy_site_or_404(access, site_id)
     holiday = selectors.get_holiday_or_404(site, holiday_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    form = HolidayForm(request.POST or None, instance=holiday)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.holiday_update(actor=request.user, holiday=holiday, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['name']} saved.")
+            return redirect("compliance:calendar", site.pk)
+    return render(
+        request, "compliance/holiday_edit.html", {"site": site, "form": form, "holiday": holiday}
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def holiday_remove(request, site_id, holiday_id):
+    """GET asks to confirm (naming the entry and what changes); POST removes."""
+    access = request.access
+    site = selectors.get_policy_site_or_404(access, site_id)
+    holiday = selectors.get_holiday_or_404(site, holiday_id)
+    if request.method == "GET":
+        return render(request, "compliance/holiday_remove.html", {"site": site, "holiday": holiday})
     services.holiday_remove(actor=request.user, holiday=holiday)
-    messages.success(request, f"{holiday.name} removed from the calendar.")
+    messages.success(request, f"{holiday} removed from the calendar.")
     return redirect("compliance:calendar", site.pk)

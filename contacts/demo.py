@@ -242,7 +242,7 @@ def _seed_homes(world) -> None:
                     body = compose_update(
                         child, week, author_name=who.get_full_name(), to_name=sw.name
                     )
-                    subject = f"Weekly update: {child.full_name}, week of {week:%d %B %Y}"
+                    subject = f"Weekly update: {child.display_name}, week of {week:%d %B %Y}"
                     failed = site == world.willow and index == 0 and w == 1
                     contact = None
                     if not failed:

@@ -1,4 +1,3 @@
-import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -7,7 +6,7 @@ from behaviour.forms import TimeInput
 from people.forms import DateInput
 from tenancy.forms import RetractForm as BaseRetractForm
 from tenancy.forms import VersionedFormMixin
-from tenancy.timeutils import site_today
+from tenancy.timeutils import WallClockFormMixin, site_today
 
 from .models import Contact, ContactSettings, email_subject_problem
 
@@ -41,7 +40,7 @@ class ConfirmMixin:
         return [n for n in CONFIRM_LABELS if self.data.get(n) in ("on", "true", "True", "1")]
 
 
-class ContactForm(ConfirmMixin, forms.Form):
+class ContactForm(WallClockFormMixin, ConfirmMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind of contact")
     purpose = forms.ChoiceField(choices=Contact.Purpose.choices[:3], initial="general")
     method = forms.ChoiceField(choices=Contact.Method.choices, initial="phone")
@@ -96,12 +95,17 @@ class ContactForm(ConfirmMixin, forms.Form):
         self.fields["guardian"].queryset = guardians
         if not slips.exists():
             del self.fields["slips"]
+        self.add_fold_fields()
+
+    def wall_clock_zones(self) -> list[str]:
+        return [self.child.site.time_zone]
 
     def clean(self):
         data = super().clean()
         if data.get("date") and data.get("time"):
-            tz = ZoneInfo(self.child.site.time_zone)
-            data["occurred_at"] = datetime.datetime.combine(data["date"], data["time"], tzinfo=tz)
+            instant = self.wall_clock(data["date"], data["time"], self.child.site.time_zone)
+            if instant is not None:
+                data["occurred_at"] = instant
             if data["date"] > site_today(self.child.site):
                 self.add_error("date", "A contact cannot be recorded for the future.")
         guardian = data.get("guardian")

@@ -34,6 +34,7 @@ from people.selectors import (
 from tenancy.access import Access
 from tenancy.hooks import collect
 from tenancy.models import Site
+from tenancy.schooldays import previous_working_day
 from tenancy.text import normalise, search_key
 
 from .models import (
@@ -461,7 +462,11 @@ def visits_due(children: list[Child]) -> list[VisitDue]:
             long_term, started = placement.until_18, placement.starts_on
         else:
             long_term, started = bool(visit and visit.placement_to_18), child.start_date
-        due_on = next_visit_due(started, last_day, long_term=long_term, rule=rule)
+        # A statutory maximum on a weekend or bank holiday is met by the working day before it
+        # (tenancy.schooldays), never moved later.
+        due_on = previous_working_day(
+            next_visit_due(started, last_day, long_term=long_term, rule=rule), child.site.region
+        )
         for asked in requests.get(child.pk, ()):
             if visit is None or asked.requested_at > visit.occurred_at:  # not yet met by a visit
                 due_on = min(due_on, asked.due_on)

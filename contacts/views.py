@@ -1,4 +1,3 @@
-import csv
 import datetime
 
 from django.contrib import messages
@@ -7,7 +6,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import confirmation_needed
@@ -17,7 +15,7 @@ from tenancy.access import require_manager
 from tenancy.audit import Action
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
-from tenancy.exports import csv_safe
+from tenancy.exports import CsvStream, attach, export_filename
 from tenancy.forms import apply_service_errors
 from tenancy.timeutils import site_today
 
@@ -99,8 +97,10 @@ def contact_export(request):
         return reauth  # many children's contacts: a bulk export
     rows = selectors.contact_list(access, query)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, "contacts.csv")
-    writer = csv.writer(response)
+    who = query.child.display_name if getattr(query, "child", None) else ""
+    where = query.site.name if query.site else ", ".join(s.name for s in access.all_sites[:3])
+    attach(response, export_filename("contacts", who, where, day=_today(access), ext="csv"))
+    writer = CsvStream(response)
     writer.writerow(
         [
             "Date",
@@ -133,10 +133,10 @@ def contact_export(request):
                 c.get_purpose_display(),
                 c.get_method_display(),
                 c.get_direction_display(),
-                csv_safe(c.with_whom),
-                csv_safe(c.summary),
-                csv_safe(c.outcome),
-                csv_safe(c.follow_up),
+                c.with_whom,
+                c.summary,
+                c.outcome,
+                c.follow_up,
                 c.follow_up_by.isoformat() if c.follow_up_by else "",
                 c.recorded_by.get_full_name(),
             ]
@@ -590,7 +590,7 @@ def weekly_update_addendum(request, update_id):
         "body": (
             f"Dear {original.to_name or 'colleague'},\n\nFurther to my update of "
             + (f"{timezone.localtime(sent_on):%d %B %Y}" if sent_on else "this week")
-            + f" about {child.full_name}:\n\n\n\n{request.user.get_full_name()}"
+            + f" about {child.display_name}:\n\n\n\n{request.user.get_full_name()}"
         ),
     }
     form = WeeklyUpdateForm(request.POST or None, initial=initial, addendum=True)
@@ -616,7 +616,7 @@ def weekly_update_addendum(request, update_id):
         child=child,
         title=(
             f"Addendum to the weekly update, week of {original.week_start:%d %B %Y}: "
-            f"{child.full_name}"
+            f"{child.display_name}"
         ),
         submit="Save draft",
         intro=f"To {original.to_name} ({original.to_email}).",

@@ -441,7 +441,7 @@ def child_admit(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{child.full_name} admitted.")
+            messages.success(request, f"{child.display_name} admitted.")
             return redirect("people:child_detail", child_id=child.pk)
     return _form_page(
         request,

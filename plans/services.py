@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from people.selectors import allocated_staff_ids
-from tenancy import uploads
+from tenancy import schooldays, uploads
 from tenancy.access import Access
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import EditConflict, save_if_unchanged
@@ -197,16 +197,29 @@ def plan_draft_start(*, access: Access, child, plan_type: str) -> PlanVersion:
         status=PlanVersion.Status.DRAFT,
         content=normalise_content(plan_type, content),
         plan_date=today,
-        next_review_date=today + datetime.timedelta(days=REVIEW_DAYS[plan_type]),
+        next_review_date=review_day(child, today + datetime.timedelta(days=REVIEW_DAYS[plan_type])),
         # EHCP: the annual-review paperwork is due a fortnight before the review by default.
-        paperwork_deadline=today
-        + datetime.timedelta(days=REVIEW_DAYS[plan_type] - EHCP_PAPERWORK_DAYS)
+        paperwork_deadline=review_day(
+            child, today + datetime.timedelta(days=REVIEW_DAYS[plan_type] - EHCP_PAPERWORK_DAYS)
+        )
         if plan_type == PlanType.EHCP
         else None,
         author=access.user,
     )
     audit_write(actor=access.user, action=Action.CREATE, instance=draft, before=None)
     return draft
+
+
+def review_day(child, day: datetime.date) -> datetime.date:
+    """A default review or paperwork date on a day the child's site is closed (a weekend, a bank
+    holiday of its region, a school's holiday or closure day) brought forward to the open day
+    before it: a review is a statutory maximum, never moved later. One query (the calendar)."""
+    site_calendar = schooldays.calendar_for(child.site)
+    for _ in range(60):
+        if site_calendar.is_open(day):
+            return day
+        day -= datetime.timedelta(days=1)
+    return day
 
 
 def _check_dates(plan_date, next_review_date, paperwork_deadline) -> None:

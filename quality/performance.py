@@ -24,6 +24,7 @@ from behaviour.models import NEGATIVE_KINDS, AttendanceMark, Slip
 from compliance.models import Holiday, Obligation, Policy, Rule, Status
 from people.models import KeyWorkerAllocation
 from sessions_app.models import KeyWorkSession, Target
+from tenancy import bankholidays
 from tenancy.models import Membership, Role
 
 from .models import ModerationScore, RubricCriterion
@@ -153,6 +154,14 @@ def performance(
         site_id__in=site_ids, ends_on__gte=start, starts_on__lte=end
     ).values_list("site_id", "starts_on", "ends_on"):
         holidays[site_id].append((a, b))
+    for site in sites:  # a school's bank holidays stop its clock too (outside its own holidays)
+        if site.is_school:
+            own = list(holidays[site.pk])
+            holidays[site.pk] += [
+                (d, d)
+                for d, _ in bankholidays.between(site.region, start, end)
+                if not any(a <= d <= b for a, b in own)
+            ]
     last_day = min(end, today)
     for staff_id, child_id, site_id, a, b in (
         KeyWorkerAllocation.objects.filter(

@@ -1,4 +1,3 @@
-import csv
 import datetime
 import json
 
@@ -8,13 +7,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from people.selectors import children_visible_to, get_child_or_404
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
-from tenancy.exports import csv_safe
+from tenancy.exports import CsvStream, attach, export_filename
 from tenancy.forms import apply_service_errors
 from tenancy.text import normalise
 
@@ -509,14 +507,16 @@ def performance_csv(request):
             status=400,
         )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"key-worker-performance-{result.start}-{result.end}.csv"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    writer = csv.writer(response)
-    for row in csv_rows(result):
-        writer.writerow([csv_safe(v) for v in row])
+    sites = ", ".join(s.name for s in request.access.all_sites[:3])
+    name = export_filename(
+        f"key-worker performance {result.start:%-d %b %Y} to {result.end:%-d %b %Y}",
+        sites,
+        ext="csv",
+    )
+    CsvStream(response).writerows(csv_rows(result))
     # Its behaviour and attendance columns come from each key worker's children: each is named.
     request.access.audit_export(
         {child_id for w in result.workers for child_id in w.children},
         summary=f"Key-worker performance CSV, {result.start} to {result.end}",
     )
-    return response
+    return attach(response, name)

@@ -7,6 +7,7 @@ PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-keywork.settings.dev}"
 ADDRESS="${HOST:-127.0.0.1}:${PORT:-8000}"
 
+scripts/pdf-fonts.sh
 $PY manage.py migrate --noinput
 $PY manage.py seed_demo
 

@@ -11,6 +11,8 @@ if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null && ! command 
   $VENV/bin/python -m playwright install chromium
 fi
 
+scripts/pdf-fonts.sh
+
 $VENV/bin/ruff check .
 $VENV/bin/ruff format --check .
 $VENV/bin/lint-imports --no-cache

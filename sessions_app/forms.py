@@ -3,9 +3,11 @@
 fields. Choices are narrowed to the organisation's topics and the site's kind."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from people.forms import DateInput
 from tenancy.forms import VersionedFormMixin
+from tenancy.timeutils import clock_change, local_instant
 
 from .models import KeyWorkSession, QualityStandard, SessionTopic, Target, Topic
 
@@ -169,6 +171,22 @@ class SessionForm(VersionedFormMixin, forms.ModelForm):
             del self.fields["barriers"]
             self.fields["child_agenda"].label = f"Key child's agenda (what the {word} wanted)"
             self.fields["worker_agenda"].label = "Key worker's agenda"
+
+    def clean(self):
+        # Times at the clock changes (tenancy.timeutils): a time the site's clocks skipped is
+        # refused beside its field. (A session keeps wall-clock times, so one that happened twice
+        # is what the clock showed and needs no choice.)
+        data = super().clean()
+        zone = self.instance.child.site.time_zone
+        for name in ("start_time", "end_time"):
+            if data.get("date") and data.get(name):
+                kind, _ = clock_change(data["date"], data[name], zone)
+                if kind == "missing":
+                    try:
+                        local_instant(data["date"], data[name], zone)
+                    except ValidationError as error:
+                        self.add_error(name, error)
+        return data
 
     def _post_clean(self):
         # The form never writes the instance: the services validate the record (with messages

@@ -56,19 +56,46 @@ def _positives(value: dict) -> str:
     )
 
 
-def _class_points(value: dict) -> str:
+def _days_covered(week_start: str, period: dict | None) -> int:
+    """Weekdays of the week inside the panel's period (5 without a period: older records)."""
+    try:
+        monday = datetime.date.fromisoformat(week_start)
+        start = datetime.date.fromisoformat((period or {})["start"])
+        end = datetime.date.fromisoformat((period or {})["end"])
+    except (KeyError, TypeError, ValueError):
+        return 5
+    return sum(1 for i in range(5) if start <= monday + datetime.timedelta(days=i) <= end)
+
+
+def _class_points(value: dict, period: dict | None = None) -> str:
+    """Points by week. A week the period covers only part of says so and is judged against a
+    target prorated by its weekdays, never the whole week's: "met" counts complete weeks only.
+    Works on panels frozen before part weeks were marked (from the period's dates)."""
     weeks = value.get("weeks") or []
     target = value.get("weekly_target")
     text = f"{value.get('total', 0)} in all"
+    parts = []
+    complete = met = 0
+    for w in weeks:
+        days = w.get("days", _days_covered(w.get("week_start"), period))
+        entry = f"week of {_day(w.get('week_start'))}: {w.get('points', 0)}"
+        if days < 5:
+            entry += f" (part week, {days} of 5 days"
+            if target:
+                entry += f"; target for those days {round(target * days / 5)}"
+            entry += ")"
+        else:
+            complete += 1
+            met += 1 if target and w.get("points", 0) >= target else 0
+        parts.append(entry)
     if target:
-        met = sum(1 for w in weeks if w.get("met"))
-        text += f"; weekly target {target}, met {met} of {len(weeks)} weeks"
-    if weeks:
-        text += (
-            " ("
-            + ", ".join(f"week of {_day(w.get('week_start'))}: {w.get('points', 0)}" for w in weeks)
-            + ")"
-        )
+        if complete:
+            text += f"; weekly target {target}, met {met} of {complete} complete week"
+            text += "" if complete == 1 else "s"
+        else:
+            text += f"; weekly target {target} (no complete week in this period to judge)"
+    if parts:
+        text += " (" + ", ".join(parts) + ")"
     return text
 
 
@@ -119,7 +146,9 @@ def summary_rows(summary: dict | None) -> list[tuple[str, str]]:
     for key, value in summary.items():
         if key in HIDDEN:
             continue
-        if key in KNOWN and isinstance(value, dict):
+        if key == "class_points" and isinstance(value, dict):
+            rows.append(("Class points", _class_points(value, summary.get("period"))))
+        elif key in KNOWN and isinstance(value, dict):
             label, render = KNOWN[key]
             rows.append((label, render(value)))
         elif key == "patterns" and isinstance(value, list):

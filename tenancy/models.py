@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 
+from . import bankholidays
 from .managers import TenantManager
 
 
@@ -53,6 +54,7 @@ class TenantModel(models.Model):
         abstract = True
 
 
+BANK_HOLIDAY_REGIONS = bankholidays.REGIONS
 TIME_ZONE_CHOICES = sorted((tz, tz) for tz in available_timezones() if "/" in tz)
 
 
@@ -66,6 +68,13 @@ class Site(TenantModel):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     time_zone = models.CharField(max_length=64, default="Europe/London", choices=TIME_ZONE_CHOICES)
+    # Which GOV.UK bank-holiday list applies (tenancy.bankholidays): closures for due dates.
+    region = models.CharField(
+        max_length=20,
+        choices=BANK_HOLIDAY_REGIONS,
+        default="england-and-wales",
+        help_text="Whose bank holidays the site keeps: England and Wales, Scotland or Northern Ireland.",
+    )
     caseload_limit = models.PositiveSmallIntegerField(
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(50)],

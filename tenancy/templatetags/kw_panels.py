@@ -1,5 +1,5 @@
 """``{% page_panels "place" obj %}``: the panels higher apps add to this page (see
-``keywork.navigation.page_panels``), so a lower app's template names a place, never an app."""
+``tenancy.navigation.page_panels``), so a lower app's template names a place, never an app."""
 
 from django import template
 from django.template.loader import render_to_string
@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def page_panels(context, place: str, obj=None):
-    from keywork.navigation import page_panels as gather
+    from tenancy.navigation import page_panels as gather
 
     request = context.get("request")
     html = [

@@ -47,7 +47,9 @@ def test_key_worker_filters_a_pupils_slips_for_the_fortnight_and_downloads_word_
 
     with page.expect_download() as word:
         page.get_by_role("link", name="Word").click()
-    assert word.value.suggested_filename.startswith(f"behaviour log {org.child.full_name} ")
+    assert word.value.suggested_filename.startswith(
+        f"behaviour log - {org.child.full_name} - {org.school.name} "
+    )
     assert word.value.suggested_filename.endswith(".docx")
     document = Document(io.BytesIO(open(word.value.path(), "rb").read()))
     assert len(document.tables[0].rows) == 1 + 3

@@ -141,7 +141,7 @@ def test_register_points_sheet_and_panel_run_fixed_queries(client, org, django_a
     client.force_login(org.users["manager"])
     day = "2026-11-02"
     urls = {
-        f"/behaviour/attendance/?site={org.school.pk}&date={day}&session=AM": 11,
+        f"/behaviour/attendance/?site={org.school.pk}&date={day}&session=AM": 12,
         f"/behaviour/points/?site={org.school.pk}&date={day}&lesson=Maths": 12,
         f"/behaviour/children/{org.child.pk}/panel/": 12,
         f"/behaviour/children/{org.child.pk}/progress/": 9,
@@ -153,7 +153,8 @@ def test_register_points_sheet_and_panel_run_fixed_queries(client, org, django_a
         ClassPointsFactory(child=child, date=datetime.date(2026, 11, 2), lesson="Maths")
         GradeFactory(child=org.child)
     # Register: 1-3 session, user, memberships, 4 savepoint, 5 site (form validation), 6 marks of
-    # the session, 7 children on roll, 8-9 site choices rendered, 10 release.
+    # the session, 7 the site's term calendar (is it a school day?), 8 children on roll, 9-10 site
+    # choices rendered, 11 release.
     # Points: the same, with 6 existing points and 8 the lessons used before.
     # Panel: 5 child, 6 audit read, 7 marks, 8 appointments, 9 high-level slips by week, 10 marks
     # (attendance %).
@@ -203,7 +204,7 @@ def test_exports_hold_exactly_the_filtered_rows_and_are_named_for_the_pupil(clie
     response = client.get("/behaviour/export.xlsx", query)
     today = timezone.localdate()
     assert (
-        f"behaviour log {org.child.full_name} {today:%Y-%m-%d}.xlsx"
+        f"behaviour log - {org.child.full_name} - {org.school.name} {today:%Y-%m-%d}.xlsx"
         in response["Content-Disposition"]
     )
     sheet = load_workbook(io.BytesIO(response.content)).active

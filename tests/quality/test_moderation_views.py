@@ -258,8 +258,9 @@ def test_performance_csv_for_the_annual_review(client, org):
         f"&site={org.school.pk}"
     )
     assert response["Content-Type"].startswith("text/csv")
-    text = response.content.decode()
-    header, *rows = text.strip().splitlines()
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")  # every CSV opens in Excel as UTF-8
+    header, *rows = text.lstrip("\ufeff").strip().splitlines()
     assert header.startswith("Key worker,Children,Sessions due,Sessions done")
     assert "Moderation: Accuracy (1-4)" in header
     assert any(kw.get_full_name() in row and ",75," in row for row in rows)

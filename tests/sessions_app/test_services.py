@@ -383,8 +383,10 @@ def test_the_frozen_panel_reads_as_sentences_not_data():
     assert rows == {
         "Behaviour": "2 low-level slips, 1 high-level incident (Defiance: 2, Incident: 1)",
         "Positives": "4 green slips, 1 growth mindset",
-        "Class points": "88 in all; weekly target 40, met 1 of 2 weeks "
-        "(week of 2 Nov: 10, week of 9 Nov: 41)",
+        # The period starts on a Friday: that week is a part week, never judged as a whole one.
+        "Class points": "88 in all; weekly target 40, met 1 of 1 complete week "
+        "(week of 2 Nov: 10 (part week, 1 of 5 days; target for those days 8), "
+        "week of 9 Nov: 41)",
         "Attendance": "85.0% (17 of 20 sessions); 1 authorised absence; 2 unauthorised absence; "
         "1 late mark; persistent absence (below 90%)",
         "Patterns": "Absent on 3 of 4 Mondays (looking back from 28 Aug to 19 Nov)",
