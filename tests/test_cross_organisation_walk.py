@@ -18,6 +18,10 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # Staying signed in while writing: JSON about the caller's own session, 401 when signed out.
+    "session_status",
+    "session_keepalive",
+    "reauthenticate",
 }
 
 
