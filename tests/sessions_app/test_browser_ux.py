@@ -3,10 +3,9 @@ declined attempt submits with two fields."""
 
 import pytest
 from django.contrib.auth import get_user_model
-
-from accounts.services import recovery_codes_regenerate
 from playwright.sync_api import expect
 
+from accounts.services import recovery_codes_regenerate
 from sessions_app.models import KeyWorkSession
 from tenancy.context import organisation_scope
 
