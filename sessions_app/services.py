@@ -279,6 +279,38 @@ def session_save_draft(
     return session
 
 
+@transaction.atomic
+def session_discard(*, access: Access, session: KeyWorkSession) -> None:
+    """The author discards a draft that was never submitted. A record that was ever submitted
+    (a returned one included) is corrected or retracted instead, never discarded. The audit entry
+    keeps everything the draft held (``before``), so nothing typed is beyond recovery.
+
+    Raises PermissionDenied for anyone but the author; ValidationError once submitted."""
+    _require_author(access, session)
+    session = KeyWorkSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != Status.DRAFT or session.submitted_at is not None:
+        raise ValidationError(
+            "Only a draft that was never submitted can be discarded. A submitted record is "
+            "corrected, with a reason, instead."
+        )
+    before = snapshot(session)
+    before["topics"] = sorted(t.name for t in session.topics.all())
+    before["attachments"] = [a.name for a in session.attachments.all()]
+    audit_write(
+        actor=access.user,
+        action=Action.RETRACT,
+        instance=session,
+        before=before,
+        after=None,
+        summary="Draft discarded by its author (never submitted)",
+    )
+    for attachment in session.attachments.all():
+        attachment.file.delete(save=False)
+    session.attachments.all().delete()
+    SessionTopic.objects.filter(session=session).delete()
+    session.delete()
+
+
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 ATTACHMENT_TYPES = (".pdf", ".doc", ".docx", ".odt", ".txt", ".png", ".jpg", ".jpeg", ".pptx")
 

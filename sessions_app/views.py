@@ -161,6 +161,15 @@ def session_start(request, child_id):
             f"Only {child.first_name}'s key worker or cover records key-work sessions."
         )
     if request.method == "POST":
+        existing = selectors.open_draft(child=child, author=request.user)
+        if existing is not None and request.POST.get("another") != "1":
+            # A second "With ‹child›" click carries on with the draft, never a second empty one.
+            messages.info(
+                request,
+                f"Carrying on with your draft for {child.first_name}, started "
+                f"{timezone.localtime(existing.created_at):%-d %B}.",
+            )
+            return redirect("sessions_app:session_edit", session_id=existing.pk)
         session = services.session_start(access=request.access, child=child)
         return redirect("sessions_app:session_edit", session_id=session.pk)
     drafts = KeyWorkSession.objects.filter(
@@ -279,6 +288,22 @@ def session_edit(request, session_id):
     # Keep what was typed: the session object may hold half-applied values, so re-read the row.
     session.refresh_from_db()
     return _editor(request, session, form, targets, review_form, extra)
+
+
+@staff_view
+def session_discard(request, session_id):
+    """The author throws away a draft that was never submitted (audited, with its text)."""
+    session = _editable_session(request, session_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    child_id = session.child_id
+    try:
+        services.session_discard(access=request.access, session=session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("sessions_app:session_edit", session_id=session.pk)
+    messages.success(request, "Draft discarded.")
+    return redirect("sessions_app:child_sessions", child_id=child_id)
 
 
 @staff_view

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from accounts.services import recovery_codes_regenerate
 from sessions_app.models import KeyWorkSession
 from tenancy.context import organisation_scope
+from tenancy.models import AuditEvent
 
 from ..auth import authenticator_for, current_code
 from ..browser import sign_in
@@ -90,3 +91,26 @@ def test_idle_sign_out_while_typing_keeps_the_text_and_saves_it_after_signing_in
     )
 
 
+def test_a_second_with_click_opens_the_same_draft_and_the_author_discards_it(page, home):
+    sign_in(page, home.ed.username)
+    page.goto("/sessions/")
+    page.get_by_role("button", name="With Amber Smith").click()
+    page.locator("#id_account").fill("Started writing.")
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved", timeout=10_000)
+    first = page.url
+    page.goto("/sessions/")
+    page.get_by_role("button", name="With Amber Smith").click()
+    expect(page.get_by_text("Carrying on with your draft for Amber")).to_be_visible()
+    assert page.url == first
+    expect(page.locator("#id_account")).to_have_value("Started writing.")
+    with organisation_scope(home.org.pk):
+        assert KeyWorkSession.objects.filter(child=home.amber).count() == 1
+
+    page.get_by_text("Discard this draft", exact=True).click()
+    page.screenshot(path="test-artifacts/ux-discard-draft.png", full_page=False)
+    page.get_by_role("button", name="Yes, discard this draft").click()
+    expect(page.get_by_text("Draft discarded.")).to_be_visible()
+    with organisation_scope(home.org.pk):
+        assert not KeyWorkSession.objects.filter(child=home.amber).exists()
+        event = AuditEvent.objects.get(object_type="sessions_app.keyworksession", action="retract")
+        assert event.actor_id == home.ed.pk and event.before["account"] == "Started writing."
