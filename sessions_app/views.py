@@ -221,6 +221,7 @@ def _editor(request, session, form, targets, review_form, extra_errors=None, sta
             "extra_errors": extra_errors or {},
             "since": since,
             "next_due": targets.default_due,  # computed once, with the targets' default
+            "made_title": session.made_title([t.name for t in session.topics.all()]),
             "half_term": half_term_progress(child) if child.site.is_school else "",
             "school_max": services.SCHOOL_MAX_TARGETS,
             "tab": request.POST.get("tab") or secrets.token_hex(8),
@@ -342,7 +343,14 @@ def session_autosave(request, session_id):
     response = render(
         request,
         "sessions_app/_autosave.html",
-        {"session": session, "saved_at": timezone.now(), "unsaved": unsaved},
+        {
+            "session": session,
+            "saved_at": timezone.now(),
+            "unsaved": unsaved,
+            "made_title": session.made_title(
+                [t.name for t in form.cleaned_data.get("topics") or []]
+            ),
+        },
     )
     response["HX-Trigger"] = "kw-draft-saved"  # the quality panel checks the saved draft again
     return response
