@@ -114,3 +114,32 @@ def test_a_second_with_click_opens_the_same_draft_and_the_author_discards_it(pag
         assert not KeyWorkSession.objects.filter(child=home.amber).exists()
         event = AuditEvent.objects.get(object_type="sessions_app.keyworksession", action="retract")
         assert event.actor_id == home.ed.pk and event.before["account"] == "Started writing."
+
+
+def test_a_declined_attempt_submits_with_two_fields_and_prints_only_what_applies(page, home):
+    sign_in(page, home.ed.username)
+    page.goto("/sessions/")
+    page.get_by_role("button", name="With Amber Smith").click()
+    page.get_by_label("Declined (logged as an attempt)").check()
+    page.get_by_role("button", name="Submit and sign").click()
+    # Every problem at once, beside its field: only the two an attempt needs.
+    expect(page.get_by_text("Say what happened when Amber declined.")).to_be_visible()
+    expect(page.get_by_text("Say what Amber was offered.")).to_be_visible()
+    expect(page.get_by_text("Choose at least one Quality Standard.")).to_have_count(0)
+    page.screenshot(path="test-artifacts/ux-declined-errors.png", full_page=True)
+    page.locator("#id_account").fill(
+        "At 16:00 I asked Amber to meet in the lounge. She said she was tired and went to her room."
+    )
+    page.get_by_label("What was offered (a declined attempt)").fill(
+        "A session after tea, or a walk to the shop tomorrow at a time she chooses."
+    )
+    page.get_by_role("button", name="Submit and sign").click()
+    expect(page.get_by_text("Submitted and signed.")).to_be_visible()
+    record = page.get_by_test_id("declined-attempt")
+    expect(record).to_be_visible()
+    expect(page.get_by_role("heading", name="What was offered")).to_be_visible()
+    expect(page.get_by_role("heading", name="Key child's agenda")).to_have_count(0)
+    page.screenshot(path="test-artifacts/ux-declined-record.png", full_page=True)
+    with organisation_scope(home.org.pk):
+        session = KeyWorkSession.objects.get(child=home.amber)
+    assert session.status == "submitted" and session.quality_score >= 70
