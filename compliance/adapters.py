@@ -97,7 +97,6 @@ def session_figures(child_ids, month_starts_by_site):
     query whatever the number of children."""
     from django.db.models import Case, Count, DateField, Max, Q, Value, When
 
-
     month_start = Case(
         *[When(child__site_id=s, then=Value(d)) for s, d in month_starts_by_site.items()],
         output_field=DateField(),

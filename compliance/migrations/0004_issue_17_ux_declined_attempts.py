@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0003_statuschange_latest_index'),
+        ("compliance", "0003_statuschange_latest_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='policy',
-            name='declined_attempts_count',
-            field=models.BooleanField(default=False, help_text='A session the child declines is always logged, as an attempt. Tick to count attempts towards the sessions due (the home guide counts sessions the child engaged with).', verbose_name='Declined attempts count as sessions'),
+            model_name="policy",
+            name="declined_attempts_count",
+            field=models.BooleanField(
+                default=False,
+                help_text="A session the child declines is always logged, as an attempt. Tick to count attempts towards the sessions due (the home guide counts sessions the child engaged with).",
+                verbose_name="Declined attempts count as sessions",
+            ),
         ),
     ]
