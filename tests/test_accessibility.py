@@ -62,7 +62,9 @@ def test_every_walked_page_has_no_serious_or_critical_axe_violation(browser, liv
             checked += 1
             for v in result:
                 if v["impact"] in IMPACTS:
-                    problems.append(f"{url} as {role}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}")
+                    problems.append(
+                        f"{url} as {role}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
+                    )
         context.close()
     assert checked >= 40
     assert not problems, "\n".join(problems)

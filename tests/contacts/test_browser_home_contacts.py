@@ -2,6 +2,7 @@
 person's weekly social-worker update and next statutory visit, no school calls."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -35,3 +36,43 @@ def test_a_home_manager_sees_every_young_persons_updates_and_visits(page, org): 
     expect(page.get_by_text("Same-day calls home")).to_have_count(0)
     expect(page.get_by_text("You are not key worker for any pupils")).to_have_count(0)
     page.screenshot(path="test-artifacts/ux-home-contacts.png", full_page=True)
+
+
+def test_a_contact_typed_across_a_sign_out_is_saved_after_signing_in_again(  # noqa: F811
+    page, org, settings
+):
+    """Issue 17, item 1 for ordinary forms (contact, plan, slip): Save finds the session gone,
+    keeps the page, asks for password and code in a dialog, then saves."""
+    from accounts.services import recovery_codes_regenerate
+    from contacts.models import Contact
+    from tenancy.context import organisation_scope
+
+    settings.SESSION_IDLE_LIMIT_SECONDS = 600
+    kw = org.users["key_worker"]
+    sign_in(page, kw.username)
+    page.goto(f"/contacts/child/{org.child.pk}/new/?kind=parent")
+    page.get_by_label("Who with").fill("Mum")
+    summary = "Told mum about a good week: 120 class points and a green slip in maths."
+    page.get_by_label("Summary").fill(summary)
+    settings.SESSION_IDLE_LIMIT_SECONDS = 2  # the person was away longer than the limit
+    page.wait_for_timeout(3000)
+    dialog = page.get_by_role("dialog", name="You've been signed out — sign in again to save")
+    page.get_by_label("Summary").press("End")
+    page.get_by_label("Summary").press("Space")  # the live quality check meets the sign-out
+    expect(dialog).to_be_visible(timeout=10_000)
+    page.get_by_role("button", name="Keep writing for now").click()
+    page.get_by_role("button", name="Save contact").click()  # Save: the same, not a bare page
+    expect(dialog).to_be_visible()
+    expect(page.get_by_label("Summary")).to_have_value(re.compile("^" + re.escape(summary)))
+    with organisation_scope(org.org.pk):
+        assert not Contact.objects.filter(summary__startswith=summary).exists()
+    settings.SESSION_IDLE_LIMIT_SECONDS = 600
+    code = recovery_codes_regenerate(user=kw)[0]
+    dialog.get_by_label("Password").fill("correct-horse-battery")
+    dialog.get_by_label("Code").fill(code)
+    page.screenshot(path="test-artifacts/ux-contact-sign-in-again.png", full_page=False)
+    dialog.get_by_role("button", name="Sign in and save").click()
+    expect(page.get_by_role("heading", name=f"Contacts: {org.child.full_name}")).to_be_visible()
+    page.screenshot(path="test-artifacts/ux-contact-after-sign-in.png", full_page=True)
+    with organisation_scope(org.org.pk):
+        assert Contact.objects.filter(summary__startswith=summary).count() == 1
