@@ -171,7 +171,7 @@ def session_status(request):
 
 @require_http_methods(["POST"])
 def session_keepalive(request):
-    """"Still there? — Stay signed in": counts as activity now. 401 when already signed out."""
+    """ "Still there? — Stay signed in": counts as activity now. 401 when already signed out."""
     if not request.user.is_authenticated or not request.user.is_verified():
         return signed_out_response()
     touch(request, time.time(), force=True)

@@ -26,7 +26,7 @@ def _pages_by_role(org) -> dict[str, list[str]]:
         clients[role] = VerifiedClient()
         clients[role].force_login(org.users[role])
     found: dict[str, list[str]] = {role: [] for role in ROLE_ORDER}
-    for route, name in TENANT_URLS:
+    for route, _name in TENANT_URLS:
         url = fill(route, ids)
         for role in ROLE_ORDER:
             response = clients[role].get(url)

@@ -38,8 +38,10 @@ def test_a_home_manager_sees_every_young_persons_updates_and_visits(page, org): 
     page.screenshot(path="test-artifacts/ux-home-contacts.png", full_page=True)
 
 
-def test_a_contact_typed_across_a_sign_out_is_saved_after_signing_in_again(  # noqa: F811
-    page, org, settings
+def test_a_contact_typed_across_a_sign_out_is_saved_after_signing_in_again(
+    page,  # noqa: F811
+    org,
+    settings,
 ):
     """Issue 17, item 1 for ordinary forms (contact, plan, slip): Save finds the session gone,
     keeps the page, asks for password and code in a dialog, then saves."""
