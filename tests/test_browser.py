@@ -22,7 +22,9 @@ def test_manager_opens_a_child_and_changes_their_key_worker(page, org):
     )
 
     page.get_by_role("link", name="Change key worker").click()
-    page.get_by_label("New key worker").select_option(label="Priya Shah")
+    choice = page.get_by_label("New key worker")
+    # Each name shows the caseload ("Priya Shah — 0 of 5").
+    choice.select_option(choice.locator("option", has_text="Priya Shah").get_attribute("value"))
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("please correct the")).to_be_visible()  # no reason given: refused
 

@@ -188,6 +188,8 @@
         var form = event.target;
         if ((form.getAttribute("method") || "").toLowerCase() !== "post") return;
         if (form.hasAttribute("data-kw-no-guard")) return;
+        // Only forms with words typed into them need the check (a button alone loses nothing).
+        if (!form.querySelector("textarea, input[type=text], input:not([type])")) return;
         // htmx posts the form itself (a 401 is handled above) unless its trigger is not "submit"
         // (the session editor autosaves on input and submits as an ordinary form).
         var trigger = form.getAttribute("hx-trigger");
