@@ -37,9 +37,11 @@ def test_a_home_managers_contacts_page_lists_every_young_person_in_fixed_queries
         body = client.get(url).content.decode()
     assert "Ava Unallocated" in body and "Same-day calls home" not in body
     with scope(org.org):
-        for n in range(4):
+        for _n in range(4):
             child = ChildFactory(site=org.home, start_date=start)
-            KeyWorkerAllocationFactory(child=child, staff=org.users["key_worker"], changed_by=manager)
+            KeyWorkerAllocationFactory(
+                child=child, staff=org.users["key_worker"], changed_by=manager
+            )
     with django_assert_num_queries(QUERIES):
         body = client.get(url).content.decode()
     assert body.count("Write update") >= 5

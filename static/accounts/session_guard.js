@@ -198,6 +198,10 @@
           form.dataset.kwChecked = "";
           return;
         }
+        // Ask first only when the session may have ended (near or past the idle limit, or seen
+        // signed out) or the browser says it is offline; otherwise post at once.
+        var doubtful = signedOut || !navigator.onLine || deadline - Date.now() < 30000;
+        if (!doubtful) return;
         event.preventDefault();
         var submitter = event.submitter;
         var again = function () {
