@@ -36,3 +36,28 @@ class ConfirmForm(TokenForm):
         if user is None or user.pk != self.user.pk:
             raise forms.ValidationError("That password is not right.")
         return password
+
+
+class ReauthForm(TokenForm):
+    """Signing in again from the "You've been signed out" dialog: the same checks as the sign-in
+    page (axes counts wrong passwords), then the code."""
+
+    username = forms.CharField(max_length=254)
+    password = forms.CharField(widget=forms.PasswordInput)
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user_cache = None
+
+    def clean(self):
+        data = super().clean()
+        username, password = data.get("username"), data.get("password")
+        if username and password:
+            user = authenticate(self.request, username=username, password=password)
+            if user is None or not user.is_active:
+                raise forms.ValidationError(
+                    {"password": "That password is not right (or the account is locked)."}
+                )
+            self.user_cache = user
+        return data

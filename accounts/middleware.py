@@ -4,10 +4,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .session_limits import expired_reason, touch
+from .session_limits import expired_reason, idle_remaining_seconds, touch, wants_json
 
 EXEMPT_PREFIXES = ("/accounts/", "/static/", "/favicon")
 
@@ -37,6 +38,38 @@ class RequireTwoFactorMiddleware:
         return self.get_response(request)
 
 
+SIGNED_OUT = "You've been signed out — sign in again to save."
+SIGN_IN_PATHS = ("/accounts/login/", "/accounts/two-factor/")
+STATUS_PATH = "/accounts/session/"  # asks how long is left without counting as activity
+
+
+def signed_out_response(reason: str = SIGNED_OUT) -> JsonResponse:
+    """What an htmx request or a script gets instead of the sign-in page: a 401 the page handles
+    (it keeps the person's text and offers to sign in again there)."""
+    response = JsonResponse({"signed_in": False, "message": reason}, status=401)
+    response["HX-Reswap"] = "none"
+    return response
+
+
+class HtmxSignInMiddleware:
+    """Never swap the sign-in page into a fragment: a redirect to sign in (``login_required``,
+    two-factor, session limits) becomes a 401 for htmx and JSON requests. Runs after
+    django-htmx's middleware and before everything that can send someone to sign in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code in (301, 302, 303)
+            and wants_json(request)
+            and response.get("Location", "").startswith(SIGN_IN_PATHS)
+        ):
+            return signed_out_response()
+        return response
+
+
 class SessionLimitsMiddleware:
     """Signs out sessions idle longer than the organisation allows, or older than the absolute cap.
     Runs after TenantMiddleware so the organisation's own idle limit applies."""
@@ -51,9 +84,17 @@ class SessionLimitsMiddleware:
             if reason:
                 path = request.get_full_path()
                 logout(request)
+                if wants_json(request):
+                    return signed_out_response()
                 messages.info(request, reason)
                 return redirect(f"{reverse('login')}?{urlencode({'next': path})}")
-            touch(request, now)
+            if request.path != STATUS_PATH:
+                touch(request, now)
+            response = self.get_response(request)
+            if request.user.is_authenticated and request.session.get("auth_last_seen"):
+                # The page's "Still there?" timer follows the server's clock after each request.
+                response["X-Idle-Remaining"] = str(idle_remaining_seconds(request, time.time()))
+            return response
         return self.get_response(request)
 
 

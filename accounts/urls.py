@@ -7,4 +7,7 @@ urlpatterns = [
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("confirm/", views.confirm_identity, name="confirm_identity"),
+    path("session/", views.session_status, name="session_status"),
+    path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
+    path("session/reauthenticate/", views.reauthenticate, name="reauthenticate"),
 ]

@@ -1,17 +1,31 @@
 import base64
 import io
+import time
 
+from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.qr import write_qrcode_image
 
+from tenancy.middleware import SESSION_KEY as ORGANISATION_SESSION_KEY
+
 from . import services
-from .forms import ConfirmForm, TokenForm
-from .session_limits import mark_confirmed
+from .forms import ConfirmForm, ReauthForm, TokenForm
+from .middleware import signed_out_response
+from .session_limits import (
+    idle_limit_seconds,
+    idle_remaining_seconds,
+    mark_confirmed,
+    touch,
+    warn_before_seconds,
+)
 
 
 def _next(request) -> str:
@@ -133,3 +147,68 @@ def recovery_codes(request):
         return render(request, "accounts/recovery_codes_confirm.html")
 
     return inner(request)
+
+
+# -- Staying signed in while writing ------------------------------------------------------------
+
+
+def _idle_state(request) -> dict:
+    now = time.time()
+    limit = idle_limit_seconds(request)
+    return {
+        "signed_in": True,
+        "remaining": idle_remaining_seconds(request, now),
+        "limit": limit,
+        "warn_before": warn_before_seconds(limit),
+    }
+
+
+@require_http_methods(["GET"])
+def session_status(request):
+    """How long this session has before the idle limit, as JSON; asking does not count as
+    activity (``SessionLimitsMiddleware`` leaves this path untouched). 401 when signed out."""
+    if not request.user.is_authenticated or not request.user.is_verified():
+        return signed_out_response()
+    return JsonResponse(_idle_state(request))
+
+
+@require_http_methods(["POST"])
+def session_keepalive(request):
+    """ "Still there? — Stay signed in": counts as activity now. 401 when already signed out."""
+    if not request.user.is_authenticated or not request.user.is_verified():
+        return signed_out_response()
+    touch(request, time.time(), force=True)
+    return JsonResponse(_idle_state(request))
+
+
+@ensure_csrf_cookie
+@require_http_methods(["GET", "POST"])
+def reauthenticate(request):
+    """Sign in again without leaving the page (the page keeps the person's unsaved text).
+
+    GET gives a CSRF token for the POST (signing out may have changed it). POST takes
+    ``username``, ``password`` and ``token`` (authenticator or recovery code), through the same
+    backends as the sign-in page (so lockout applies), and an optional ``organisation`` to come
+    back to (re-checked against the memberships on the next request). Answers JSON:
+    ``{"signed_in": true, "csrf_token": ...}`` or 400 with ``{"errors": {field: message}}``."""
+    if request.method == "GET":
+        return JsonResponse({"csrf_token": get_token(request)})
+    form = ReauthForm(request.POST, request=request)
+    if not form.is_valid():
+        return JsonResponse(
+            {"signed_in": False, "errors": {k: " ".join(v) for k, v in form.errors.items()}},
+            status=400,
+        )
+    user = form.user_cache
+    device = match_token(user, form.cleaned_data["token"])
+    if device is None:
+        return JsonResponse(
+            {"signed_in": False, "errors": {"token": _mismatch_message(user)}}, status=400
+        )
+    organisation = request.POST.get("organisation", "")
+    auth_login(request, user)
+    otp_login(request, device)
+    mark_confirmed(request)
+    if organisation.isdigit():
+        request.session[ORGANISATION_SESSION_KEY] = int(organisation)
+    return JsonResponse({"signed_in": True, "csrf_token": get_token(request)})

@@ -17,6 +17,15 @@ class Meaning(StrEnum):
     NOT_POSSIBLE = "not_possible"  # not counted as a possible session
 
 
+MEANING_LABELS = {
+    Meaning.PRESENT: "Attendance",
+    Meaning.APPROVED_ACTIVITY: "Attendance (approved educational activity)",
+    Meaning.AUTHORISED: "Authorised absence",
+    Meaning.UNAUTHORISED: "Unauthorised absence",
+    Meaning.NOT_POSSIBLE: "Not a possible session",
+}
+
+
 @dataclass(frozen=True)
 class Code:
     code: str
@@ -24,6 +33,11 @@ class Code:
     group: str
     meaning: Meaning
     late: bool = False
+
+    @property
+    def meaning_label(self) -> str:
+        """What the code counts as, in words (the register's legend)."""
+        return MEANING_LABELS[self.meaning]
 
     @property
     def counts_as_attendance(self) -> bool:

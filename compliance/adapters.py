@@ -79,18 +79,29 @@ def _as_date(value):
     return value
 
 
+def counted_sessions():
+    """Submitted or signed-off sessions that count towards the sessions due: a declined session is
+    an attempt, counted only where the site's policy says so (``declined_attempts_count``)."""
+    from django.db.models import Q
+
+    from sessions_app.models import KeyWorkSession
+
+    return KeyWorkSession.objects.filter(status__in=KeyWorkSession.COUNTED).filter(
+        ~Q(engagement=KeyWorkSession.Engagement.DECLINED)
+        | Q(child__site__compliance_policy__declined_attempts_count=True)
+    )
+
+
 def session_figures(child_ids, month_starts_by_site):
     """{child id: (last counted session date, sessions since the month start of its site)}: one
     query whatever the number of children."""
     from django.db.models import Case, Count, DateField, Max, Q, Value, When
 
-    from sessions_app.models import KeyWorkSession
-
     month_start = Case(
         *[When(child__site_id=s, then=Value(d)) for s, d in month_starts_by_site.items()],
         output_field=DateField(),
     )
-    sessions = KeyWorkSession.objects.filter(status__in=KeyWorkSession.COUNTED)
+    sessions = counted_sessions()
     if child_ids is not None:
         sessions = sessions.filter(child_id__in=child_ids)
     if not month_starts_by_site:
@@ -123,12 +134,10 @@ def focus_labels(foci) -> list[str]:
 def half_term_sessions(bounds_by_site, child_ids=None):
     """{child id: [(date, focus, minutes or None)]} of the counted sessions inside the half term of
     each child's site (``bounds_by_site``: {site id: (first day, last day)}): one query."""
-    from sessions_app.models import KeyWorkSession
 
     if not bounds_by_site:
         return {}
-    sessions = KeyWorkSession.objects.filter(
-        status__in=KeyWorkSession.COUNTED,
+    sessions = counted_sessions().filter(
         child__site_id__in=list(bounds_by_site),
         date__gte=min(b[0] for b in bounds_by_site.values()),
         date__lte=max(b[1] for b in bounds_by_site.values()),

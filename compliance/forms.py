@@ -21,6 +21,7 @@ POLICY_FIELDS = [
     "sessions_exceeding",
     "sessions_per_half_term",
     "session_max_minutes",
+    "declined_attempts_count",
     "routine_contact",
     "routine_contact_every_days",
     "social_worker_visits",

@@ -108,6 +108,12 @@ class Policy(TenantModel, Versioned):
         help_text="Longer sessions are named in the half-term progress on the dashboard. Leave empty "
         "for no limit.",
     )
+    declined_attempts_count = models.BooleanField(
+        "Declined attempts count as sessions",
+        default=False,
+        help_text="A session the child declines is always logged, as an attempt. Tick to count "
+        "attempts towards the sessions due (the home guide counts sessions the child engaged with).",
+    )
     routine_contact = models.CharField(max_length=30, choices=ContactKind.choices)
     routine_contact_every_days = models.PositiveSmallIntegerField(
         "Days between routine contacts",

@@ -93,10 +93,21 @@ def overdue(request, site_id):
     )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in (("staff", staff), ("rule", rule)) if v)
+    # Whose items these are, in the heading (issue 17): a key worker's, or nobody's.
+    whose = f"every {site.child_word} at {site.name}"
+    if staff == "none":
+        whose = f"{site.children_word} with no key worker at {site.name}"
+    elif staff.isdigit():
+        from people.selectors import assignable_staff
+
+        person = assignable_staff(site).filter(pk=int(staff)).first()
+        if person is not None:
+            whose = f"{person.get_full_name()}'s {site.children_word} at {site.name}"
     return render(
         request,
         "compliance/overdue.html",
         {
+            "whose": whose,
             "site": site,
             "page": page,
             "query": query,

@@ -371,6 +371,21 @@ def my_children_at(access: Access, day: datetime.date, *, kind: str) -> list[Chi
     )
 
 
+def site_children_at(access: Access, day: datetime.date, *, kind: str) -> list[Child]:
+    """Every current child of the ``kind`` sites the user manages (a home manager's whole-site
+    view of weekly updates and statutory visits), ordered by name (one query)."""
+    site_ids = [s.pk for s in access.all_sites if s.kind == kind and access.can_manage_site(s.pk)]
+    if not site_ids:
+        return []
+    return list(
+        children_visible_to(access)
+        .filter(site_id__in=site_ids, start_date__lte=day)
+        .filter(Q(leaving_date__isnull=True) | Q(leaving_date__gt=day))
+        .select_related("site")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
 def roundups_outstanding(children: list[Child], day: datetime.date) -> list[Child]:
     """Pupils with no weekly round-up call home yet in ``day``'s week (one query)."""
     if not children:

@@ -155,21 +155,36 @@ def contact_export(request):
 
 @staff_view
 def calls_due(request):
+    """What contact is owed: a school's same-day and weekly round-up calls home, a home's weekly
+    updates to social workers and statutory visits. Each kind of site gets its own sections;
+    managers of a home see every young person of the site (issue 17)."""
     access = request.access
     today = _today(access)
-    monday, _sunday = selectors.week_of(today)
+    monday, sunday = selectors.week_of(today)
+    has_school = any(s.is_school for s in access.all_sites)
+    has_home = any(not s.is_school for s in access.all_sites)
     # Managers may look across their site(s): every pupil's calls due, not only their own.
     whole_site = access.is_manager_anywhere and request.GET.get("scope") == "site"
     mine = not whole_site
-    due_today = selectors.calls_due(access, today, mine=mine)
-    earlier = (
-        selectors.calls_due_between(access, monday, today - datetime.timedelta(days=1), mine=mine)
-        if today > monday
-        else []
-    )
-    pupils = selectors.my_children_at(access, today, kind="school")
-    roundups = selectors.roundups_outstanding(pupils, today)
-    young_people = selectors.my_children_at(access, today, kind="home")
+    due_today = earlier = pupils = roundups = []
+    if has_school:
+        due_today = selectors.calls_due(access, today, mine=mine)
+        earlier = (
+            selectors.calls_due_between(
+                access, monday, today - datetime.timedelta(days=1), mine=mine
+            )
+            if today > monday
+            else []
+        )
+        pupils = selectors.my_children_at(access, today, kind="school")
+        roundups = selectors.roundups_outstanding(pupils, today)
+    young_people = []
+    home_whole_site = False
+    if has_home:
+        young_people = selectors.site_children_at(access, today, kind="home")
+        home_whole_site = bool(young_people)
+        if not young_people:
+            young_people = selectors.my_children_at(access, today, kind="home")
     updates = selectors.updates_for_week(young_people, monday)
     weekly = [(child, updates.get(child.pk)) for child in young_people]
     failed = selectors.failed_updates(access, young_people)
@@ -180,8 +195,12 @@ def calls_due(request):
         {
             "today": today,
             "monday": monday,
+            "sunday": sunday,
             "whole_site": whole_site,
-            "can_see_site": access.is_manager_anywhere,
+            "can_see_site": access.is_manager_anywhere and has_school,
+            "has_school": has_school,
+            "has_home": has_home,
+            "home_whole_site": home_whole_site,
             "due_today": due_today,
             "earlier": earlier,
             "pupils": pupils,

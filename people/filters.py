@@ -17,6 +17,9 @@ class ChildFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_noop", label="Search", max_length=100)
     site = django_filters.ModelChoiceFilter(queryset=Site.objects.none(), method="filter_noop")
     key_worker = StaffFilter(queryset=None, method="filter_noop", label="Key worker")
+    no_key_worker = django_filters.BooleanFilter(
+        method="filter_noop", label="No key worker", widget=forms.CheckboxInput
+    )
     include_left = django_filters.BooleanFilter(
         method="filter_noop", label="Include those who have left", widget=forms.CheckboxInput
     )

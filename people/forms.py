@@ -34,8 +34,23 @@ class DateInput(forms.DateInput):
 
 
 class StaffChoiceField(forms.ModelChoiceField):
+    """A member of staff; with ``caseloads`` and ``limit`` set, each name shows their caseload
+    ("Emma Doyle — 5 of 5, at the limit")."""
+
+    caseloads: dict[int, int] | None = None
+    limit: int | None = None
+
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
+        name = obj.get_full_name() or obj.get_username()
+        if self.caseloads is None:
+            return name
+        n = self.caseloads.get(obj.pk, 0)
+        if self.limit is None:
+            return f"{name} — {n}"
+        note = (
+            ", over the limit" if n > self.limit else (", at the limit" if n == self.limit else "")
+        )
+        return f"{name} — {n} of {self.limit}{note}"
 
 
 class ChildForm(VersionedFormMixin, forms.ModelForm):
@@ -70,9 +85,16 @@ class ChildForm(VersionedFormMixin, forms.ModelForm):
         if creating:
             from django.contrib.auth import get_user_model
 
+            from tenancy.models import Role
+
+            # Only people who can key-work (key workers and managers), never moderators.
             self.fields["key_worker"].queryset = (
                 get_user_model()
-                .objects.filter(memberships__site__in=sites, memberships__is_active=True)
+                .objects.filter(
+                    memberships__site__in=sites,
+                    memberships__is_active=True,
+                    memberships__role__in=[Role.KEY_WORKER, Role.MANAGER],
+                )
                 .distinct()
                 .order_by("first_name", "last_name")
             )
@@ -142,9 +164,23 @@ class AllocationForm(forms.Form):
         help_text="What happened, briefly and factually.",
     )
 
+    confirm_over_limit = forms.BooleanField(
+        required=False, widget=forms.HiddenInput, label="Allocate over the limit"
+    )
+
     def __init__(self, *args, child, has_current: bool, **kwargs):
+        from .selectors import caseloads
+
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = assignable_staff(child.site)
+        self.child = child
+        self.caseloads = caseloads(child.site)
+        staff = self.fields["staff"]
+        staff.queryset = assignable_staff(child.site)
+        staff.caseloads, staff.limit = self.caseloads, child.site.caseload_limit
+        staff.help_text = (
+            f"Each name shows their caseload at {child.site.name} and the site's limit "
+            f"({child.site.caseload_limit})."
+        )
         if has_current:
             self.fields["reason"].choices = [("", "Choose the reason for the change")] + [
                 (value, label)
@@ -156,6 +192,28 @@ class AllocationForm(forms.Form):
         else:
             self.fields["reason"].choices = [(Reason.FIRST, Reason.FIRST.label)]
             self.fields["staff"].label = "Key worker"
+
+    def clean(self):
+        """Going over the site's caseload limit needs a second, deliberate step."""
+        data = super().clean()
+        staff = data.get("staff")
+        limit = self.child.site.caseload_limit
+        if staff is None or limit is None:
+            return data
+        n = self.caseloads.get(staff.pk, 0)
+        if n + 1 > limit and not data.get("confirm_over_limit"):
+            site = self.child.site
+            word = site.child_word if n == 1 else site.children_word
+            self.add_error(
+                "staff",
+                f"{staff.get_full_name()} already key-works {n} {word}; the site's limit is "
+                f"{limit}, so this makes {n + 1}. Tick “Allocate over the limit” and save again "
+                "to go ahead, or choose someone else.",
+            )
+            field = self.fields["confirm_over_limit"]
+            field.widget = forms.CheckboxInput()
+            field.help_text = f"{staff.get_full_name()} would have {n + 1} of {limit}."
+        return data
 
 
 class CoverForm(forms.Form):

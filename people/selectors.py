@@ -83,9 +83,20 @@ def child_list(
     site_id: int | None = None,
     key_worker_id: int | None = None,
     include_left: bool = False,
+    no_key_worker: bool = False,
 ) -> QuerySet[Child]:
+    """The children list; ``no_key_worker`` keeps those with no key worker today (cover alone
+    does not count), as Home's "N without" counts them."""
     day = _today()
     qs = children_visible_to(access).select_related("site")
+    if no_key_worker:
+        qs = qs.exclude(
+            Exists(
+                KeyWorkerAllocation.objects.filter(
+                    current_allocations_q(day), child=OuterRef("pk"), kind="primary"
+                )
+            )
+        )
     if not include_left:
         qs = qs.filter(Q(leaving_date__isnull=True) | Q(leaving_date__gt=day))
     if site_id:
@@ -225,6 +236,18 @@ def assignable_staff(site: Site) -> QuerySet:
         )
         .distinct()
         .order_by("first_name", "last_name")
+    )
+
+
+def caseloads(site: Site, day: datetime.date | None = None) -> dict[int, int]:
+    """``{user id: children they are key worker for at ``site`` on ``day``}`` (one query)."""
+    day = day or _today()
+    return dict(
+        KeyWorkerAllocation.objects.filter(current_allocations_q(day), child__site=site)
+        .filter(kind="primary")
+        .values("staff_id")
+        .annotate(n=Count("pk"))
+        .values_list("staff_id", "n")
     )
 
 

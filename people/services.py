@@ -10,7 +10,6 @@ from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import CURRENT, save_if_unchanged
 from tenancy.hooks import CHILDREN_CHANGED, publish
-from tenancy.timeutils import site_today
 
 from .models import (
     Child,
@@ -170,7 +169,9 @@ def child_create(*, access: Access, site, key_worker=None, **fields) -> Child:
             access=access,
             child=child,
             staff=key_worker,
-            starts_on=min(child.start_date, site_today(site)),
+            # From the day they start (before or at admission), never the day before: a pupil
+            # starting tomorrow has their key worker "since" tomorrow.
+            starts_on=child.start_date,
             reason=Reason.FIRST,
             detail="Appointed at admission.",
         )

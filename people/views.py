@@ -59,6 +59,7 @@ def child_list(request):
         site_id=data["site"].pk if data.get("site") else None,
         key_worker_id=data["key_worker"].pk if data.get("key_worker") else None,
         include_left=bool(data.get("include_left")),
+        no_key_worker=bool(data.get("no_key_worker")),
     )
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -178,7 +179,8 @@ def allocation_change(request, child_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.allocation_change(access=access, child=child, **form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "confirm_over_limit"}
+            services.allocation_change(access=access, child=child, **data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

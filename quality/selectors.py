@@ -212,7 +212,7 @@ QUEUE_FIELDS = (
 )
 
 
-def queue(access: Access, *, site_id: int | None = None, settings=_UNSET):
+def queue(access: Access, *, site_id: int | None = None, settings=_UNSET, search: str = ""):
     """The moderator's queue, oldest submission first, as a queryset to paginate: a fixed number
     of queries whatever its length (settings unless given, and the term calendars and the
     candidates' ids when sampling, here; the page and its count, with child, site and author, when
@@ -242,6 +242,15 @@ def queue(access: Access, *, site_id: int | None = None, settings=_UNSET):
             records, every=every, holiday_ends_by_site=ends, default_ends=DEFAULT_HOLIDAY_ENDS
         )
         waiting = waiting.filter(pk__in=chosen)
+    for word in search.split()[:5]:  # the child's or key worker's name, or the title
+        waiting = waiting.filter(
+            Q(child__first_name__icontains=word)
+            | Q(child__last_name__icontains=word)
+            | Q(child__preferred_name__icontains=word)
+            | Q(author__first_name__icontains=word)
+            | Q(author__last_name__icontains=word)
+            | Q(title__icontains=word)
+        )
     return (
         waiting.exclude(author_id=access.user.pk)
         .select_related("child__site", "author")

@@ -1,5 +1,6 @@
 import datetime
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -240,15 +241,20 @@ def moderation_queue(request):
         if site.pk not in access.moderated_site_ids:
             raise Http404("No such site.")
     settings = selectors.moderation_settings(access)
+    search = request.GET.get("q", "").strip()[:100]
+    query = {k: v for k, v in (("site", site.pk if site else ""), ("q", search)) if v}
     return render(
         request,
         "quality/queue.html",
         {
             "page": Paginator(
-                selectors.queue(access, site_id=site.pk if site else None, settings=settings),
+                selectors.queue(
+                    access, site_id=site.pk if site else None, settings=settings, search=search
+                ),
                 QUEUE_PAGE,
             ).get_page(request.GET.get("page")),
-            "query": f"site={site.pk}" if site else "",
+            "query": urlencode(query),
+            "search": search,
             "history": selectors.moderation_history(access),
             "sites": sites,
             "site": site,

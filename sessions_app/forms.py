@@ -74,6 +74,7 @@ class SessionForm(VersionedFormMixin, forms.ModelForm):
             "child_agenda",
             "worker_agenda",
             "account",
+            "offered",
             "resources",
             "follow_up",
             "matters",
@@ -95,6 +96,7 @@ class SessionForm(VersionedFormMixin, forms.ModelForm):
             "child_agenda": forms.Textarea(attrs={"rows": 2}),
             "worker_agenda": forms.Textarea(attrs={"rows": 2}),
             "account": forms.Textarea(attrs={"rows": 12}),
+            "offered": forms.Textarea(attrs={"rows": 3}),
             "resources": forms.Textarea(attrs={"rows": 2}),
             "follow_up": forms.Textarea(attrs={"rows": 3}),
             "matters": forms.Textarea(attrs={"rows": 3}),
@@ -114,12 +116,14 @@ class SessionForm(VersionedFormMixin, forms.ModelForm):
             "quality_standards_details": "Details of the Quality Standards discussed",
             "account": "What happened: a full, factual, chronological account",
             "resources": "Resources shared (links, one a line)",
+            "offered": "What was offered (a declined attempt)",
             "follow_up": "Work the key worker will follow up by the next session",
             "placement_plan_areas": "If yes, which areas of the Placement Plan?",
             "behaviour_plan_details": "If yes, what needs updating?",
         }
         help_texts = {
-            "title": "For example “Cannabis”. Left empty, it is made from the name, date and topics.",
+            "title": "Leave it empty and the title is made as in the guide's example, from the "
+            "name, date and topics (shown below); write your own to replace it.",
             "account": "Facts in the order they happened. No opinions or assumptions: avoid "
             "“may have”, “appear to be”, “looked like”.",
         }

@@ -116,6 +116,9 @@ class KeyWorkSession(TenantModel, Versioned):
     engagement = models.CharField(max_length=12, choices=Engagement.choices, blank=True)
     previous_targets_note = models.TextField("Targets from last session and outcomes", blank=True)
     account = models.TextField("What happened", blank=True)
+    offered = models.TextField(
+        "What was offered", blank=True, help_text="A declined attempt: what the child was offered."
+    )
     resources = models.TextField("Resources shared", blank=True)
     follow_up = models.TextField("Work the key worker will follow up", blank=True)
     matters = models.TextField("Matters for the manager, social worker or parents", blank=True)
@@ -186,9 +189,14 @@ class KeyWorkSession(TenantModel, Versioned):
 
     @property
     def display_title(self) -> str:
-        if self.title:
-            return self.title
-        return f"Key-work session – {self.child.display_name} {self.date:%d.%m.%Y}"
+        return self.title or self.made_title()
+
+    def made_title(self, topic_names=()) -> str:
+        """The title as the home guide's worked example makes it: "Key worker Session – Amber
+        Smith 03.08.2020 Cannabis" (the child's name, the date, the topics)."""
+        title = f"Key worker Session – {self.child.display_name} {self.date:%d.%m.%Y}"
+        topics = ", ".join(topic_names)
+        return f"{title} {topics}"[:200] if topics else title
 
     @property
     def is_editable(self) -> bool:

@@ -3,6 +3,10 @@ the checker knows, checked as the organisation sees them (its phrases, words and
 
 
 def checker_fields(session) -> dict[str, str]:
+    """The session's text under the checker's section names. A declined attempt is checked as a
+    note on what happened and what was offered, not against the full session's sections."""
+    if session.is_declined:
+        return {"account": session.account or "", "offered": session.offered or ""}
     targets = "\n".join(
         ". ".join(part for part in (t.get("what", ""), t.get("measure", "")) if part)
         + (f" By {t['due_on']}." if t.get("due_on") else "")
@@ -17,7 +21,7 @@ def checker_fields(session) -> dict[str, str]:
             "barriers": session.barriers or "",
         }
     return {
-        "summary": session.title or "",
+        "summary": session.title or session.made_title(),
         "standards_discussed": session.quality_standards_details or "",
         "child_agenda": session.child_agenda or "",
         "key_worker_agenda": session.worker_agenda or "",
@@ -26,6 +30,11 @@ def checker_fields(session) -> dict[str, str]:
         "matters": session.matters or "",
         "account": session.account or "",
     }
+
+
+def record_kind(session) -> str:
+    """ "session" (its required sections checked), or "note" for a declined attempt."""
+    return "note" if session.is_declined else "session"
 
 
 def check_session(access, session):
@@ -37,7 +46,7 @@ def check_session(access, session):
         access,
         fields=checker_fields(session),
         site_kind=session.child.site.kind,
-        record_kind="session",
+        record_kind=record_kind(session),
         child=session.child,
         duration_minutes=session.duration_minutes,
         quality_standards=tuple(session.quality_standards or ()),
@@ -52,7 +61,7 @@ def findings_context(access, session) -> dict:
 
     fields = checker_fields(session)
     report = check_session(access, session)
-    context = checker.Context(site_kind=session.child.site.kind, record_kind="session")
+    context = checker.Context(site_kind=session.child.site.kind, record_kind=record_kind(session))
     return {
         "report": report,
         "groups": rows_for(report, fields, context),

@@ -266,3 +266,14 @@ def bundle_sessions(child: Child, start: datetime.date, end: datetime.date) -> l
         )
         .order_by("date", "start_time", "pk")
     )
+
+
+def open_draft(*, child, author):
+    """The author's newest never-submitted draft for ``child``, or None (one query)."""
+    return (
+        KeyWorkSession.objects.filter(
+            child=child, author=author, status=KeyWorkSession.Status.DRAFT, submitted_at=None
+        )
+        .order_by("-updated_at", "-pk")
+        .first()
+    )

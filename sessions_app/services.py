@@ -5,6 +5,7 @@
 
 import datetime
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -50,6 +51,7 @@ COMMON_FIELDS = [
     "engagement",
     "previous_targets_note",
     "account",
+    "offered",
     "resources",
     "follow_up",
     "matters",
@@ -281,6 +283,38 @@ def session_save_draft(
     return session
 
 
+@transaction.atomic
+def session_discard(*, access: Access, session: KeyWorkSession) -> None:
+    """The author discards a draft that was never submitted. A record that was ever submitted
+    (a returned one included) is corrected or retracted instead, never discarded. The audit entry
+    keeps everything the draft held (``before``), so nothing typed is beyond recovery.
+
+    Raises PermissionDenied for anyone but the author; ValidationError once submitted."""
+    _require_author(access, session)
+    session = KeyWorkSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != Status.DRAFT or session.submitted_at is not None:
+        raise ValidationError(
+            "Only a draft that was never submitted can be discarded. A submitted record is "
+            "corrected, with a reason, instead."
+        )
+    before = snapshot(session)
+    before["topics"] = sorted(t.name for t in session.topics.all())
+    before["attachments"] = [a.name for a in session.attachments.all()]
+    audit_write(
+        actor=access.user,
+        action=Action.RETRACT,
+        instance=session,
+        before=before,
+        after=None,
+        summary="Draft discarded by its author (never submitted)",
+    )
+    for attachment in session.attachments.all():
+        attachment.file.delete(save=False)
+    session.attachments.all().delete()
+    SessionTopic.objects.filter(session=session).delete()
+    session.delete()
+
+
 ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 ATTACHMENT_TYPES = (".pdf", ".doc", ".docx", ".odt", ".txt", ".png", ".jpg", ".jpeg", ".pptx")
 ATTACHMENT_KINDS = ("pdf", "doc", "docx", "odt", "txt", "png", "jpeg", "pptx")  # tenancy.uploads
@@ -311,7 +345,10 @@ def attachment_add(*, access: Access, session: KeyWorkSession, file) -> SessionA
 # -- Validation shared by submit and correct ----------------------------------------------------
 
 
-def _check_record(session: KeyWorkSession, *, topic_count: int, check_targets: bool) -> None:
+def _record_errors(session: KeyWorkSession, *, topic_count: int, check_targets: bool) -> dict:
+    """Every problem that stops the record being submitted, by field (all at once, so the person
+    fixes them in one go). A declined session is an attempt: it needs only the date, what
+    happened and what was offered (and any targets typed must be complete)."""
     child = session.child
     errors: dict[str, list[str]] = {}
 
@@ -326,40 +363,57 @@ def _check_record(session: KeyWorkSession, *, topic_count: int, check_targets: b
             add("date", "The date is in the future: record a session after it has happened.")
         if session.date < child.start_date:
             add("date", f"{child.display_name} started on {child.start_date:%d %B %Y}.")
-    if not session.start_time:
-        add("start_time", "Give the start time.")
-    if not session.end_time:
-        add("end_time", "Give the end time.")
+    if session.date == today:
+        now = timezone.localtime(timezone=ZoneInfo(child.site.time_zone)).time()
+        now = now.replace(second=0, microsecond=0)
+        for name, label in (("start_time", "start"), ("end_time", "end")):
+            value = getattr(session, name)
+            if value and value > now:
+                add(
+                    name,
+                    f"The {label} time {value:%H:%M} is later than now ({now:%H:%M}): record a "
+                    "session after it has happened.",
+                )
     if session.start_time and session.end_time and session.end_time <= session.start_time:
         add("end_time", "The session must end after it starts.")
-    if not session.initiated_by:
-        add("initiated_by", "Say who initiated the session.")
     if not session.engagement:
         add(
             "engagement",
             f"Say how {child.display_name} engaged (a declined session is logged as an attempt).",
         )
-    if topic_count == 0:
-        add("topics", "Choose at least one topic.")
-    if not session.account.strip():
-        add("account", "Write a factual, chronological account of what happened.")
-    if child.site.is_school:
-        if not session.focus:
-            add("focus", "Choose the focus of the session.")
+    if session.is_declined:
+        if not session.account.strip():
+            add("account", f"Say what happened when {child.first_name} declined.")
+        if not session.offered.strip():
+            add("offered", f"Say what {child.first_name} was offered.")
     else:
-        if not session.quality_standards:
-            add("quality_standards", "Choose at least one Quality Standard.")
-        if session.placement_plan_update is None:
-            add("placement_plan_update", "Say whether the Placement Plan needs updating.")
-        elif session.placement_plan_update and not session.placement_plan_areas.strip():
-            add("placement_plan_areas", "Say which areas of the Placement Plan need updating.")
-        if session.behaviour_plan_update is None:
-            add(
-                "behaviour_plan_update",
-                "Say whether the Behaviour Management Plan / Risk Assessment needs updating.",
-            )
-        elif session.behaviour_plan_update and not session.behaviour_plan_details.strip():
-            add("behaviour_plan_details", "Say what needs updating.")
+        if not session.start_time:
+            add("start_time", "Give the start time.")
+        if not session.end_time:
+            add("end_time", "Give the end time.")
+        if not session.initiated_by:
+            add("initiated_by", "Say who initiated the session.")
+        if topic_count == 0:
+            add("topics", "Choose at least one topic.")
+        if not session.account.strip():
+            add("account", "Write a factual, chronological account of what happened.")
+        if child.site.is_school:
+            if not session.focus:
+                add("focus", "Choose the focus of the session.")
+        else:
+            if not session.quality_standards:
+                add("quality_standards", "Choose at least one Quality Standard.")
+            if session.placement_plan_update is None:
+                add("placement_plan_update", "Say whether the Placement Plan needs updating.")
+            elif session.placement_plan_update and not session.placement_plan_areas.strip():
+                add("placement_plan_areas", "Say which areas of the Placement Plan need updating.")
+            if session.behaviour_plan_update is None:
+                add(
+                    "behaviour_plan_update",
+                    "Say whether the Behaviour Management Plan / Risk Assessment needs updating.",
+                )
+            elif session.behaviour_plan_update and not session.behaviour_plan_details.strip():
+                add("behaviour_plan_details", "Say what needs updating.")
     if check_targets:
         targets = session.planned_targets or []
         if child.site.is_school and len(targets) > SCHOOL_MAX_TARGETS:
@@ -374,6 +428,11 @@ def _check_record(session: KeyWorkSession, *, topic_count: int, check_targets: b
                 add("targets", f"Target {n}: give the date it is due by.")
             if t.get("area") not in allowed:
                 add("targets", f"Target {n}: choose its area.")
+    return errors
+
+
+def _check_record(session: KeyWorkSession, *, topic_count: int, check_targets: bool) -> None:
+    errors = _record_errors(session, topic_count=topic_count, check_targets=check_targets)
     if errors:
         raise ValidationError(errors)
 
@@ -387,18 +446,27 @@ def _reviewable_targets(session: KeyWorkSession) -> list[Target]:
     )
 
 
-def _check_reviews(session: KeyWorkSession, targets: list[Target]) -> None:
+def _review_errors(session: KeyWorkSession, targets: list[Target]) -> dict:
+    """Open targets due by the session's date need an outcome; one set two days ago and due next
+    week may be reviewed but need not be. A declined attempt reviews nothing."""
     if session.is_declined:
-        return
+        return {}
     reviews = session.planned_reviews or {}
-    missing = [t for t in targets if not reviews.get(str(t.pk), {}).get("outcome")]
+    missing = [
+        t
+        for t in targets
+        if session.date
+        and t.due_on <= session.date
+        and not reviews.get(str(t.pk), {}).get("outcome")
+    ]
     if missing:
-        raise ValidationError(
-            {
-                "reviews": "Review every open target (achieved, partly, not achieved or carried "
-                f"forward): {len(missing)} still without an outcome."
-            }
-        )
+        return {
+            "reviews": [
+                "Review every target due by the session date (achieved, partly, not achieved or "
+                f"carried forward): {len(missing)} still without an outcome."
+            ]
+        }
+    return {}
 
 
 def _apply_targets(session: KeyWorkSession, targets: list[Target]) -> None:
@@ -511,16 +579,16 @@ def session_submit(
     fields = _assign(session, data)
     session.planned_targets = _json_targets(targets)
     session.planned_reviews = _json_reviews(reviews)
-    _check_record(session, topic_count=len(list(topics)), check_targets=True)
+    topics = list(topics)
     reviewable = _reviewable_targets(session)
-    _check_reviews(session, reviewable)
+    errors = _record_errors(session, topic_count=len(topics), check_targets=True)
+    errors.update(_review_errors(session, reviewable))
+    if errors:
+        raise ValidationError(errors)
     if session.child.site.is_school:
         _freeze_since_last(session)
-    if not session.title:
-        names = ", ".join(t.name for t in topics)
-        session.title = f"Key-work session – {session.child.display_name} {session.date:%d.%m.%Y}"
-        if names:
-            session.title = f"{session.title} {names}"[:200]
+    if not session.title.strip():
+        session.title = session.made_title([t.name for t in topics])
     report = check_session(access, session)
     session.quality_score = report.score
     session.quality_report = report.as_dict()

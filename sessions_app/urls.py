@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:session_id>/", views.session_detail, name="session_detail"),
     path("<int:session_id>/edit/", views.session_edit, name="session_edit"),
     path("<int:session_id>/draft/", views.session_autosave, name="session_autosave"),
+    path("<int:session_id>/discard/", views.session_discard, name="session_discard"),
     path("<int:session_id>/quality/", views.session_quality, name="session_quality"),
     path("<int:session_id>/review/", views.session_review, name="session_review"),
     path("<int:session_id>/correct/", views.session_correct, name="session_correct"),

@@ -161,6 +161,15 @@ def session_start(request, child_id):
             f"Only {child.display_name}'s key worker or cover records key-work sessions."
         )
     if request.method == "POST":
+        existing = selectors.open_draft(child=child, author=request.user)
+        if existing is not None and request.POST.get("another") != "1":
+            # A second "With ‹child›" click carries on with the draft, never a second empty one.
+            messages.info(
+                request,
+                f"Carrying on with your draft for {child.first_name}, started "
+                f"{timezone.localtime(existing.created_at):%-d %B}.",
+            )
+            return redirect("sessions_app:session_edit", session_id=existing.pk)
         session = services.session_start(access=request.access, child=child)
         return redirect("sessions_app:session_edit", session_id=session.pk)
     drafts = KeyWorkSession.objects.filter(
@@ -212,6 +221,7 @@ def _editor(request, session, form, targets, review_form, extra_errors=None, sta
             "extra_errors": extra_errors or {},
             "since": since,
             "next_due": targets.default_due,  # computed once, with the targets' default
+            "made_title": session.made_title([t.name for t in session.topics.all()]),
             "half_term": half_term_progress(child) if child.site.is_school else "",
             "school_max": services.SCHOOL_MAX_TARGETS,
             "tab": request.POST.get("tab") or secrets.token_hex(8),
@@ -282,6 +292,22 @@ def session_edit(request, session_id):
 
 
 @staff_view
+def session_discard(request, session_id):
+    """The author throws away a draft that was never submitted (audited, with its text)."""
+    session = _editable_session(request, session_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    child_id = session.child_id
+    try:
+        services.session_discard(access=request.access, session=session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("sessions_app:session_edit", session_id=session.pk)
+    messages.success(request, "Draft discarded.")
+    return redirect("sessions_app:child_sessions", child_id=child_id)
+
+
+@staff_view
 def session_autosave(request, session_id):
     """htmx autosave of a draft: saves what parsed, says what did not, refuses a stale tab."""
     session = _editable_session(request, session_id)
@@ -317,7 +343,14 @@ def session_autosave(request, session_id):
     response = render(
         request,
         "sessions_app/_autosave.html",
-        {"session": session, "saved_at": timezone.now(), "unsaved": unsaved},
+        {
+            "session": session,
+            "saved_at": timezone.now(),
+            "unsaved": unsaved,
+            "made_title": session.made_title(
+                [t.name for t in form.cleaned_data.get("topics") or []]
+            ),
+        },
     )
     response["HX-Trigger"] = "kw-draft-saved"  # the quality panel checks the saved draft again
     return response

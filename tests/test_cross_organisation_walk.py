@@ -19,6 +19,10 @@ PUBLIC = {
     "password_reset_confirm",
     "password_reset_complete",
     "invitation_accept",  # the invitation link, before signing in (tests/onboarding)
+    # Staying signed in while writing: JSON about the caller's own session, 401 when signed out.
+    "session_status",
+    "session_keepalive",
+    "reauthenticate",
 }
 
 

@@ -44,3 +44,34 @@ def test_unknown_plan_type_is_refused(org):
         plan_update_task_open(
             actor=org.users["key_worker"], child=org.child, plan_type="x", details=""
         )
+
+
+@pytest.mark.django_db
+def test_a_second_flag_from_another_record_adds_to_the_open_task(org):
+    """Issue 17: three sessions saying "yes, needs updating" make one task, not three."""
+    kw = org.users["key_worker"]
+    other = org.guardian  # any other record stands in for a second session
+    with organisation_scope(org.org.pk):
+        first = plan_update_task_open(
+            actor=kw, child=org.child, plan_type="risk_assessment", details="Going missing"
+        )
+        second = plan_update_task_open(
+            actor=kw,
+            child=org.child,
+            plan_type="risk_assessment",
+            details="New friends",
+            source=other,
+        )
+        again = plan_update_task_open(
+            actor=kw,
+            child=org.child,
+            plan_type="risk_assessment",
+            details="New friends",
+            source=other,
+        )
+        assert first.pk == second.pk == again.pk
+        assert PlanUpdateTask.objects.filter(child=org.child, status="open").count() == 1
+        second.refresh_from_db()
+        assert second.details.startswith("Going missing")
+        assert second.details.count("New friends") == 1
+        assert "Also flagged on" in second.details

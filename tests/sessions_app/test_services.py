@@ -168,11 +168,11 @@ def test_reviews_close_achieved_targets_and_keep_carried_forward_ones_open(org, 
     earlier = KeyWorkSessionFactory(
         child=org.child, author=kw, date=TODAY() - datetime.timedelta(days=14)
     )
-    done = TargetFactory(set_in=earlier)
-    carried = TargetFactory(set_in=earlier)
+    done = TargetFactory(set_in=earlier, due_on=TODAY() - datetime.timedelta(days=2))
+    carried = TargetFactory(set_in=earlier, due_on=TODAY() - datetime.timedelta(days=1))
     session = start(org, kw, org.child)
-    with pytest.raises(ValidationError, match="Review every open target"):
-        submit(org, kw, session, school_data(), reviews={})
+    with pytest.raises(ValidationError, match="2 still without an outcome"):
+        submit(org, kw, session, school_data(), reviews={})  # the third is not due yet
     reviews = all_partly(org.child)
     reviews[str(done.pk)] = {"outcome": "achieved", "comment": "100 points two weeks running."}
     reviews[str(carried.pk)] = {"outcome": "carried_forward", "comment": ""}
@@ -195,12 +195,71 @@ def test_a_declined_session_counts_as_an_attempt_without_reviews(org, in_org):
         org,
         kw,
         session,
-        school_data(engagement="declined", account="Offered a session; declined."),
+        school_data(
+            engagement="declined",
+            account="Offered a session; declined.",
+            offered="A walk to the shop and a talk about football.",
+        ),
         reviews={},
     )
     session.refresh_from_db()
     assert session.status == "submitted" and session.is_declined
     assert selectors.last_session_date(org.child) == session.date
+
+
+def test_a_declined_attempt_needs_only_what_happened_and_what_was_offered(org, in_org):
+    """Issue 17: no initiator, topic, Quality Standard, times or plan answers for an attempt;
+    scored on its two fields, not as a session missing its sections."""
+    kw = org.users["key_worker"]
+    session = start(org, kw, org.child)
+    day = TODAY() - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        submit(org, kw, session, {"date": day, "engagement": "declined"}, topics=[], reviews={})
+    assert set(refused.value.error_dict) == {"account", "offered"}
+    session.refresh_from_db()
+    submit(
+        org,
+        kw,
+        session,
+        {
+            "date": day,
+            "engagement": "declined",
+            "account": "At 16:00 I asked Alphachild to meet in the quiet room. He said no and "
+            "went to his room.",
+            "offered": "A session in the garden or a walk to the shop, at a time he chooses.",
+        },
+        topics=[],
+        reviews={},
+    )
+    session.refresh_from_db()
+    assert session.status == "submitted"
+    assert session.quality_score >= 70
+    assert "missing_section" not in {f["rule"] for f in session.quality_report["findings"]}
+
+
+def test_all_problems_come_at_once_and_future_times_today_are_refused(org, in_org):
+    kw = org.users["key_worker"]
+    TargetFactory(
+        set_in=KeyWorkSessionFactory(child=org.child, author=kw),
+        due_on=TODAY() - datetime.timedelta(days=1),
+    )
+    session = start(org, kw, org.child)
+    with pytest.raises(ValidationError) as refused:
+        submit(
+            org,
+            kw,
+            session,
+            {
+                "date": TODAY(),
+                "start_time": datetime.time(23, 58),
+                "end_time": datetime.time(23, 59),
+            },
+            topics=[],
+            reviews={},
+        )
+    errors = refused.value.error_dict
+    assert {"start_time", "end_time", "engagement", "account", "reviews", "topics"} <= set(errors)
+    assert "later than now" in " ".join(errors["end_time"][0].messages)
 
 
 def test_last_session_date_ignores_drafts_and_returned_records(org, in_org):

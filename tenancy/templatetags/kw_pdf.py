@@ -1,0 +1,20 @@
+"""Text inside a PDF's CSS (running headers and footers: ``content: "…"``)."""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.filter
+def css_string(value) -> str:
+    """``value`` safe inside a double-quoted CSS string in a <style> element: backslashes,
+    quotes, angle brackets and line breaks as CSS escapes (HTML escaping would print
+    "&#x27;" literally there, and escapejs's ``\\u0027`` is not CSS)."""
+    out = []
+    for ch in str(value):
+        if ch in '\\"<>&' or ch in "\n\r\f" or ord(ch) < 32:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return mark_safe("".join(out))
