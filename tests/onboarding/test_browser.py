@@ -1,6 +1,8 @@
-"""An organisation starts on its own: made by ``create_organisation``, its first admin adds a site
-and invites a key worker and a manager; the key worker joins through the link; the admin
-deactivates the manager, who is signed out at once. Screenshots in test-artifacts/."""
+"""An organisation starts on its own: made by ``create_organisation``, its first admin adds a site,
+invites a key worker and a manager, imports a 30-pupil CTF (preview, then commit) and allocates
+the key worker to two of the pupils; the key worker joins through the link, enrols 2FA and sees
+those pupils on home; the admin deactivates the manager, who is signed out at once. Screenshots in
+test-artifacts/."""
 
 import base64
 import io
@@ -12,8 +14,12 @@ from django.core.management import call_command
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
+from people.models import Child, KeyWorkerAllocation
+from people.upn import problem as upn_problem
 from tenancy.context import organisation_scope
 from tenancy.models import Membership, Organisation, Site
+
+from ..roll.ctf import ctf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +54,20 @@ def open_menu(page, name: str, item: str) -> None:
     page.get_by_role("link", name=item).click()
 
 
-def test_a_new_organisation_sets_itself_up(browser, live_server):
+def allocate(page, pupil: str, key_worker: str) -> None:
+    """From the pupils list, find ``pupil`` and appoint ``key_worker`` on the child's page."""
+    page.get_by_role("link", name="Pupils").first.click()
+    page.get_by_label("Search").fill(pupil.split()[-1])
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("link", name=pupil).click()
+    page.get_by_role("link", name="Appoint a key worker").click()
+    page.get_by_label("Key worker").select_option(label=key_worker)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text(f"{key_worker} is now the key worker.")).to_be_visible()
+
+
+def test_a_new_organisation_sets_itself_up(browser, live_server, tmp_path):
+    expect.set_options(timeout=60_000)  # a loaded machine: the CTF preview and commit take a while
     mail.outbox = []
     call_command(
         "create_organisation",
@@ -58,7 +77,7 @@ def test_a_new_organisation_sets_itself_up(browser, live_server):
         stdout=io.StringIO(),
     )
     admin = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    admin.set_default_timeout(15_000)
+    admin.set_default_timeout(60_000)
     page = admin.new_page()
 
     # The first admin joins through the link the command sent.
@@ -71,12 +90,12 @@ def test_a_new_organisation_sets_itself_up(browser, live_server):
     page.get_by_role("link", name="Add a school or children's home").click()
     page.get_by_label("Name").fill("Hollins Park School")
     page.get_by_label("Kind").select_option("school")
-    page.get_by_label("DfE establishment number").fill("888/432")
+    page.get_by_label("DfE establishment number").fill("801/700")
     page.get_by_role("button", name="Add the site").click()
     expect(page.get_by_text("A DfE establishment number is 7 digits")).to_be_visible()
-    page.get_by_label("DfE establishment number").fill("888/4321")
+    page.get_by_label("DfE establishment number").fill("801/7001")
     page.get_by_role("button", name="Add the site").click()
-    expect(page.get_by_test_id("sites")).to_contain_text("DfE 888/4321")
+    expect(page.get_by_test_id("sites")).to_contain_text("DfE 801/7001")
     page.screenshot(path="test-artifacts/onboarding-sites.png", full_page=True)
 
     # Invite a key worker and a manager.
@@ -96,24 +115,55 @@ def test_a_new_organisation_sets_itself_up(browser, live_server):
         expect(page.get_by_test_id("invitations")).to_contain_text(email)
     page.screenshot(path="test-artifacts/onboarding-team-invitations.png", full_page=True)
 
-    # The key worker follows their link, sets a password, enrols and lands on home.
+    # The roll: a 30-pupil CTF addressed to the new school (DfE 801/7001), previewed, committed.
+    roll_file = tmp_path / "801_4101_CTF_7001_001.xml"
+    roll_file.write_bytes(ctf())
+    page.get_by_role("link", name="Pupils").first.click()
+    expect(page.get_by_text("0 found")).to_be_visible()
+    page.get_by_role("link", name="Import the roll").click()
+    expect(page.get_by_role("heading", name="Import the roll from your MIS")).to_be_visible()
+    page.get_by_label("Roll file").set_input_files(str(roll_file))
+    page.get_by_role("button", name="Read the file").click()
+    expect(page.get_by_role("heading", name="801_4101_CTF_7001_001.xml")).to_be_visible()
+    expect(page.get_by_test_id("summary")).to_contain_text("30 new")
+    expect(page.get_by_test_id("new")).to_contain_text("Dylan O'Neill")
+    expect(page.get_by_text("In the product but not in this file (0)")).to_be_visible()
+    page.screenshot(path="test-artifacts/onboarding-roll-preview.png", full_page=True)
+    page.get_by_test_id("commit").click()
+    expect(page.get_by_test_id("committed")).to_contain_text("30 new")
+    page.get_by_role("link", name="Pupils").first.click()
+    expect(page.get_by_text("30 found")).to_be_visible()
+
+    # The key worker follows their link, sets a password, enrols and lands on home: no pupils yet.
     worker = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    worker.set_default_timeout(15_000)
+    worker.set_default_timeout(60_000)
     kit = worker.new_page()
     follow_invitation(kit, last_link_to("kit@hollins.example"), "Kit", "Walker")
     expect(kit).to_have_url(f"{live_server.url}/")
     kit.get_by_role("button", name="Kit Walker").click()
     expect(kit.get_by_text("Key worker, Hollins Park School")).to_be_visible()
+    expect(kit.get_by_text("You are not the key worker for anyone at the moment.")).to_be_visible()
+
+    # Once they have joined, the admin allocates them two of the imported pupils.
+    allocate(page, "Amara Okafor", "Kit Walker")
+    allocate(page, "Dylan O'Neill", "Kit Walker")
+
+    kit.goto("/")
+    mine = kit.get_by_role("region", name="My pupils")
+    expect(mine.get_by_role("link")).to_have_count(2)
+    expect(mine).to_contain_text("Amara Okafor")
+    expect(mine).to_contain_text("Dylan O'Neill")
+    expect(mine).to_contain_text("Hollins Park School")
     kit.screenshot(path="test-artifacts/onboarding-key-worker-home.png", full_page=True)
 
     # The manager joins too, and is signed in when the admin deactivates them.
     other = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    other.set_default_timeout(15_000)
+    other.set_default_timeout(60_000)
     mo = other.new_page()
     follow_invitation(mo, last_link_to("mo@hollins.example"), "Mo", "Reid")
     expect(mo).to_have_url(f"{live_server.url}/")
 
-    page.reload()
+    open_menu(page, "Ada Okoro", "Team and invitations")
     expect(page.get_by_test_id("team")).to_contain_text("Mo Reid")
     page.get_by_role("link", name="Mo Reid").click()
     expect(page.get_by_role("heading", name="Change roles")).to_be_visible()
@@ -137,5 +187,13 @@ def test_a_new_organisation_sets_itself_up(browser, live_server):
                 "user__username", flat=True
             )
         ) == {"kit@hollins.example"}
+        children = list(Child.objects.filter(site=site))
+        assert len(children) == 30
+        assert all(child.upn and upn_problem(child.upn) is None for child in children)
+        assert set(
+            KeyWorkerAllocation.objects.filter(
+                staff__username="kit@hollins.example", ends_on__isnull=True
+            ).values_list("child__first_name", flat=True)
+        ) == {"Amara", "Dylan"}
     for context in (admin, worker, other):
         context.close()
