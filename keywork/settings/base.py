@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "compliance",
     "quality",
     "onboarding",
+    "evidence",
     "bench",
 ]
 
@@ -54,6 +55,7 @@ NAVIGATION_APPS = [
     "compliance",
     "quality",
     "tenancy",
+    "evidence",
     "onboarding",
 ]
 
