@@ -65,7 +65,8 @@ def seed(world) -> None:
                 due_on=set_on + datetime.timedelta(days=28), outcome=outcome,
             )  # fmt: skip
             spread = (i % 3) - 1  # children differ a little, so the interval has a width
-            for n, days in ((before + spread, before_days), (max(0, after + spread), after_days)):
+            later = ((i * 5) % 3) - 1  # and after, independently
+            for n, days in ((before + spread, before_days), (max(0, after + later), after_days)):
                 for k in range(n):
                     day = days[(k * len(days)) // n]
                     Slip.objects.create(

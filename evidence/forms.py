@@ -27,6 +27,11 @@ class WhatWorksFilter(forms.Form):
         self.today = today
         self.fields["site"].choices = [("", "All my sites")] + [(s.pk, s.name) for s in sites]
         self.fields["key_worker"].choices = [("", "Anyone")] + list(key_workers)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs["class"] = css
 
     def clean(self):
         data = super().clean()
