@@ -54,7 +54,7 @@ class ChronologyFilter(forms.Form):
         label="Kinds of record",
         choices=[(k, label) for k, (label, _) in CHRONOLOGY_KINDS.items()],
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     start = forms.DateField(label="From", required=False)
     end = forms.DateField(label="To", required=False)

@@ -562,7 +562,8 @@ def chronology(
                     Entry(t.set_in.date, "target", t.what[:200],
                           f"{t.get_area_display()}; by {t.due_on:%d %b %Y}; {outcome}",
                           _name(t.set_in.author),
-                          reverse("sessions_app:child_targets", args=[child.pk]))
+                          reverse("sessions_app:child_targets", args=[child.pk]),
+                          (t.set_in.start_time,))
                 )  # fmt: skip
     if "slip" in kinds:
         for s in Slip.objects.filter(child=child, retracted_at__isnull=True).select_related(
@@ -571,7 +572,8 @@ def chronology(
             day = s.occurred_at.astimezone(tz)
             if in_range(day.date()):
                 entries.append(
-                    Entry(day.date(), "slip", f"{s.get_kind_display()}: {s.type_name}",
+                    Entry(day.date(), "slip",
+                          s.get_kind_display() + (f": {s.slip_type.name}" if s.slip_type else ""),
                           s.what_happened[:300], _name(s.recorded_by),
                           reverse("behaviour:slip_detail", args=[s.pk]), (day.time(),))
                 )  # fmt: skip
@@ -610,7 +612,8 @@ def chronology(
                           f"{a.get_kind_display()}: {_name(a.staff)}{until}",
                           a.get_reason_display(), "")
                 )  # fmt: skip
-    entries.sort(key=lambda e: (e.when, e.sort and str(e.sort[0]) or "", e.kind))
+    order = list(CHRONOLOGY_KINDS)  # on one day and time: the session before the targets it set
+    entries.sort(key=lambda e: (e.when, str(e.sort[0]) if e.sort else "", order.index(e.kind)))
     return entries
 
 

@@ -32,7 +32,8 @@ def test_manager_sees_what_works_and_a_chronology(page, org):  # noqa: F811
     table = page.get_by_test_id("what-works")
     friendships = table.get_by_role("row").filter(has_text="Friendships")
     expect(friendships).to_contain_text("Better after")
-    expect(friendships.get_by_role("cell").nth(0)).to_have_text("7")  # 13 children: the world's and 12, every other one
+    # 13 children (the world's and twelve): every other one had a Friendships session.
+    expect(friendships.get_by_role("cell").nth(0)).to_have_text("7")
     expect(page.locator("figure svg")).to_be_visible()
     page.screenshot(path="test-artifacts/evidence-what-works.png", full_page=True)
 
