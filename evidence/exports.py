@@ -49,3 +49,14 @@ def chronology_pdf(*, child, entries, organisation, start, end, generated) -> by
          "end": end, "generated": generated},
     )  # fmt: skip
     return render_pdf(html)
+
+
+def story_pdf(*, story, organisation, generated) -> bytes:
+    """The key-work story (an EHCP annual review or a transition; a Looked After Review in a
+    home) as a PDF, from ``selectors.story``."""
+    html = render_to_string(
+        "evidence/story_pdf.html",
+        {"story": story, "child": story.child, "organisation": organisation,
+         "generated": generated},
+    )  # fmt: skip
+    return render_pdf(html)

@@ -71,3 +71,17 @@ class ChronologyFilter(forms.Form):
         if start and end and start > end:
             self.add_error("start", "The start is after the end.")
         return data
+
+
+class StoryPeriod(forms.Form):
+    start = forms.DateField(required=False)
+    end = forms.DateField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError("The start is after the end.")
+        if start and end and (end - start).days > MAX_SPAN_DAYS:
+            raise forms.ValidationError("Choose at most three years at once.")
+        return data

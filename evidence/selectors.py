@@ -621,3 +621,49 @@ def _name(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.username
+
+
+# ---------------------------------------------------------------- 20.3 the key-work story
+
+
+@dataclass
+class Story:
+    """The child's key-work story over ``start``..``end`` (inclusive): sessions submitted or
+    signed off with their topics; targets set in the period with their outcome and impact; the
+    child's own voice (student-voice sessions' accounts in schools, the key child's agenda in
+    homes)."""
+
+    child: Child
+    start: datetime.date
+    end: datetime.date
+    sessions: list
+    targets: list[ChildImpactRow]
+    voice: list[tuple[datetime.date, str]]
+
+
+def story(child: Child, start: datetime.date, end: datetime.date) -> Story:
+    """Five queries: the sessions, their topics, the targets, the holidays, the counts."""
+    sessions = list(
+        KeyWorkSession.objects.filter(
+            child=child, status__in=KeyWorkSession.COUNTED, date__gte=start, date__lte=end
+        )
+        .select_related("author")
+        .order_by("date", "pk")
+    )  # query: the period's sessions
+    topics: dict[int, list[str]] = defaultdict(list)
+    for session_id, name in SessionTopic.objects.filter(session__in=sessions).values_list(
+        "session_id", "topic__name"
+    ):  # query: their topics
+        topics[session_id].append(name)
+    for s in sessions:
+        s.topic_names = topics.get(s.pk, [])
+    targets = [
+        row for row in child_impact(child) if start <= row.target.set_in.date <= end
+    ]  # queries: the targets, the holidays, the counts
+    voice = []
+    for s in sessions:
+        if child.site.is_school and s.focus == KeyWorkSession.Focus.STUDENT_VOICE and s.account:
+            voice.append((s.date, s.account))
+        elif not child.site.is_school and s.child_agenda:
+            voice.append((s.date, s.child_agenda))
+    return Story(child, start, end, sessions, targets, voice)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("what-works.svg", views.what_works_chart, name="what_works_chart"),
     path("child/<int:child_id>/impact/", views.child_impact, name="child_impact"),
     path("child/<int:child_id>/chronology/", views.chronology, name="chronology"),
+    path("child/<int:child_id>/story.pdf", views.story_pdf, name="story_pdf"),
     path("child/<int:child_id>/chronology.pdf", views.chronology_pdf, name="chronology_pdf"),
 ]

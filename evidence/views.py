@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -14,7 +14,7 @@ from tenancy.decorators import staff_view
 from tenancy.timeutils import site_today
 
 from . import exports, impact, selectors
-from .forms import ChronologyFilter, WhatWorksFilter
+from .forms import ChronologyFilter, StoryPeriod, WhatWorksFilter
 
 PAGE_SIZE = 50
 
@@ -149,3 +149,22 @@ def chronology_pdf(request, child_id):
     request.access.audit_view(child, action=Action.EXPORT, summary="Chronology PDF")
     name = f"chronology-{child.last_name}-{datetime.date.today():%Y-%m-%d}.pdf".lower()
     return _download(pdf, "application/pdf", name)
+
+
+@staff_view
+def story_pdf(request, child_id):
+    """The child's key-work story over ``?start=&end=`` (default: the last 12 months)."""
+    access = request.access
+    child = get_child_or_404(access, child_id)
+    if not can(access, "sessions", "read", child):
+        raise Http404("No such child.")
+    form = StoryPeriod(request.GET)
+    if not form.is_valid():
+        return HttpResponse("; ".join(e for errs in form.errors.values() for e in errs), status=400)
+    today = site_today(child.site)
+    end = form.cleaned_data.get("end") or today
+    start = form.cleaned_data.get("start") or end - datetime.timedelta(days=365)
+    story = selectors.story(child, start, end)
+    pdf = exports.story_pdf(story=story, organisation=access.organisation, generated=today)
+    access.audit_view(child, action=Action.EXPORT, summary="Key-work story PDF")
+    return _download(pdf, "application/pdf", f"key-work-story-{child.last_name}.pdf".lower())

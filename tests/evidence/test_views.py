@@ -2,6 +2,7 @@
 downloads, and a fixed number of queries whatever the number of targets or records."""
 
 import datetime
+import io
 
 import pytest
 from django.core.cache import cache
@@ -15,6 +16,7 @@ from tenancy.models import AuditEvent
 
 from ..behaviour.factories import SlipFactory
 from ..factories import ChildFactory
+from ..pdf import pdf_text
 from ..sessions_app.factories import (
     KeyWorkSessionFactory,
     SessionTopicFactory,
@@ -144,7 +146,6 @@ def test_the_chronology_in_date_order_with_filters_and_pdf(client, org, django_a
 
 @pytest.mark.django_db
 def test_the_demo_shows_one_kind_helping_and_one_not(org):
-    import io
     from types import SimpleNamespace
 
     from evidence import demo, selectors
@@ -167,3 +168,22 @@ def test_the_demo_shows_one_kind_helping_and_one_not(org):
     assert rows["Friendships"].children == 7
     assert rows["Friendships"].verdict == "Better after"
     assert rows["Online and phone safety"].verdict in ("No clear change", "Worse after")
+
+
+@pytest.mark.django_db
+def test_the_key_work_story_pdf_matches_the_impact_page(client, org):
+    add_targets(org, 1)
+    with organisation_scope(org.org.pk):
+        child = ChildFactory._meta.model.objects.filter(site=org.school).order_by("-pk").first()
+    client.force_login(org.users["manager"])
+    response = client.get(f"/evidence/child/{child.pk}/story.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "Key-work sessions (1)" in text and "Negative slips a week" in text
+    assert "Friendships" in text
+    bad = client.get(
+        f"/evidence/child/{child.pk}/story.pdf", {"start": "2026-05-01", "end": "2026-01-01"}
+    )
+    assert bad.status_code == 400
+    with organisation_scope(org.org.pk):
+        assert AuditEvent.objects.filter(child_id=child.pk, action="export").exists()
