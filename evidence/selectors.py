@@ -73,7 +73,9 @@ WITH w AS (
 ), points AS (
     SELECT w.id,
         coalesce(sum(p.points) FILTER (WHERE p.date <= w.b1), 0) AS pts_b,
-        coalesce(sum(p.points) FILTER (WHERE p.date >= w.a0), 0) AS pts_a
+        coalesce(sum(p.points) FILTER (WHERE p.date >= w.a0), 0) AS pts_a,
+        count(*) FILTER (WHERE p.date <= w.b1) AS ptn_b,
+        count(*) FILTER (WHERE p.date >= w.a0) AS ptn_a
     FROM w JOIN behaviour_classpoints p ON p.organisation_id = %(org)s
         AND p.child_id = w.child_id AND p.date BETWEEN w.b0 AND w.a1
     WHERE w.school AND extract(isodow FROM p.date) < 6 AND NOT EXISTS (
@@ -93,7 +95,7 @@ WITH w AS (
 )
 SELECT w.id,
     coalesce(neg_b, 0), coalesce(neg_a, 0), coalesce(pos_b, 0), coalesce(pos_a, 0),
-    coalesce(pts_b, 0), coalesce(pts_a, 0),
+    coalesce(pts_b, 0), coalesce(pts_a, 0), coalesce(ptn_b, 0), coalesce(ptn_a, 0),
     coalesce(poss_b, 0), coalesce(att_b, 0), coalesce(poss_a, 0), coalesce(att_a, 0)
 FROM w LEFT JOIN slips USING (id) LEFT JOIN points USING (id) LEFT JOIN marks USING (id)
 """
@@ -185,14 +187,20 @@ def _impacts(specs: list[_Spec], today: datetime.date) -> dict[int, TargetImpact
         rows = cursor.fetchall()
     school = {s.id: s.school for s in specs}
     out = {}
-    for tid, neg_b, neg_a, pos_b, pos_a, pts_b, pts_a, poss_b, att_b, poss_a, att_a in rows:
+    for row in rows:
+        tid, neg_b, neg_a, pos_b, pos_a, pts_b, pts_a, ptn_b, ptn_a = row[:9]
+        poss_b, att_b, poss_a, att_a = row[9:]
         before, after = wins[tid]
         figures = {
             "negative": (before.per_week(neg_b), after.per_week(neg_a)),
             "positive": (before.per_week(pos_b), after.per_week(pos_a)),
         }
         if school[tid]:
-            figures["points"] = (before.per_week(pts_b), after.per_week(pts_a))
+            # No points recorded in a window at all: the site may not use them, not "0 a week".
+            figures["points"] = (
+                before.per_week(pts_b) if ptn_b else None,
+                after.per_week(pts_a) if ptn_a else None,
+            )
             figures["attendance"] = (_percent(att_b, poss_b), _percent(att_a, poss_a))
         out[tid] = TargetImpact(tid, before, after, figures)
     return out

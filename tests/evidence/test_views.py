@@ -179,6 +179,11 @@ def test_the_key_work_story_pdf_matches_the_impact_page(client, org):
     response = client.get(f"/evidence/child/{child.pk}/story.pdf")
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
+    import pypdfium2  # the first page as a PNG, to look at
+
+    pypdfium2.PdfDocument(response.content)[0].render(scale=1.5).to_pil().save(
+        "test-artifacts/evidence-story.png"
+    )
     assert "Key-work sessions (1)" in text and "Negative slips a week" in text
     assert "Friendships" in text
     bad = client.get(
