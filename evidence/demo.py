@@ -1,5 +1,5 @@
 """Demo evidence for What works: at Penkford School, targets set five weeks ago in sessions on
-"Friendships" (IEP focus) are followed by fewer incidents, those on "Online and phone safety"
+"Zones of regulation" (IEP focus) are followed by fewer incidents, those on "Online and phone safety"
 (student voice) by no change, so the page shows one kind of intervention helping and one not.
 Idempotent: a second run finds its marker and does nothing."""
 
@@ -19,7 +19,7 @@ from . import impact
 MARKER = "Demo evidence: "
 # (topic, focus, outcome, incidents in the four weeks before, after), one per child in turn.
 PLANS = [
-    ("Friendships", "iep", "achieved", 8, 2),
+    ("Zones of regulation", "iep", "achieved", 8, 2),
     ("Online and phone safety", "student_voice", "not_achieved", 5, 6),
 ]
 

@@ -30,9 +30,9 @@ def test_manager_sees_what_works_and_a_chronology(page, org):  # noqa: F811
     page.get_by_role("link", name="What works").first.click()
     expect(page.get_by_role("heading", name="What works")).to_be_visible()
     table = page.get_by_test_id("what-works")
-    friendships = table.get_by_role("row").filter(has_text="Friendships")
+    friendships = table.get_by_role("row").filter(has_text="Zones of regulation")
     expect(friendships).to_contain_text("Better after")
-    # 13 children (the world's and twelve): every other one had a Friendships session.
+    # 13 children (the world's and twelve): every other one had a Zones of regulation session.
     expect(friendships.get_by_role("cell").nth(0)).to_have_text("7")
     expect(page.locator("figure svg")).to_be_visible()
     page.screenshot(path="test-artifacts/evidence-what-works.png", full_page=True)

@@ -165,8 +165,8 @@ def test_the_demo_shows_one_kind_helping_and_one_not(org):
             site_ids=(org.school.pk,), start=today - datetime.timedelta(days=60), end=today
         )
         rows = {r.kind: r for r in selectors.what_works(filters, today).rows}
-    assert rows["Friendships"].children == 7
-    assert rows["Friendships"].verdict == "Better after"
+    assert rows["Zones of regulation"].children == 7
+    assert rows["Zones of regulation"].verdict == "Better after"
     assert rows["Online and phone safety"].verdict in ("No clear change", "Worse after")
 
 
