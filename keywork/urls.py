@@ -41,6 +41,7 @@ urlpatterns = [
     path("quality/", include("quality.urls")),
     path("", people_views.home, name="home"),
     path("staff/", people_views.staff_list, name="staff_list"),
+    path("evidence/", include("evidence.urls")),
     path("", include("onboarding.urls")),
     path("actions/", include("actions.urls")),
     path("safeguarding/", include("safeguarding.urls")),

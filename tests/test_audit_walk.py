@@ -92,6 +92,10 @@ LISTS = {
     "quality:settings",
     "sessions_app:my_sessions",
     "sessions_app:topics",
+    # Figures over many children (no names): What works, its CSV and chart.
+    "evidence:what_works",
+    "evidence:what_works_csv",
+    "evidence:what_works_chart",
 }
 
 

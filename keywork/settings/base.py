@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "actions",
     "safeguarding",
     "roll",
+    "evidence",
     "bench",
 ]
 
@@ -58,6 +59,7 @@ NAVIGATION_APPS = [
     "quality",
     "roll",
     "tenancy",
+    "evidence",
     "onboarding",
     "actions",
     "safeguarding",
