@@ -22,10 +22,14 @@ def visible_actions(access: Access) -> QuerySet[ActionItem]:
 
 
 def get_action_or_404(access: Access, action_id) -> ActionItem:
+    """An action about a child this person can see, or 404; the fetch writes the view's audit entry
+    (``Access.audit_view``), so every page that shows an action is audited."""
     try:
-        return visible_actions(access).get(pk=action_id)
+        action = visible_actions(access).get(pk=action_id)
     except (ActionItem.DoesNotExist, ValueError, TypeError):
         raise Http404("No such action.")
+    access.audit_view(action)
+    return action
 
 
 def mine_q(access: Access) -> Q:

@@ -5,9 +5,8 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from behaviour.models import Slip
-from people.selectors import children_visible_to, get_child_or_404
-from tenancy.audit import audit_read
+from behaviour.selectors import get_slip_or_404
+from people.selectors import get_child_or_404
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
 from tenancy.forms import apply_service_errors
@@ -127,7 +126,6 @@ def action_new(request, child_id):
 def action_detail(request, action_id):
     access = request.access
     action = selectors.get_action_or_404(access, action_id)
-    audit_read(actor=request.user, instance=action)
     _mark_overdue([action], access)
     can_close = services.can_close(access, action) and action.is_open
     return render(
@@ -259,15 +257,8 @@ def referral_update(request, action_id):
 def incident_significant(request, slip_id):
     """A manager marks a home's high-level incident significant."""
     access = request.access
-    slip = (
-        Slip.objects.select_related("child__site", "site")
-        .filter(child__in=children_visible_to(access).values("pk"), retracted_at__isnull=True)
-        .filter(pk=slip_id)
-        .first()
-        if str(slip_id).isdigit()
-        else None
-    )
-    if slip is None:
+    slip = get_slip_or_404(access, slip_id)  # audited by the fetch
+    if slip.retracted_at is not None:
         raise Http404("No such incident.")
     if not access.can_manage_site(slip.site_id):
         raise PermissionDenied("Only a manager of the home can mark an incident significant.")

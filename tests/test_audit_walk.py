@@ -30,6 +30,8 @@ CHILD_ARGUMENTS = {
     "document_id",
     "version_id",
     "appointment_id",
+    "action_id",
+    "concern_id",
 }
 # URL arguments that do not (with the reason).
 OTHER_ARGUMENTS = {
@@ -37,6 +39,10 @@ OTHER_ARGUMENTS = {
     "holiday_id": "a term-calendar holiday",
     "filter_id": "a saved slip filter (deleting it); applying one is the slip list, below",
     "plan_type": "the kind of plan, always with a child_id",
+    "import_id": "a roll import: a whole file of pupils (its commit audits each child it changes)",
+    "lead_id": "a member of a site's DSL team",
+    "member_id": "a member of staff",
+    "invitation_id": "an invitation to a member of staff",
 }
 
 # Pages without ids that can be narrowed to one child: the query that does it.
@@ -92,6 +98,20 @@ LISTS = {
     "quality:settings",
     "sessions_app:my_sessions",
     "sessions_app:topics",
+    # Forms and lists over many children or none: actions, concerns (each read is audited on the
+    # concern's own page), staff, sites, settings, the roll import and an admission form.
+    "actions:index",
+    "actions:badge",
+    "people:child_admit",
+    "roll:upload",
+    "roll:template",
+    "safeguarding:index",
+    "safeguarding:leads",
+    "onboarding:settings",
+    "onboarding:site_list",
+    "onboarding:site_add",
+    "onboarding:team",
+    "onboarding:invite",
     # Figures over many children (no names): What works, its CSV and chart.
     "evidence:what_works",
     "evidence:what_works_csv",
@@ -145,7 +165,19 @@ def _arguments(route):
     return {m["name"] for m in ARGUMENT.finditer(route)}
 
 
-CHILD_URLS = [(r, n) for r, n in TENANT_URLS if _arguments(r) & CHILD_ARGUMENTS]
+# POST-only endpoints that change a record and redirect to its page (which the walk opens): the
+# change is audited as a write naming the child, and their fetch (get_action_or_404,
+# get_concern_or_404, the DSL's child) writes the view entry too; an empty POST is refused before
+# anything is shown, so the walk cannot open them as a reader.
+WRITES_ONLY = {
+    "actions:action_close",
+    "actions:referral_update",
+    "safeguarding:decide",
+    "safeguarding:marker",
+}
+CHILD_URLS = [
+    (r, n) for r, n in TENANT_URLS if _arguments(r) & CHILD_ARGUMENTS and n not in WRITES_ONLY
+]
 
 
 def test_every_url_argument_and_page_is_classified():
