@@ -86,7 +86,7 @@ class ActionItem(TenantModel, Versioned):
         constraints = [
             # A record submitted twice (a hook run twice) makes its actions once.
             models.UniqueConstraint(
-                fields=["source", "source_id", "kind", "agency"],
+                fields=["organisation", "source", "source_id", "kind", "agency"],
                 condition=Q(automatic=True),
                 name="action_once_per_record_kind",
             ),
@@ -136,7 +136,9 @@ class Notice(TenantModel):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="notice_once_per_user"),
+            models.UniqueConstraint(
+                fields=["organisation", "user", "key"], name="notice_once_per_user"
+            ),
         ]
         indexes = [
             # The unread count in the top bar.

@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 from people.selectors import can, get_child_or_404
 from tenancy.audit import Action
 from tenancy.decorators import staff_view
+from tenancy.exports import export_filename
 from tenancy.timeutils import site_today
 
 from . import exports, impact, selectors
@@ -83,7 +84,9 @@ def what_works_csv(request):
     form, result = _what_works(request)
     if result is None:
         return HttpResponse("Those filters are not valid.", status=400)
-    return _download(exports.what_works_csv(result), "text/csv; charset=utf-8", "what-works.csv")
+    sites = ", ".join(s.name for s in request.access.all_sites if s.pk in result.filters.site_ids)
+    name = export_filename("what works", sites, day=result.filters.end, ext="csv")
+    return _download(exports.what_works_csv(result), "text/csv; charset=utf-8", name)
 
 
 @staff_view

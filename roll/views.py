@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tenancy.decorators import staff_view
+from tenancy.exports import attach, csv_bytes, export_filename
 from tenancy.models import Site
 
 from . import parsers, services
@@ -83,11 +84,12 @@ def upload(request):
 
 @staff_view
 def template(request):
-    _managed_sites(request.access)
-    body = ",".join(TEMPLATE_HEADINGS) + "\r\n" + ",".join(TEMPLATE_EXAMPLE) + "\r\n"
-    response = HttpResponse(("\ufeff" + body).encode("utf-8"), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="pupil-roll-template.csv"'
-    return response
+    sites = list(_managed_sites(request.access))
+    response = HttpResponse(
+        csv_bytes(TEMPLATE_HEADINGS, [TEMPLATE_EXAMPLE]), content_type="text/csv; charset=utf-8"
+    )
+    where = sites[0].name if len(sites) == 1 else ""
+    return attach(response, export_filename("pupil roll template", where, ext="csv"))
 
 
 @staff_view

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from people.selectors import get_child_or_404
@@ -214,7 +215,7 @@ def chronology_pdf(request, child_id):
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"safeguarding-chronology-{child.last_name.lower()}-{site_today(child.site)}"
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.pdf")
     response["Cache-Control"] = "private, no-store"
     return response
 

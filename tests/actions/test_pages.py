@@ -202,3 +202,23 @@ def test_the_hooks_are_subscribed_and_a_parents_task_offers_to_log_the_call(clie
     client.force_login(org.users["key_worker"])
     body = client.get(f"/actions/{action.pk}/").content.decode()
     assert f"/contacts/child/{org.child.pk}/new/?kind=parent" in body and "Log the call" in body
+
+
+@pytest.mark.parametrize(
+    "path,data",
+    [
+        ("close", {"state": "done", "note": "Research handed in."}),
+        ("referral", {"agency": "CAMHS", "made_on": "2026-11-20", "outcome": "Accepted."}),
+    ],
+)
+def test_closing_or_updating_without_the_version_shown_is_refused(client, org, in_org, path, data):
+    """tests/tenancy/test_version_walk.py's rule for the action forms: a missing or malformed
+    version is a refusal with a message, never "the current version"."""
+    action = org.action
+    client.force_login(org.users["key_worker"])
+    for version in (None, "abc"):
+        posted = dict(data) if version is None else {**data, "version": version}
+        response = client.post(f"/actions/{action.pk}/{path}/", posted)
+        assert response.status_code in (400, 409, 200), response.status_code  # never a redirect
+    action.refresh_from_db()
+    assert action.state == State.OPEN and action.closed_note == "" and action.outcome == ""

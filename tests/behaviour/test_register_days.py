@@ -13,7 +13,7 @@ from tests.compliance.factories import HolidayFactory
 from ..factories import ChildFactory
 from .factories import AttendanceMarkFactory
 
-UPN = "A12345678901B"
+UPN = "L12345678901B"
 IMPORT = "/behaviour/attendance/import/"
 REGISTER = "/behaviour/attendance/"
 

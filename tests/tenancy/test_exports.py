@@ -50,6 +50,8 @@ def _urls(org) -> dict[str, str]:
         "compliance/sites/<int:site_id>/export.csv": f"/compliance/sites/{org.school.pk}/export.csv",
         "quality/performance.csv": f"/quality/performance.csv?start={start}&end={today}"
         f"&site={org.school.pk}",
+        "evidence/what-works.csv": f"/evidence/what-works.csv?site={org.school.pk}",
+        "roll/template.csv": "/roll/template.csv",
     }
 
 

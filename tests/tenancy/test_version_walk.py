@@ -316,6 +316,8 @@ WALKED = {
     "ContactSettingsForm": "test_a_versioned_form_with_a_saved_record_requires_its_version",
     "HealthAppointmentForm": "test_a_versioned_form_with_a_saved_record_requires_its_version",
     "UncertainUpdateForm": "tests/contacts/test_outbox_workers.py (resend and confirm)",
+    "CloseForm": "tests/actions/test_pages.py (closing without the version shown)",
+    "ReferralForm": "tests/actions/test_pages.py (updating a referral without the version shown)",
 }
 
 
