@@ -61,7 +61,9 @@ def allocate(page, pupil: str, key_worker: str) -> None:
     page.get_by_role("button", name="Filter").click()
     page.get_by_role("link", name=pupil).click()
     page.get_by_role("link", name="Appoint a key worker").click()
-    page.get_by_label("Key worker").select_option(label=key_worker)
+    # Each choice names the person with their caseload ("Kit Walker — 0 of 5").
+    choice = page.get_by_label("Key worker").locator("option", has_text=key_worker).first
+    page.get_by_label("Key worker").select_option(value=choice.get_attribute("value"))
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text(f"{key_worker} is now the key worker.")).to_be_visible()
 
