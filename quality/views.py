@@ -98,7 +98,7 @@ def check_page(request):
         child = data["child"]
         result = _result(
             access,
-            fields={"text": _normalise(data["text"]), "targets": _normalise(data["targets"])},
+            fields={"text": normalise(data["text"]), "targets": normalise(data["targets"])},
             site_kind=child.site.kind if child else data["site_kind"],
             record_kind="note",
             child=child,
@@ -114,11 +114,6 @@ def check_page(request):
             "can_edit_settings": selectors.can_edit_settings(access),
         },
     )
-
-
-def _normalise(text: str) -> str:
-    """NFC and ``\\n`` line endings: the text the checker's offsets refer to."""
-    return normalise(text)
 
 
 @staff_view
@@ -170,9 +165,7 @@ def check_endpoint(request):
             break
     wanted = [n.strip() for n in post.get("quality_fields", "").split(",") if n.strip()]
     fields = {
-        k: _normalise(v)
-        for k, v in post.items()
-        if k not in CONTROL and (not wanted or k in wanted)
+        k: normalise(v) for k, v in post.items() if k not in CONTROL and (not wanted or k in wanted)
     }
     if len(fields) > MAX_FIELDS or sum(len(v) for v in fields.values()) > MAX_TEXT:
         problems.append(f"The text is too long to check at once (at most {MAX_TEXT:,} characters).")
