@@ -45,11 +45,13 @@ from people.models import child_display_name
 from quality.models import Moderation, ModerationScore
 from sessions_app.models import KeyWorkSession, QualityStandard, Target
 from tenancy.access import Access
-from tenancy.models import Role, Site
+from tenancy.models import Site
 from tenancy.timeutils import site_today
 
 from .models import REVIEW_EVERY_MONTHS, SEND_WITHIN_DAYS, Excerpt, Review, StandardEntry
 
+# The row of tenancy.access.ACCESS_TABLE that decides who reads and writes reviews.
+KIND = "reg45_review"
 STANDARDS = list(QualityStandard)
 # Children's own words per standard in the pack: the most recent key child's agendas.
 VIEWS_PER_STANDARD = 3
@@ -76,28 +78,21 @@ PACK_RULE_LABELS = {
 
 
 def reading_site_ids(access: Access) -> frozenset[int]:
-    """Homes whose reviews the user may read: where they are a manager, or every home for an
-    organisation admin (closed homes included, read only). Key workers and moderators: none."""
-    managed = {m.site_id for m in access.memberships if m.role == Role.MANAGER and m.site_id}
-    return frozenset(
-        s.pk
-        for s in access.all_sites
-        if not s.is_school and (access.is_org_admin or s.pk in managed)
-    )
+    """Homes whose reviews the user may read (``ACCESS_TABLE["reg45_review"]``: managers of the
+    home and organisation admins, closed homes included, read only). Key workers, moderators and
+    schools: none. No queries for a manager (their memberships are loaded)."""
+    schools = {s.pk for s in access.all_sites if s.is_school}
+    return access.site_ids_for(KIND, "read") - schools
 
 
 def can_read(access: Access) -> bool:
-    """No queries for a manager (their memberships are loaded); the navigation asks it."""
+    """Any home's reviews? The navigation asks it."""
     return bool(reading_site_ids(access))
 
 
 def can_write(access: Access, site: Site) -> bool:
     """Managers of the home and organisation admins may write, while the home is open."""
-    return (
-        not site.is_school
-        and not site.is_closed
-        and (site.pk in access.site_ids(Role.MANAGER) or access.is_org_admin)
-    )
+    return not site.is_school and not site.is_closed and access.can(KIND, "write", site.pk)
 
 
 def review_homes(access: Access) -> list[Site]:

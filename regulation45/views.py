@@ -73,7 +73,7 @@ def review_new(request, home_id):
     source = request.POST.get("based_on") or request.GET.get("from")
     if source:
         based_on = Review.objects.filter(
-            pk=source if str(source).isdigit() else 0,
+            pk=int(source) if str(source).isdigit() and len(str(source)) < 10 else 0,
             site=site,
             status=Review.Status.PUBLISHED,
         ).first()  # query: the published review to start from
