@@ -80,7 +80,10 @@ def review_new(request, home_id):
         if based_on is None:
             raise Http404("No such published review.")
     start, end = selectors.default_period(site)
-    form = PeriodForm(request.POST or None, initial={"period_start": start, "period_end": end})
+    form = PeriodForm(
+        request.POST if request.method == "POST" else None,
+        initial={"period_start": start, "period_end": end},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             review = services.review_start(
@@ -153,7 +156,7 @@ def standard_edit(request, review_id, standard):
     for session in candidates:
         session.excerpt = selectors.excerpt_text(session)
     form = StandardForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         candidates=candidates,
         version=entry.version if entry else 1,
         initial={
@@ -208,7 +211,9 @@ def summary_edit(request, review_id):
     if not review.is_draft:
         return redirect("regulation45:review", review.pk)
     form = SummaryForm(
-        request.POST or None, initial={"summary": review.summary}, version=review.version
+        request.POST if request.method == "POST" else None,
+        initial={"summary": review.summary},
+        version=review.version,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -233,7 +238,7 @@ def publish(request, review_id):
     _writable(access, review.site)
     if not review.is_draft:
         return redirect("regulation45:review", review.pk)
-    form = PublishForm(request.POST or None, version=review.version)
+    form = PublishForm(request.POST if request.method == "POST" else None, version=review.version)
     if request.method == "POST" and form.is_valid():
         try:
             services.review_publish(
@@ -260,7 +265,7 @@ def sent(request, review_id):
         messages.info(request, "Publish the review before recording it as sent to Ofsted.")
         return redirect("regulation45:review", review.pk)
     form = SentForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"sent_on": review.sent_to_ofsted_on or site_today(review.site)},
         version=review.version,
     )

@@ -3,7 +3,7 @@ review URL: ``home_id`` is the home, ``review_id`` the review, ``standard`` a Qu
 
 import datetime
 
-from regulation45.models import Review
+from regulation45.models import Review, StandardEntry
 from tenancy.context import organisation_scope
 
 
@@ -15,6 +15,10 @@ def extend(world) -> dict:
             period_start=datetime.date(2026, 1, 1),
             period_end=datetime.date(2026, 6, 30),
             created_by=world.users["org_admin"],
+        )
+        # Standard 1 evaluated already, so its form edits a versioned row (the version walk).
+        StandardEntry.objects.create(
+            organisation=world.org, review=review, standard=1, evaluation="Settled routines."
         )
     world.review = review
     return {"home_id": world.home.pk, "review_id": review.pk, "standard": 1}
