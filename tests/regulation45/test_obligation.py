@@ -56,7 +56,10 @@ def test_the_report_is_due_at_ofsted_28_days_after_completion(client, org):
     _publish(org, manager, completed)
     due = completed + datetime.timedelta(days=28)
     text = _text(client.get(f"/compliance/sites/{org.home.pk}/"))
-    assert f"Overdue Regulation 45 report to Ofsted (review to 30.06.2026): due {due:%-d %b %Y}" in text
+    assert (
+        f"Overdue Regulation 45 report to Ofsted (review to 30.06.2026): due {due:%-d %b %Y}"
+        in text
+    )
     assert "Regulation 45 report to Ofsted" in _text(client.get("/"))  # the home page's list
     # The next review: 6 months after the completion, on track.
     nxt = add_months(completed, 6)
