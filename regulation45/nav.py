@@ -9,4 +9,4 @@ def items(request):
     if not can_read(request.access):
         return []
     url = reverse("regulation45:index")
-    return [("Reg 45 review", url, url)]
+    return [("Reg 45", url, url)]

@@ -2,7 +2,8 @@
 manager's evaluation per standard, publishing, the date sent to Ofsted, the PDF.
 
 Managers of a home and organisation admins only: anyone else (key workers, moderators, a school,
-another organisation) finds no such page (404); a closed home's reviews are read only (403)."""
+another organisation) finds no such home or review (404) and no list (403); a closed home's
+reviews are read only (403)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -47,7 +48,7 @@ def _audit_pack(request, review, data, *, action=Action.VIEW, summary=""):
 def index(request):
     homes = selectors.review_homes(request.access)
     if not homes:
-        raise Http404("No homes to review.")
+        raise PermissionDenied("Regulation 45 reviews are for the managers of children's homes.")
     reviews = selectors.reviews_by_home(homes)
     rows = [{"site": s, "reviews": reviews[s.pk]} for s in homes]
     return render(request, "regulation45/index.html", {"rows": rows})
