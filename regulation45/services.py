@@ -141,8 +141,11 @@ def review_publish(*, actor, review: Review, version) -> Review:
     the snapshot the published pack is read from for ever; the site's date is the review's
     completion (the 28 days to send it to Ofsted run from it). Refused if the review changed
     since ``version`` or is already published."""
-    _check_writable(review)
-    before = snapshot(Review.objects.get(pk=review.pk))
+    # Locked first, so no standard's save (which locks it too) slips in between the figures
+    # computed here and the status written.
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    _check_writable(locked)
+    before = snapshot(locked)
     review.snapshot = selectors.compute_pack(review)
     review.status = Review.Status.PUBLISHED
     review.published_at = timezone.now()

@@ -305,3 +305,18 @@ def test_the_list_of_reviews_costs_the_same_queries_at_two_sizes(client, org, kn
                     period_end=datetime.date(2025, month + 5, 28), created_by=known.manager,
                 )  # fmt: skip
     assert _queries(client, "/regulation45/") == small
+
+
+def test_a_closed_homes_reviews_are_read_only(client, org, known):
+    with organisation_scope(org.org.pk):
+        org.home.closed_on = datetime.date(2026, 7, 31)
+        org.home.save()
+    client.force_login(known.manager)
+    url = f"/regulation45/{known.review.pk}/"
+    page = client.get(url).content.decode()
+    assert "Publish the review" not in page and "Evaluate and choose excerpts" not in page
+    for write in (f"{url}standard/2/", f"{url}summary/", f"{url}publish/",
+                  f"/regulation45/home/{org.home.pk}/new/"):  # fmt: skip
+        assert client.get(write).status_code == 403, write
+        assert client.post(write, {"version": 1}).status_code == 403, write
+    assert client.get(f"{url}pack.pdf").status_code == 200
