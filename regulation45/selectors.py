@@ -39,6 +39,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from behaviour.models import Kind, Slip
+from behaviour.selectors import day_bounds
 from compliance.models import Rule, Status, StatusChange
 from contacts.models import Contact, WeeklyUpdate
 from people.models import child_display_name
@@ -147,15 +148,6 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 # ---- the pack's figures -----------------------------------------------------------------------
-
-
-def _bounds(site: Site, start: datetime.date, end: datetime.date):
-    tz = ZoneInfo(site.time_zone)
-    first = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    after = datetime.datetime.combine(
-        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
-    )
-    return first, after
 
 
 def _period_sessions(site: Site, start, end) -> QuerySet[KeyWorkSession]:
@@ -305,7 +297,7 @@ def incidents_by_month(site: Site, start, end) -> dict:
     month of the first three months with that of the last three (fewer, more or the same); a
     period shorter than six months is too short to say."""
     tz = ZoneInfo(site.time_zone)
-    first, after = _bounds(site, start, end)
+    first, after = day_bounds(site, start, end)
     rows = (
         Slip.objects.filter(
             site=site,
@@ -391,7 +383,7 @@ def compliance_figures(site: Site, start, end) -> list[dict]:
 def record_counts(site: Site, start, end) -> dict[str, int]:
     """Sessions recorded, weekly social-worker updates sent (weeks starting in the period, not
     addenda) and statutory visits recorded (not retracted) in the period. Three queries."""
-    first, after = _bounds(site, start, end)
+    first, after = day_bounds(site, start, end)
     return {
         "sessions": _period_sessions(site, start, end).count(),  # query: sessions
         "weekly_updates": WeeklyUpdate.objects.filter(
@@ -414,7 +406,7 @@ def record_counts(site: Site, start, end) -> dict[str, int]:
 def moderation_figures(site: Site, start, end) -> dict:
     """Moderations of the home's sessions made in the period: how many, the mean score (1-4) of
     each rubric criterion and over every score. Two queries."""
-    first, after = _bounds(site, start, end)
+    first, after = day_bounds(site, start, end)
     moderations = Moderation.objects.filter(site=site, created_at__gte=first, created_at__lt=after)
     count = moderations.count()  # query: moderations
     rows = list(
