@@ -53,7 +53,6 @@ from .models import REVIEW_EVERY_MONTHS, SEND_WITHIN_DAYS, Excerpt, Review, Stan
 
 # The row of tenancy.access.ACCESS_TABLE that decides who reads and writes reviews.
 KIND = "reg45_review"
-STANDARDS = list(QualityStandard)
 # Children's own words per standard in the pack: the most recent key child's agendas.
 VIEWS_PER_STANDARD = 3
 # At most this many recent sessions with an agenda are read to find them (bounded work).
