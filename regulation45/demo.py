@@ -21,8 +21,8 @@ EVALUATIONS = {
         "Book the overdue optician appointments by the end of next month.",
     ),
     7: (
-        "Staying-safe sessions followed each missing episode within 48 hours; incidents fell in "
-        "the last three months.",
+        "Staying-safe sessions followed each missing episode within 48 hours; the incidents by "
+        "month below need a closer look at the evening routine.",
         "Refresh the missing-from-care protocol with the local police team; review each young "
         "person's risk assessment after any episode.",
     ),
