@@ -3,6 +3,7 @@ same numbers, publication freezing them, and the pages' access."""
 
 import datetime
 import re
+from urllib.parse import unquote
 
 import pytest
 from django.db import connection
@@ -126,7 +127,9 @@ def test_the_page_and_the_pdf_show_the_same_figures(client, org, known):
     page = client.get(f"/regulation45/{known.review.pk}/").content.decode()
     pdf = client.get(f"/regulation45/{known.review.pk}/pack.pdf")
     assert pdf["Content-Type"] == "application/pdf"
-    assert "regulation 45 review" in pdf["Content-Disposition"]
+    assert "regulation 45 review - Alpha House - draft 2026-06-30.pdf" in unquote(
+        pdf["Content-Disposition"]
+    )
     text = pdf_text(pdf.content)
     for needle in (
         "3 sessions with 2 young people: Amy Ashdown 2, Ben Brook 1.",
