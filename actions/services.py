@@ -3,7 +3,6 @@ each, one audit entry per changed record. The hook handlers (``on_*``) run after
 record commits (``tenancy.hooks``), look the record up by id and are idempotent."""
 
 import datetime
-import re
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,29 +19,6 @@ from tenancy.models import Membership, Role
 from tenancy.timeutils import site_today
 
 from .models import ActionItem, Escalation, Kind, Notice, Source, State
-
-# Who a "matters for the manager, social worker or parents" text names (guide's session record).
-AUDIENCES = {
-    Kind.MANAGER: re.compile(r"\b(?:registered |deputy )?managers?\b", re.I),
-    Kind.SOCIAL_WORKER: re.compile(r"\bsocial[- ]workers?\b", re.I),
-    Kind.PARENTS: re.compile(r"\b(?:parents?|carers?|family|mum|dad|mother|father)\b", re.I),
-}
-# Agencies a follow-up may name as a referral (substance misuse, mental health, early help …).
-AGENCIES = [
-    ("MOSAIC", re.compile(r"\bmosaic\b", re.I)),
-    ("CAMHS", re.compile(r"\bcamhs\b", re.I)),
-    ("Early help", re.compile(r"\bearly help\b", re.I)),
-    ("Youth justice service", re.compile(r"\b(?:yot|yjs|youth justice|youth offending)\b", re.I)),
-    ("School nurse", re.compile(r"\bschool nurse\b", re.I)),
-]
-SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
-
-
-def _sentence_naming(text: str, pattern: re.Pattern) -> str:
-    for sentence in SENTENCE.findall(text):
-        if pattern.search(sentence):
-            return sentence.strip()
-    return text.strip()
 
 
 def manager_ids(site_id: int) -> list[int]:
@@ -269,11 +245,12 @@ def _routed_title(kind: str, child: Child, school: bool) -> str:
 
 
 def actions_from_session(*, session_id: int) -> list[ActionItem]:
-    """The actions a submitted key-work record asks for, from its text: the key worker's follow-up
-    (owner: the author; due by the next session), each of the manager, the social worker and the
-    parents its "matters" names (routed by kind, see ``Kind``), and a referral for each agency
-    either field names. Idempotent: a second submission (a correction) adds nothing twice."""
-    from sessions_app.models import KeyWorkSession
+    """The actions a submitted key-work record asks for, from what the key worker chose: the
+    follow-up (owner: the author; due by the next session), one action for each person the
+    matters are for (``matters_for``, routed by kind, see ``Kind``), and the referral named in
+    ``referral_agency`` (with the date it was made, if given). Nothing is guessed from the words.
+    Idempotent: a second submission (a correction) adds nothing twice."""
+    from sessions_app.models import KeyWorkSession, MattersFor
 
     session = (
         KeyWorkSession.objects.select_related("child__site", "author").filter(pk=session_id).first()
@@ -305,8 +282,14 @@ def actions_from_session(*, session_id: int) -> list[ActionItem]:
             )
         )
     matters = session.matters.strip()
-    for kind, pattern in AUDIENCES.items():
-        if not pattern.search(matters):
+    chosen = set(session.matters_for or []) if matters else set()
+    routes = [
+        (MattersFor.MANAGER, Kind.MANAGER),
+        (MattersFor.SOCIAL_WORKER, Kind.SOCIAL_WORKER),
+        (MattersFor.PARENTS, Kind.PARENTS),
+    ]
+    for choice, kind in routes:
+        if choice not in chosen:
             continue
         owner = None if kind == Kind.MANAGER else session.author
         kind_due = today if (kind == Kind.PARENTS and site.is_school) else due
@@ -321,21 +304,27 @@ def actions_from_session(*, session_id: int) -> list[ActionItem]:
                 **common,
             )
         )
-    text = f"{session.follow_up}\n{session.matters}"
-    for agency, pattern in AGENCIES:
-        if pattern.search(text):
-            made.append(
-                _create(
-                    kind=Kind.REFERRAL,
-                    title=f"{agency} referral",
-                    details=_sentence_naming(text, pattern),
-                    agency=agency,
-                    owner=session.author,
-                    due_on=due,
-                    audit_summary="A referral the key-work record names",
-                    **common,
-                )
+    agency = session.referral_agency.strip()
+    if agency:
+        made.append(
+            _create(
+                kind=Kind.REFERRAL,
+                title=f"{agency} referral"[:300],
+                details=f"Referral to {agency} from the key-work session of "
+                f"{session.date:%d %B %Y}"
+                + (
+                    f", made on {session.referral_made_on:%d %B %Y}."
+                    if session.referral_made_on
+                    else ", to be made."
+                ),
+                agency=agency[:100],
+                made_on=session.referral_made_on,
+                owner=session.author,
+                due_on=due,
+                audit_summary="The referral the key-work record names",
+                **common,
             )
+        )
     made = [a for a in made if a is not None]
     for action in made:
         if action.kind == Kind.MANAGER:

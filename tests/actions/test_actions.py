@@ -200,6 +200,7 @@ def test_in_a_school_the_parents_matter_is_a_call_due_today(org, in_org):
         status="submitted",
         follow_up="",
         matters="Tell parents about the good week.",
+        matters_for=["parents"],
     )
     made = services.actions_from_session(session_id=session.pk)
     assert [(a.kind, a.due_on, a.owner) for a in made] == [(Kind.PARENTS, TODAY(), kw)]
@@ -392,3 +393,100 @@ def test_hooks_run_in_the_organisation_they_were_published_in(
             )
     with organisation_scope(home.org.pk):
         assert Notice.objects.filter(key=f"incident:{slip.pk}", user=home.home_manager).exists()
+
+
+def test_matters_reach_only_the_people_chosen_never_the_people_the_words_name(
+    home, in_org, django_capture_on_commit_callbacks
+):
+    """The worked example's text names the manager, the social worker and the parents; ticking
+    only the social worker makes only the social worker's item, and no referral unless one is
+    named in the referral box."""
+    day = TODAY() - datetime.timedelta(days=1)
+    access = access_for(home.ed, home)
+    session = session_services.session_start(access=access, child=home.amber)
+    topic = Topic.objects.get_or_create(
+        name=worked_example.TOPIC, defaults={"organisation_id": home.org.pk}
+    )[0]
+    data = {**worked_example.fields(day), "matters_for": ["social_worker"], "referral_agency": ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        session_services.session_submit(
+            access=access,
+            session=session,
+            expected_version=session.version,
+            data=data,
+            topics=[topic],
+            targets=worked_example.targets(day),
+            reviews={},
+        )
+    kinds = set(
+        ActionItem.objects.filter(source="session", source_id=session.pk).values_list(
+            "kind", flat=True
+        )
+    )
+    assert kinds == {Kind.FOLLOW_UP, Kind.SOCIAL_WORKER}  # "MOSAIC" in the text is not a referral
+    assert not Notice.objects.filter(user=home.home_manager).exists()
+
+
+def test_a_referral_made_in_the_session_carries_its_agency_and_date(org, in_org):
+    from sessions_app.models import KeyWorkSession
+
+    kw = org.users["key_worker"]
+    session = KeyWorkSession.objects.create(
+        organisation=org.org,
+        child=org.child,
+        author=kw,
+        date=TODAY(),
+        status="submitted",
+        referral_agency="CAMHS",
+        referral_made_on=TODAY(),
+    )
+    [made] = services.actions_from_session(session_id=session.pk)
+    assert (made.kind, made.agency, made.made_on, made.owner) == (
+        Kind.REFERRAL,
+        "CAMHS",
+        TODAY(),
+        kw,
+    )
+    assert made.title == "CAMHS referral" and "made on" in made.details
+
+
+@pytest.mark.parametrize(
+    "change, field, words",
+    [
+        ({"matters_for": []}, "matters_for", "Choose who the matters are for"),
+        ({"matters": ""}, "matters", "Write what the manager and the social worker"),
+        (
+            {"referral_agency": "", "referral_made_on": TODAY()},
+            "referral_agency",
+            "Name the agency",
+        ),
+        (
+            {"referral_made_on": TODAY() + datetime.timedelta(days=1)},
+            "referral_made_on",
+            "cannot have been made in the future",
+        ),
+    ],
+)
+def test_submitting_matters_without_a_person_or_a_referral_date_without_an_agency_is_refused(
+    home, in_org, change, field, words
+):
+    day = TODAY() - datetime.timedelta(days=1)
+    access = access_for(home.ed, home)
+    session = session_services.session_start(access=access, child=home.amber)
+    topic = Topic.objects.get_or_create(
+        name=worked_example.TOPIC, defaults={"organisation_id": home.org.pk}
+    )[0]
+    data = {**worked_example.fields(day), "matters_for": ["manager", "social_worker"], **change}
+    with pytest.raises(ValidationError) as error:
+        session_services.session_submit(
+            access=access,
+            session=session,
+            expected_version=session.version,
+            data=data,
+            topics=[topic],
+            targets=worked_example.targets(day),
+            reviews={},
+        )
+    assert words in " ".join(error.value.message_dict[field])
+    session.refresh_from_db()
+    assert session.status == "draft"
