@@ -63,8 +63,10 @@ class ActionItem(TenantModel, Versioned):
     # Where it came from: the raising record (shown with its state in that record's PDF).
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     source_id = models.BigIntegerField(null=True, blank=True)
+    # A row within the record (a plan review's follow-up: its stable ``ref``), else empty.
+    source_ref = models.CharField(max_length=16, blank=True, default="")
     automatic = models.BooleanField(
-        default=False, help_text="Made from the record's text when it was submitted."
+        default=False, help_text="Made from the record when it was submitted or published."
     )
     # Referrals.
     agency = models.CharField(max_length=100, blank=True)
@@ -86,7 +88,7 @@ class ActionItem(TenantModel, Versioned):
         constraints = [
             # A record submitted twice (a hook run twice) makes its actions once.
             models.UniqueConstraint(
-                fields=["organisation", "source", "source_id", "kind", "agency"],
+                fields=["organisation", "source", "source_id", "source_ref", "kind", "agency"],
                 condition=Q(automatic=True),
                 name="action_once_per_record_kind",
             ),

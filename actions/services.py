@@ -364,6 +364,60 @@ def on_contact_recorded(contact_id: int) -> None:
         )
 
 
+def actions_from_plan_review(*, version_id: int) -> list[ActionItem]:
+    """A published review's follow-ups (the Monthly Review's or the IEP's *Follow-ups agreed at
+    this review*) become actions for the version's author, due by each row's date or by the next
+    key-work session. Each row is made once, by its stable ``ref`` within the plan, so a later
+    version that still carries it adds nothing."""
+    from plans.models import PlanVersion
+    from plans.sections import REVIEW_PLANS
+
+    version = (
+        PlanVersion.objects.select_related("plan", "child__site", "author")
+        .filter(pk=version_id)
+        .first()
+    )
+    if version is None or version.plan.plan_type not in REVIEW_PLANS:
+        return []
+    child, site = version.child, version.child.site
+    today = site_today(site)
+    default_due = next_session_due(site, today)
+    label = version.plan.get_plan_type_display()
+    made = []
+    for row in ((version.content or {}).get("follow_ups") or {}).get("items") or []:
+        what = (row.get("what") or "").strip()
+        if not what:
+            continue
+        try:
+            due = datetime.date.fromisoformat(row.get("by_when") or "")
+        except ValueError:
+            due = default_due
+        made.append(
+            _create(
+                actor=version.author,
+                child=child,
+                kind=Kind.FOLLOW_UP,
+                title=what[:300],
+                details=f"Agreed at the {label} (version {version.number}, "
+                f"{version.plan_date:%d %B %Y}).",
+                owner=version.author,
+                due_on=max(due, today),
+                source=Source.PLAN,
+                source_id=version.plan_id,
+                source_ref=str(row.get("ref") or "")[:16],
+                automatic=True,
+                created_by=version.author,
+                audit_summary=f"From the {label}'s follow-ups",
+            )
+        )
+    return [a for a in made if a is not None]
+
+
+def on_plan_published(version_id: int) -> None:
+    with transaction.atomic():
+        actions_from_plan_review(version_id=version_id)
+
+
 def weekly_update_lines(*, child_id: int, sunday: datetime.date) -> list[str]:
     """Open matters for the social worker raised by the child's records up to ``sunday`` (the
     pre-filled text of the weekly update, homes). One query."""

@@ -168,6 +168,12 @@ def _source_url(action) -> str:
 
     if not action.source_id:
         return ""
+    if action.source == Source.PLAN:  # a review's follow-up: the plan it was agreed in
+        from plans.models import Plan
+
+        plan_type = Plan.objects.filter(pk=action.source_id, child_id=action.child_id)
+        plan_type = plan_type.values_list("plan_type", flat=True).first()
+        return reverse("plans:plan_detail", args=[action.child_id, plan_type]) if plan_type else ""
     names = {
         Source.SESSION: "sessions_app:session_detail",
         Source.CONTACT: "contacts:contact_detail",

@@ -490,3 +490,79 @@ def test_submitting_matters_without_a_person_or_a_referral_date_without_an_agenc
     assert words in " ".join(error.value.message_dict[field])
     session.refresh_from_db()
     assert session.status == "draft"
+
+
+def publish_monthly_review(world, callbacks, follow_ups, *, number_of_times=1):
+    from plans import services as plan_services
+    from plans.models import PlanType
+    from plans.selectors import sections as plan_sections
+
+    access = access_for(world.ed, world)
+    versions = []
+    for _ in range(number_of_times):
+        draft = plan_services.plan_draft_start(
+            access=access, child=world.amber, plan_type=PlanType.MONTHLY_REVIEW
+        )
+        content = {
+            s.key: {"text": f"{s.title}: written."}
+            for s in plan_sections(PlanType.MONTHLY_REVIEW)
+            if not s.many
+        }
+        content["follow_ups"] = {"items": follow_ups}
+        plan_services.plan_draft_save(
+            access=access,
+            version=draft,
+            expected_version=draft.version,
+            content=content,
+            plan_date=TODAY(),
+            next_review_date=TODAY() + datetime.timedelta(days=30),
+            change_summary="The month reviewed.",
+        )
+        draft.refresh_from_db()
+        with callbacks(execute=True):
+            plan_services.plan_publish(access=access, version=draft, expected_version=draft.version)
+        versions.append(draft)
+    return versions
+
+
+def test_a_plan_reviews_follow_ups_become_the_authors_actions_on_the_child_page_and_my_week(
+    home, in_org, django_capture_on_commit_callbacks
+):
+    by = TODAY() + datetime.timedelta(days=10)
+    [version] = publish_monthly_review(
+        home,
+        django_capture_on_commit_callbacks,
+        [
+            {"what": "Book Amber's dental check.", "by_when": by.isoformat()},
+            {"what": "Ask the social worker about contact at Christmas.", "by_when": ""},
+            {"what": "", "by_when": ""},  # an empty row adds nothing
+        ],
+    )
+    made = list(ActionItem.objects.filter(source="plan").order_by("pk"))
+    assert [(a.title, a.owner, a.kind) for a in made] == [
+        ("Book Amber's dental check.", home.ed, Kind.FOLLOW_UP),
+        ("Ask the social worker about contact at Christmas.", home.ed, Kind.FOLLOW_UP),
+    ]
+    assert made[0].due_on == by
+    assert made[1].due_on > TODAY()  # by the next key-work session
+    assert "Young Person's Monthly Review" in made[0].details
+    kw_access = access_for(home.ed, home)
+    assert {a.pk for a in selectors.my_open_actions(kw_access)} >= {a.pk for a in made}
+    assert {a.pk for a in made} <= {a.pk for a in selectors.child_actions(home.amber)}
+    assert AuditEvent.objects.filter(object_type="actions.actionitem", action="create").count() == 2
+    # Published again, the same rows (same refs) are not made twice.
+    services.actions_from_plan_review(version_id=version.pk)
+    assert ActionItem.objects.filter(source="plan").count() == 2
+
+
+def test_the_follow_up_links_back_to_the_review_it_was_agreed_in(
+    client, home, in_org, django_capture_on_commit_callbacks
+):
+    publish_monthly_review(
+        home, django_capture_on_commit_callbacks, [{"what": "Book the dentist.", "by_when": ""}]
+    )
+    action = ActionItem.objects.get(source="plan")
+    client.force_login(home.ed)
+    body = client.get(f"/actions/{action.pk}/").content.decode()
+    assert f'href="/plans/child/{home.amber.pk}/monthly_review/"' in body
+    assert "Plan review" in body
