@@ -483,14 +483,15 @@ def incident_mark_significant(
     *,
     access: Access,
     slip,
-    visit_within_days: int,
+    visit_within_days: int | None = None,
     meeting_needed: bool,
     notified_how: str,
     notification: str,
     meeting_due_on: datetime.date | None = None,
 ) -> Escalation:
     """A manager marks a home's incident significant (home guide): the next statutory visit is
-    asked for within ``visit_within_days`` (0: as soon as possible, today), a professionals
+    asked for within ``visit_within_days`` (0: as soon as possible, today; ``None``: the home's
+    setting ``Site.significant_visit_days``, default 0), a professionals
     meeting becomes an action when needed, and the social worker's notification is logged as a
     professional contact. Once per incident."""
     from behaviour.models import Kind as SlipKind
@@ -505,8 +506,10 @@ def incident_mark_significant(
         raise ValidationError("Only a high-level incident can be marked significant.")
     if Escalation.objects.filter(slip=slip).exists():
         raise ValidationError("This incident is already marked significant.")
+    if visit_within_days is None:
+        visit_within_days = child.site.significant_visit_days
     errors = {}
-    if visit_within_days is None or not 0 <= visit_within_days <= 42:
+    if not 0 <= visit_within_days <= 42:
         errors["visit_within_days"] = "Give a number of days from 0 (as soon as possible) to 42."
     if not notification.strip():
         errors["notification"] = "Say how the social worker was told and what was said."

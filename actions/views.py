@@ -269,7 +269,7 @@ def incident_significant(request, slip_id):
     if not access.can_manage_site(slip.site_id):
         raise PermissionDenied("Only a manager of the home can mark an incident significant.")
     escalation = selectors.escalation_for(slip.pk)
-    form = SignificantForm(request.POST or None)
+    form = SignificantForm(request.POST or None, site=slip.site)
     if request.method == "POST" and escalation is None and form.is_valid():
         data = form.cleaned_data
         try:

@@ -319,6 +319,33 @@ def test_marking_an_incident_significant_brings_the_visit_forward_and_logs_the_n
     assert Escalation.objects.count() == 1
 
 
+def test_the_homes_setting_is_how_soon_the_visit_is_due_after_a_significant_incident(
+    home, in_org, client
+):
+    from tenancy.models import Site
+
+    Site.objects.filter(pk=home.amber.site_id).update(significant_visit_days=5)
+    slip = slip_record(
+        access=access_for(home.ed, home),
+        child=home.amber,
+        kind="high",
+        occurred_at=timezone.now() - datetime.timedelta(minutes=10),
+        what_happened="Amber went missing for three hours.",
+    )
+    client.force_login(home.home_manager)
+    page = client.get(f"/actions/incidents/{slip.pk}/significant/").content.decode()
+    assert 'name="visit_within_days" value="5"' in page and "setting is 5 days" in page
+    slip.refresh_from_db()
+    escalation = services.incident_mark_significant(
+        access=access_for(home.home_manager, home),
+        slip=slip,
+        meeting_needed=False,
+        notified_how="phone",
+        notification="Phoned the social worker; she will visit this week.",
+    )
+    assert escalation.visit_due_on == TODAY() + datetime.timedelta(days=5)
+
+
 def test_a_visit_after_the_request_meets_it(home, in_org):
     from contacts.services import visit_bring_forward
 
