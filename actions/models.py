@@ -123,9 +123,10 @@ class ActionItem(TenantModel, Versioned):
 
 
 class Notice(TenantModel):
-    """An alert to one person: a matter for the manager, a high-level incident, a safeguarding
-    concern for the DSL team. ``key`` makes each one once per person (reruns are no-ops). The
-    message never holds the text of a safeguarding concern."""
+    """An alert to one person (*Alerts* in the top bar): a matter for the manager, a high-level
+    incident, a safeguarding concern for the DSL team. Unlike an action it has no owner, due date
+    or state beyond read (acknowledged) and dismissed. ``key`` makes each one once per person
+    (reruns are no-ops). The message never holds the text of a safeguarding concern."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
@@ -133,7 +134,10 @@ class Notice(TenantModel):
     message = models.CharField(max_length=300)
     url = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True, help_text="Acknowledged.")
+    dismissed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Taken off the person's list (read as well)."
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -62,10 +62,23 @@ def notify(
 
 
 def notices_mark_read(*, user, ids=None) -> int:
+    """Acknowledge this person's unread alerts (all, or those in ``ids``). Returns how many."""
     qs = Notice.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+def notice_dismiss(*, user, notice_id: int) -> int:
+    """Take one of this person's alerts off their list (it counts as read). Someone else's alert,
+    or one already dismissed, is left alone: returns 0."""
+    now = timezone.now()
+    notice = Notice.objects.filter(user=user, pk=notice_id, dismissed_at__isnull=True).first()
+    if notice is None:
+        return 0
+    notice.dismissed_at, notice.read_at = now, notice.read_at or now
+    notice.save(update_fields=["dismissed_at", "read_at"])
+    return 1
 
 
 # ---- actions ----------------------------------------------------------------------------------
