@@ -14,7 +14,7 @@ from compliance.selectors import next_session_due
 from people.models import Child
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
-from tenancy.concurrency import save_if_unchanged
+from tenancy.concurrency import parse_version, save_if_unchanged
 from tenancy.models import Membership, Role
 from tenancy.timeutils import site_today
 
@@ -192,6 +192,7 @@ def action_close(
     if not note.strip():
         word = "a note of what was done" if state == State.DONE else "the reason"
         raise ValidationError({"note": f"Give {word}."})
+    parse_version(version)  # a missing version is refused before anything changes
     before = snapshot(action)
     action.state = state
     action.closed_note = note.strip()

@@ -203,7 +203,11 @@ def _source_url(action) -> str:
 
 
 def _detail_again(request, action, **forms):
+    """The action's page again with the refused form and its errors (400). The action is read
+    again: a refused save must not show what it tried to write (a "done" that was not saved
+    would hide the close form and its message)."""
     access = request.access
+    action.refresh_from_db()
     _mark_overdue([action], access)
     context = {
         "action": action,
