@@ -26,7 +26,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 class ActionForm(forms.Form):
     kind = forms.ChoiceField(label="What kind of action", choices=Kind.choices)
-    # Required fields are checked by the service (``services._validate``), all at once.
+    # Required fields are checked by the service (``items._validate``), all at once.
     title = forms.CharField(label="What needs to be done", max_length=300, required=False)
     details = forms.CharField(
         label="Details", widget=forms.Textarea(attrs={"rows": 3}), required=False

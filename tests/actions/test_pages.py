@@ -255,7 +255,7 @@ def test_the_hooks_are_subscribed_and_a_parents_task_offers_to_log_the_call(clie
         "contacts.weekly_update_lines",
         "plans.plan_published",
     ):
-        assert any(name.startswith("actions.services.") for name in hooks[event]), event
+        assert any(name.startswith("actions.") for name in hooks[event]), event
     action = make_actions(org, 1, child=org.child)[0]
     ActionItem.objects.filter(pk=action.pk).update(kind=Kind.PARENTS)
     client.force_login(org.users["key_worker"])
