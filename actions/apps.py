@@ -15,3 +15,4 @@ class ActionsConfig(AppConfig):
         subscribe("contacts.weekly_update_sent", services.on_weekly_update_sent)
         subscribe("contacts.weekly_update_lines", services.weekly_update_lines)
         subscribe("behaviour.slip_recorded", services.on_slip_recorded)
+        subscribe("plans.plan_published", services.on_plan_published)

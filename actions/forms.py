@@ -26,7 +26,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 class ActionForm(forms.Form):
     kind = forms.ChoiceField(label="What kind of action", choices=Kind.choices)
-    # Required fields are checked by the service (``services._validate``), all at once.
+    # Required fields are checked by the service (``items._validate``), all at once.
     title = forms.CharField(label="What needs to be done", max_length=300, required=False)
     details = forms.CharField(
         label="Details", widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -80,7 +80,6 @@ class SignificantForm(forms.Form):
         label="Social worker to visit within (days)",
         min_value=0,
         max_value=42,
-        initial=0,
         help_text="0 means as soon as possible (due today).",
     )
     meeting_needed = forms.TypedChoiceField(
@@ -98,3 +97,12 @@ class SignificantForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
     )
+
+    def __init__(self, *args, site, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = site.significant_visit_days
+        field = self.fields["visit_within_days"]
+        field.initial = days
+        field.help_text = f"0 means as soon as possible (due today). {site.name}'s setting is " + (
+            "as soon as possible." if days == 0 else f"{days} day{'s' if days != 1 else ''}."
+        )

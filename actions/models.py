@@ -63,8 +63,10 @@ class ActionItem(TenantModel, Versioned):
     # Where it came from: the raising record (shown with its state in that record's PDF).
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     source_id = models.BigIntegerField(null=True, blank=True)
+    # A row within the record (a plan review's follow-up: its stable ``ref``), else empty.
+    source_ref = models.CharField(max_length=16, blank=True, default="")
     automatic = models.BooleanField(
-        default=False, help_text="Made from the record's text when it was submitted."
+        default=False, help_text="Made from the record when it was submitted or published."
     )
     # Referrals.
     agency = models.CharField(max_length=100, blank=True)
@@ -86,7 +88,7 @@ class ActionItem(TenantModel, Versioned):
         constraints = [
             # A record submitted twice (a hook run twice) makes its actions once.
             models.UniqueConstraint(
-                fields=["organisation", "source", "source_id", "kind", "agency"],
+                fields=["organisation", "source", "source_id", "source_ref", "kind", "agency"],
                 condition=Q(automatic=True),
                 name="action_once_per_record_kind",
             ),
@@ -121,9 +123,10 @@ class ActionItem(TenantModel, Versioned):
 
 
 class Notice(TenantModel):
-    """An alert to one person: a matter for the manager, a high-level incident, a safeguarding
-    concern for the DSL team. ``key`` makes each one once per person (reruns are no-ops). The
-    message never holds the text of a safeguarding concern."""
+    """An alert to one person (*Alerts* in the top bar): a matter for the manager, a high-level
+    incident, a safeguarding concern for the DSL team. Unlike an action it has no owner, due date
+    or state beyond read (acknowledged) and dismissed. ``key`` makes each one once per person
+    (reruns are no-ops). The message never holds the text of a safeguarding concern."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
@@ -131,7 +134,10 @@ class Notice(TenantModel):
     message = models.CharField(max_length=300)
     url = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True, help_text="Acknowledged.")
+    dismissed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Taken off the person's list (read as well)."
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -1,4 +1,4 @@
-"""Where actions show: the top bar (Actions, with the unread alerts count), a child's page, the
+"""Where actions show: the top bar (*Actions*; *Alerts* with the unread count), a child's page, the
 home page, My week, the compliance dashboard, and the records that raised them (page and PDF)."""
 
 from django.urls import reverse
@@ -8,14 +8,15 @@ from tenancy.timeutils import site_today
 
 
 def items(request):
-    """None: the top bar's *Actions* is the badge below (one link, with its count)."""
-    return []
+    """*Actions* in the top bar: work items with an owner, a due date and a state (no query)."""
+    url = reverse("actions:index")
+    return [("Actions", url, url)]
 
 
 def badges(request):
-    """*Actions* in the top bar with the unread alerts from records (matters for the manager,
+    """*Alerts* in the top bar: the unread alerts from records (matters for the manager,
     incidents, concerns for the DSL), counted after the page has loaded."""
-    return [("Actions", reverse("actions:index"), reverse("actions:badge"))]
+    return [("Alerts", reverse("actions:alerts"), reverse("actions:badge"))]
 
 
 def child_links(request, child):

@@ -89,7 +89,10 @@ def unread_count(user) -> int:
 
 
 def notices_for(user) -> QuerySet[Notice]:
-    return Notice.objects.filter(user=user).order_by("-created_at", "-pk")
+    """This person's alerts not dismissed, newest first."""
+    return Notice.objects.filter(user=user, dismissed_at__isnull=True).order_by(
+        "-created_at", "-pk"
+    )
 
 
 def escalation_for(slip_id: int) -> Escalation | None:

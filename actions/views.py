@@ -27,14 +27,10 @@ def _mark_overdue(rows, access):
 
 
 @staff_view
-@require_http_methods(["GET", "POST"])
 def index(request):
-    """The person's alerts (newest first) and their actions; managers can see the whole site's."""
+    """*Actions*: work items with an owner, a due date and a state — the person's own, or (a
+    manager) everyone's at the sites they manage. Alerts are on their own page (``alerts``)."""
     access = request.access
-    if request.method == "POST":
-        count = services.notices_mark_read(user=request.user)
-        messages.success(request, f"{count} alert{'s' if count != 1 else ''} marked as read.")
-        return redirect("actions:index")
     show = "site" if request.GET.get("show") == "site" and access.managed_site_ids else "mine"
     state = request.GET.get("state", State.OPEN)
     if state not in (*State.values, "all"):
@@ -43,7 +39,6 @@ def index(request):
         request.GET.get("page")
     )
     _mark_overdue(page.object_list, access)
-    notices = list(selectors.notices_for(request.user)[:10])
     return render(
         request,
         "actions/index.html",
@@ -57,11 +52,35 @@ def index(request):
                 (State.CANCELLED, "Cancelled"),
                 ("all", "All"),
             ],
-            "notices": notices,
-            "unread": sum(1 for n in notices if not n.read_at),
             "is_manager": bool(access.managed_site_ids),
         },
     )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def alerts(request):
+    """*Alerts*: what tells this person something needs them (a matter for the manager, an
+    incident, a safeguarding concern), newest first; each is acknowledged (read) or dismissed
+    (taken off the list), or all are marked read. Only the person's own: another's id does
+    nothing."""
+    if request.method == "POST":
+        do = request.POST.get("do")
+        notice_id = request.POST.get("notice", "")
+        if do == "read_all":
+            count = services.notices_mark_read(user=request.user)
+            messages.success(request, f"{count} alert{'s' if count != 1 else ''} marked as read.")
+        elif do in ("read", "dismiss") and notice_id.isdigit():
+            if do == "read":
+                services.notices_mark_read(user=request.user, ids=[int(notice_id)])
+            else:
+                services.notice_dismiss(user=request.user, notice_id=int(notice_id))
+        return redirect(f"{request.path}?page={request.POST.get('page', '1')[:6]}")
+    page = Paginator(selectors.notices_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    unread = sum(1 for n in page.object_list if not n.read_at)
+    return render(request, "actions/alerts.html", {"page": page, "unread_here": unread})
 
 
 @staff_view
@@ -168,6 +187,12 @@ def _source_url(action) -> str:
 
     if not action.source_id:
         return ""
+    if action.source == Source.PLAN:  # a review's follow-up: the plan it was agreed in
+        from plans.models import Plan
+
+        plan_type = Plan.objects.filter(pk=action.source_id, child_id=action.child_id)
+        plan_type = plan_type.values_list("plan_type", flat=True).first()
+        return reverse("plans:plan_detail", args=[action.child_id, plan_type]) if plan_type else ""
     names = {
         Source.SESSION: "sessions_app:session_detail",
         Source.CONTACT: "contacts:contact_detail",
@@ -178,7 +203,11 @@ def _source_url(action) -> str:
 
 
 def _detail_again(request, action, **forms):
+    """The action's page again with the refused form and its errors (400). The action is read
+    again: a refused save must not show what it tried to write (a "done" that was not saved
+    would hide the close form and its message)."""
     access = request.access
+    action.refresh_from_db()
     _mark_overdue([action], access)
     context = {
         "action": action,
@@ -263,7 +292,7 @@ def incident_significant(request, slip_id):
     if not access.can_manage_site(slip.site_id):
         raise PermissionDenied("Only a manager of the home can mark an incident significant.")
     escalation = selectors.escalation_for(slip.pk)
-    form = SignificantForm(request.POST or None)
+    form = SignificantForm(request.POST or None, site=slip.site)
     if request.method == "POST" and escalation is None and form.is_valid():
         data = form.cleaned_data
         try:

@@ -17,8 +17,9 @@ def items(request):
 
 
 def badges(request):
-    """The unread-alert count in the top bar, fetched after the page has loaded."""
-    return [("Alerts", reverse("compliance:alerts"), reverse("compliance:alert_badge"))]
+    """The unread overdue-work alerts in the top bar (*Overdue*), fetched after the page has
+    loaded; alerts from records are actions' *Alerts*."""
+    return [("Overdue", reverse("compliance:alerts"), reverse("compliance:alert_badge"))]
 
 
 def home_panels(request):

@@ -288,7 +288,8 @@ def _half_term_row(child, policy, bounds, following, sessions):
     """Sessions this half term: N of them, the k-th by its share of the half term, covering each
     rotating focus (when N is three or more); sessions over the policy's length are named."""
     first, last = bounds
-    first = max(first, child.start_date)
+    # Counted from the key worker's allocation when it started within the half term.
+    first = max(first, child.start_date, getattr(child, "key_worker_since", None) or first)
     wanted = policy.sessions_per_half_term
     done = len(sessions)
     foci = {focus for _, focus, _ in sessions}
@@ -323,8 +324,12 @@ def _desired(child, policy, holidays, today, figures, contacts, visits, reviews,
     # A school's clocks stop on its holidays, closure days and bank holidays; a home is open every
     # day, but its contacts with offices (social workers) never fall due on a bank holiday.
     clock = holidays.days if site.is_school else []
+    # A new key worker (after a roll import, or a change) owes the first session one interval
+    # after their allocation starts, not from an admission years ago: "due N days after the key
+    # worker was allocated", never overdue on the day they are named.
+    since = max(child.start_date, getattr(child, "key_worker_since", None) or child.start_date)
     if policy.session_mode == Policy.SessionMode.EVERY_N_DAYS:
-        anchor = last_session or child.start_date
+        anchor = last_session or since
         due = calendar.add_term_days(anchor, policy.session_every_days, clock)
         rows.append((Rule.SESSION, "", last_session, due, ""))
     else:
@@ -390,12 +395,15 @@ def sweep_organisation(
         )
         if child_ids is not None:
             primary = primary.filter(child_id__in=child_ids)
-        key_worker = dict(
-            primary.order_by("child_id", "starts_on").values_list("child_id", "staff_id")
-        )  # query: current key workers (the latest start wins)
+        key_worker = {
+            child_id: (staff_id, starts_on)
+            for child_id, staff_id, starts_on in primary.order_by(
+                "child_id", "starts_on"
+            ).values_list("child_id", "staff_id", "starts_on")
+        }  # query: current key workers (the latest start wins)
         for child in children:
             child.site = site_by_id[child.site_id]
-            child.key_worker_id = key_worker.get(child.pk)
+            child.key_worker_id, child.key_worker_since = key_worker.get(child.pk, (None, None))
         ids = None if child_ids is None else [c.pk for c in children]
         month_starts = {s: calendar.month_start(d) for s, d in today_by_site.items()}
         figures = adapters.session_figures(ids, month_starts)  # query: session figures

@@ -108,7 +108,16 @@ class DeactivateForm(forms.Form):
 class SiteForm(forms.ModelForm):
     class Meta:
         model = Site
-        fields = ["name", "kind", "time_zone", "caseload_limit", "dfe_number", "ofsted_urn"]
+        fields = [
+            "name",
+            "kind",
+            "time_zone",
+            "caseload_limit",
+            "dfe_number",
+            "ofsted_urn",
+            "concern_escalate_minutes",
+            "significant_visit_days",
+        ]
         help_texts = {
             "dfe_number": "Schools: the 7-digit number from Get Information about Schools, "
             "e.g. 888/4321.",
@@ -117,6 +126,8 @@ class SiteForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("concern_escalate_minutes", "significant_visit_days"):
+            self.fields[name].required = False
         # Typed as people write them ("888/4321", "sc 123456"); cleaned to the stored form.
         self.fields["dfe_number"].max_length = 12
         self.fields["dfe_number"].widget.attrs["maxlength"] = 12
@@ -128,6 +139,17 @@ class SiteForm(forms.ModelForm):
         for validator in list(self.fields["ofsted_urn"].validators):
             if type(validator).__name__ == "MaxLengthValidator":
                 self.fields["ofsted_urn"].validators.remove(validator)
+
+    def _or_default(self, name):
+        # Left empty: the default (an hour of the working day; as soon as possible).
+        value = self.cleaned_data.get(name)
+        return Site._meta.get_field(name).default if value is None else value
+
+    def clean_concern_escalate_minutes(self):
+        return self._or_default("concern_escalate_minutes")
+
+    def clean_significant_visit_days(self):
+        return self._or_default("significant_visit_days")
 
     def clean_dfe_number(self):
         value = re.sub(r"[\s/]", "", self.cleaned_data.get("dfe_number", ""))

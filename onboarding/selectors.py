@@ -153,3 +153,18 @@ def memberships_of(user_id: int) -> list[Membership]:
         .select_related("user", "site")
         .order_by("site__name")
     )
+
+
+def invited_not_joined(*, site_ids) -> list[str]:
+    """Names of people with an open invitation (not accepted, withdrawn or expired) to key-work
+    or manage at any of ``site_ids``: they are not staff yet, so no key-worker picker lists them.
+    Answers the hook ``people.invited_staff`` (one query). Returns "First Last" strings, sorted."""
+    wanted = {int(s) for s in site_ids}
+    names = set()
+    for invitation in Invitation.objects.filter(
+        accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now()
+    ).only("first_name", "last_name", "roles"):
+        for entry in invitation.roles or []:
+            if entry.get("site") in wanted and entry.get("role") in (Role.KEY_WORKER, Role.MANAGER):
+                names.add(f"{invitation.first_name} {invitation.last_name}".strip())
+    return sorted(names)

@@ -53,6 +53,21 @@ class StaffChoiceField(forms.ModelChoiceField):
         return f"{name} — {n} of {self.limit}{note}"
 
 
+def invited_note(site_ids) -> str:
+    """ " Invited but not joined yet …": the people invited to key-work at these sites, who no
+    picker lists until they accept (asked of onboarding through ``tenancy.hooks.collect``)."""
+    from tenancy.hooks import collect
+
+    names = collect("people.invited_staff", site_ids=list(site_ids))
+    if not names:
+        return ""
+    return (
+        " Invited but not joined yet, so not listed until they accept their invitation: "
+        + ", ".join(names)
+        + "."
+    )
+
+
 class ChildForm(VersionedFormMixin, forms.ModelForm):
     key_worker = StaffChoiceField(
         queryset=None, required=False, help_text="Appoint at admission (you can do it later)."
@@ -99,6 +114,7 @@ class ChildForm(VersionedFormMixin, forms.ModelForm):
                 .order_by("first_name", "last_name")
             )
             del self.fields["leaving_date"]
+            self.fields["key_worker"].help_text += invited_note(s.pk for s in sites)
         else:
             del self.fields["key_worker"]
             del self.fields["site"]  # moving a child between sites is a transfer, not an edit
@@ -179,7 +195,7 @@ class AllocationForm(forms.Form):
         staff.caseloads, staff.limit = self.caseloads, child.site.caseload_limit
         staff.help_text = (
             f"Each name shows their caseload at {child.site.name} and the site's limit "
-            f"({child.site.caseload_limit})."
+            f"({child.site.caseload_limit})." + invited_note([child.site_id])
         )
         if has_current:
             self.fields["reason"].choices = [("", "Choose the reason for the change")] + [
@@ -375,6 +391,7 @@ class AdmissionForm(forms.Form):
             .distinct()
             .order_by("first_name", "last_name")
         )
+        self.fields["key_worker"].help_text += invited_note(s.pk for s in sites)
 
     def clean_date_of_birth(self):
         dob = self.cleaned_data["date_of_birth"]

@@ -134,6 +134,20 @@ EHCP = [
     _text("K", "K. Advice and information", required=False),
 ]
 
+# A review's follow-ups: each becomes an action (``actions`` subscribes to ``plans.plan_published``).
+FOLLOW_UPS = Section(
+    "follow_ups",
+    "Follow-ups agreed at this review",
+    (
+        Field("what", "Follow-up", kind="line", required=True),
+        Field("by_when", "By when", kind="date"),
+    ),
+    many=True,
+    required=False,
+    help="Each becomes an action for the plan's author when it is published, due by the date "
+    "given (or by the next key-work session). Leave a row empty to add nothing.",
+)
+
 IEP = [
     Section(
         "targets",
@@ -152,6 +166,7 @@ IEP = [
         required=False,
         help="Who came, what was agreed. The next meeting is the next review date.",
     ),
+    FOLLOW_UPS,
 ]
 
 PUPIL_ON_A_PAGE = [
@@ -177,6 +192,7 @@ def monthly_sections(titles: list[tuple[str, str]]) -> list[Section]:
     sections += [_text(key, title) for key, title in titles]
     sections.append(_text("views", "The young person's views", required=False))
     sections.append(_text("summary", "Key worker's summary"))
+    sections.append(FOLLOW_UPS)
     return sections
 
 
@@ -219,6 +235,10 @@ REVIEW_DAYS = {
     PlanType.IEP: 91,
     PlanType.PUPIL_ON_A_PAGE: 91,
 }
+
+
+# Plans whose publication is a review with follow-ups (``FOLLOW_UPS``).
+REVIEW_PLANS = {PlanType.MONTHLY_REVIEW, PlanType.IEP}
 
 
 def plan_types_for(site) -> list[str]:

@@ -352,6 +352,7 @@ def plan_publish(*, access: Access, version: PlanVersion, expected_version: int 
         summary=f"Published version {version.number}: {version.change_summary}"[:300],
     )
     publish(CHILDREN_CHANGED, child_ids=[child.pk])  # the plan's next review date
+    publish("plans.plan_published", version_id=version.pk)  # a review's follow-ups: actions
     return plan_update_tasks_close(
         actor=access.user,
         child=child,

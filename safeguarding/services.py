@@ -4,7 +4,6 @@ are left out of before/after), and alerts name the child and the reference only.
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,12 +23,6 @@ from .models import PRIVATE_FIELDS, Concern, Decision, Marker, SafeguardingLead,
 
 def _snap(concern: Concern) -> dict:
     return snapshot(concern, exclude=PRIVATE_FIELDS)
-
-
-def escalate_after_minutes() -> int:
-    """Minutes of the working day before an unacknowledged concern goes to the deputies and the
-    managers (setting ``SAFEGUARDING_ESCALATE_MINUTES``, default 60)."""
-    return int(getattr(settings, "SAFEGUARDING_ESCALATE_MINUTES", 60))
 
 
 def _require_dsl(access: Access, site_id: int) -> None:
@@ -260,17 +253,20 @@ def marker_clear(*, access: Access, child: Child) -> int:
 
 
 def escalate_unacknowledged(*, now: datetime.datetime | None = None) -> int:
-    """Send each concern still unacknowledged ``escalate_after_minutes()`` of the working day after
-    it was raised to its site's deputies and managers, once (a conditional update marks it; a
+    """Send each concern still unacknowledged ``Site.concern_escalate_minutes`` of the working day
+    (the site's setting, default 60) after it was raised to its site's deputies and managers, once (a conditional update marks it; a
     rerun is a no-op). Runs inside one organisation's scope (the beat task). Returns how many."""
     now = now or timezone.now()
-    minutes = escalate_after_minutes()
     escalated = 0
     pending = Concern.objects.select_related("site", "child").filter(
         acknowledged_at__isnull=True, escalated_at__isnull=True, raised_at__lte=now
     )
     for concern in pending:
-        due = escalation_due(concern.raised_at, time_zone=concern.site.time_zone, minutes=minutes)
+        due = escalation_due(
+            concern.raised_at,
+            time_zone=concern.site.time_zone,
+            minutes=concern.site.concern_escalate_minutes,
+        )
         if now < due:
             continue
         with transaction.atomic():

@@ -153,7 +153,10 @@ def _seed_child(world, child, topics, manager) -> int:
             engagement="declined" if declined else rng.choice(["engaged", "engaged", "partly"]),
             account=account,
             follow_up="" if declined else "Check in with the class team on Friday.",
-            matters="" if declined or rng.random() < 0.6 else "Share the plan with home.",
+            matters=(
+                matters := "" if declined or rng.random() < 0.6 else "Share the plan with home."
+            ),
+            matters_for=["parents"] if matters else [],
             focus=FOCI[(n + child.pk) % len(FOCI)] if school else "",
             barriers="Finds afternoons hard." if school and not declined else "",
             since_last={} if school and submitted else None,

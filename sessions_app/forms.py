@@ -9,8 +9,17 @@ from people.forms import DateInput
 from tenancy.forms import VersionedFormMixin
 from tenancy.timeutils import clock_change, local_instant
 
-from .models import KeyWorkSession, QualityStandard, SessionTopic, Target, Topic
+from .models import KeyWorkSession, MattersFor, QualityStandard, SessionTopic, Target, Topic
 
+# Suggested in the referral box (any agency may be typed).
+REFERRAL_AGENCIES = [
+    "MOSAIC",
+    "CAMHS",
+    "Early help",
+    "Youth justice service",
+    "School nurse",
+    "Children's social care",
+]
 YES_NO = [("", "Not answered"), ("yes", "Yes"), ("no", "No")]
 
 
@@ -30,6 +39,7 @@ class TopicChoiceField(forms.ModelMultipleChoiceField):
 
 
 class SessionForm(VersionedFormMixin, forms.ModelForm):
+    referral_agencies = REFERRAL_AGENCIES
     topics = TopicChoiceField(queryset=Topic.objects.none(), required=False)
     quality_standards = forms.TypedMultipleChoiceField(
         choices=QualityStandard.choices,
@@ -37,6 +47,16 @@ class SessionForm(VersionedFormMixin, forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Quality Standards covered",
+    )
+    matters_for = forms.MultipleChoiceField(
+        choices=MattersFor.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Who the matters are for",
+        help_text="Each one chosen is routed when you submit: the manager is alerted; the social "
+        "worker's goes into the next weekly update (homes) or asks you to log a contact "
+        "(schools); the parents' becomes a call due today (schools) or a family-contact task "
+        "(homes).",
     )
     placement_plan_update = forms.TypedChoiceField(
         choices=YES_NO,
@@ -78,6 +98,9 @@ class SessionForm(VersionedFormMixin, forms.ModelForm):
             "resources",
             "follow_up",
             "matters",
+            "matters_for",
+            "referral_agency",
+            "referral_made_on",
             "barriers",
             "placement_plan_update",
             "placement_plan_areas",
@@ -86,6 +109,8 @@ class SessionForm(VersionedFormMixin, forms.ModelForm):
         ]
         widgets = {
             "date": DateInput(),
+            "referral_made_on": DateInput(),
+            "referral_agency": forms.TextInput(attrs={"list": "referral-agencies"}),
             "start_time": TimeInput(),
             "end_time": TimeInput(),
             "initiated_by": forms.RadioSelect,
@@ -122,6 +147,10 @@ class SessionForm(VersionedFormMixin, forms.ModelForm):
             "behaviour_plan_details": "If yes, what needs updating?",
         }
         help_texts = {
+            "referral_agency": "A referral made or to be made in this session (for example "
+            "MOSAIC, CAMHS or early help): it becomes your action, with the date it was made and "
+            "later its outcome. Leave empty if none.",
+            "referral_made_on": "Leave empty if it is still to be made.",
             "title": "Leave it empty and the title is made as in the guide's example, from the "
             "name, date and topics (shown below); write your own to replace it.",
             "account": "Facts in the order they happened. No opinions or assumptions: avoid "

@@ -61,6 +61,15 @@ class Topic(TenantModel):
         return self.name
 
 
+class MattersFor(models.TextChoices):
+    """Who a session's "matters for the manager, social worker or parents" are for: chosen by the
+    key worker, each routed by ``actions`` when the record is submitted (never guessed from words)."""
+
+    MANAGER = "manager", "The manager"
+    SOCIAL_WORKER = "social_worker", "The social worker"
+    PARENTS = "parents", "The parents or family"
+
+
 class KeyWorkSession(TenantModel, Versioned):
     """One key-work session with a child: the key worker's record, signed and dated by its author."""
 
@@ -122,6 +131,14 @@ class KeyWorkSession(TenantModel, Versioned):
     resources = models.TextField("Resources shared", blank=True)
     follow_up = models.TextField("Work the key worker will follow up", blank=True)
     matters = models.TextField("Matters for the manager, social worker or parents", blank=True)
+    matters_for = ArrayField(
+        models.CharField(max_length=16, choices=MattersFor.choices),
+        default=list,
+        blank=True,
+        help_text="Who the matters are for; sessions before this choice existed have none.",
+    )
+    referral_agency = models.CharField("Referral to", max_length=100, blank=True)
+    referral_made_on = models.DateField("Referral made on", null=True, blank=True)
 
     # Schools.
     focus = models.CharField(max_length=16, choices=Focus.choices, blank=True)
@@ -220,6 +237,32 @@ class KeyWorkSession(TenantModel, Versioned):
 
     def quality_standard_labels(self) -> list[str]:
         return [QualityStandard(n).label for n in sorted(self.quality_standards)]
+
+    def matters_for_labels(self) -> list[str]:
+        return [MattersFor(v).label for v in MattersFor.values if v in (self.matters_for or [])]
+
+    def routing_errors(self, today: datetime.date) -> dict[str, str]:
+        """Pure: what stops the record's matters and referral being routed on submission, by
+        field. Matters need both the text and at least one person chosen; a referral's date needs
+        its agency and cannot be after ``today`` (the site's calendar day)."""
+        errors = {}
+        chosen = [v for v in self.matters_for or [] if v in MattersFor.values]
+        if self.matters.strip() and not chosen:
+            errors["matters_for"] = (
+                "Choose who the matters are for (the manager, the social worker or the parents), "
+                "or leave the matters empty."
+            )
+        elif chosen and not self.matters.strip():
+            names = " and ".join(MattersFor(v).label.lower() for v in chosen)
+            errors["matters"] = f"Write what {names} need to know."
+        if self.referral_made_on and not self.referral_agency.strip():
+            errors["referral_agency"] = "Name the agency the referral was made to."
+        if self.referral_made_on and self.referral_made_on > today:
+            errors["referral_made_on"] = (
+                "A referral cannot have been made in the future: leave the date empty until it "
+                "is made."
+            )
+        return errors
 
 
 class SessionTopic(TenantModel):

@@ -55,6 +55,9 @@ COMMON_FIELDS = [
     "resources",
     "follow_up",
     "matters",
+    "matters_for",
+    "referral_agency",
+    "referral_made_on",
 ]
 SCHOOL_FIELDS = ["focus", "barriers"]
 HOME_FIELDS = [
@@ -171,8 +174,9 @@ def _assign(session: KeyWorkSession, data: dict) -> list[str]:
             "placement_plan_update",
             "behaviour_plan_update",
             "date",
+            "referral_made_on",
         ):
-            value = [] if name == "quality_standards" else ""
+            value = [] if name in ("quality_standards", "matters_for") else ""
         if name == "quality_standards":
             value = sorted({int(v) for v in value or []})
         setattr(session, name, value)
@@ -414,6 +418,8 @@ def _record_errors(session: KeyWorkSession, *, topic_count: int, check_targets: 
                 )
             elif session.behaviour_plan_update and not session.behaviour_plan_details.strip():
                 add("behaviour_plan_details", "Say what needs updating.")
+    for field, message in session.routing_errors(today).items():
+        add(field, message)  # matters and referral: routed by actions once submitted
     if check_targets:
         targets = session.planned_targets or []
         if child.site.is_school and len(targets) > SCHOOL_MAX_TARGETS:

@@ -406,7 +406,7 @@ def session_revision(request, session_id, revision_id):
         value = content.get(name)
         if name == "topics":
             value = ", ".join(content.get("topics", []))
-        elif name == "quality_standards":
+        elif name in ("quality_standards", "matters_for"):
             labels = dict(field.choices)
             value = "; ".join(str(labels.get(v, v)) for v in value or [])
         elif hasattr(field, "choices") and value not in (None, ""):

@@ -33,6 +33,9 @@ MATTERS = (
     "misuse cannabis that a MOSAIC referral will be offered, and further key work sessions will "
     "be completed."
 )
+# Who the matters are for, and the referral the key worker will offer (chosen on the form).
+MATTERS_FOR = ["manager", "social_worker", "parents"]
+REFERRAL_AGENCY = "MOSAIC"
 PLACEMENT_PLAN_AREAS = (
     "The health, and emotional and behavioural development areas of the placement plan will be "
     "updated as evidence of the discussion had with Amber, if any further incidents occur then "
@@ -74,6 +77,8 @@ def fields(day: datetime.date, child_name: str = "Amber Smith") -> dict:
         "resources": RESOURCES,
         "follow_up": FOLLOW_UP,
         "matters": MATTERS,
+        "matters_for": MATTERS_FOR,
+        "referral_agency": REFERRAL_AGENCY,
         "quality_standards": QUALITY_STANDARDS,
         "quality_standards_details": QUALITY_STANDARDS_DETAILS,
         "child_agenda": CHILD_AGENDA,

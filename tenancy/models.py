@@ -80,6 +80,23 @@ class Site(TenantModel):
         validators=[MinValueValidator(1), MaxValueValidator(50)],
         help_text="Most children one key worker should hold at this site.",
     )
+    # Escalation (issue 19): read by safeguarding's escalation task and actions' significant incidents.
+    concern_escalate_minutes = models.PositiveSmallIntegerField(
+        "Escalate an unacknowledged safeguarding concern after (minutes of the working day)",
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(600)],
+        help_text="Minutes of the working day (Monday to Friday, 08:00–18:00 in the site's time "
+        "zone) before a concern nobody on the DSL team has acknowledged goes to the deputies and "
+        "the managers: from 5 to 600 (a whole working day). Default 60.",
+    )
+    significant_visit_days = models.PositiveSmallIntegerField(
+        "After a significant incident, the social worker visits within (days)",
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(42)],
+        help_text="Children's homes: the next statutory visit is brought forward to this many days "
+        "after a manager marks an incident significant; 0 means as soon as possible (that day). "
+        "From 0 to 42.",
+    )
     # A school's DfE establishment number (LAESTAB: local-authority code and establishment number,
     # 7 digits, e.g. 8884321) or a children's home's Ofsted unique reference number (e.g. SC123456).
     dfe_number = models.CharField(

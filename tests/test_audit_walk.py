@@ -105,6 +105,7 @@ LISTS = {
     # Forms and lists over many children or none: actions, concerns (each read is audited on the
     # concern's own page), staff, sites, settings, the roll import and an admission form.
     "actions:index",
+    "actions:alerts",
     "actions:badge",
     "people:child_admit",
     "roll:upload",

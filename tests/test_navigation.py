@@ -23,4 +23,4 @@ def test_one_item_is_current_even_when_two_prefixes_match(client, org):
     assert active_items(client.get("/behaviour/")) == ["Slips"]
     # The badges (counts fetched after the page) are offered to every signed-in member.
     badges = client.get("/behaviour/").context["nav_badges"]
-    assert [b["label"] for b in badges] == ["Alerts", "Actions"]
+    assert [b["label"] for b in badges] == ["Overdue", "Alerts"]

@@ -200,6 +200,7 @@ def test_in_a_school_the_parents_matter_is_a_call_due_today(org, in_org):
         status="submitted",
         follow_up="",
         matters="Tell parents about the good week.",
+        matters_for=["parents"],
     )
     made = services.actions_from_session(session_id=session.pk)
     assert [(a.kind, a.due_on, a.owner) for a in made] == [(Kind.PARENTS, TODAY(), kw)]
@@ -318,6 +319,33 @@ def test_marking_an_incident_significant_brings_the_visit_forward_and_logs_the_n
     assert Escalation.objects.count() == 1
 
 
+def test_the_homes_setting_is_how_soon_the_visit_is_due_after_a_significant_incident(
+    home, in_org, client
+):
+    from tenancy.models import Site
+
+    Site.objects.filter(pk=home.amber.site_id).update(significant_visit_days=5)
+    slip = slip_record(
+        access=access_for(home.ed, home),
+        child=home.amber,
+        kind="high",
+        occurred_at=timezone.now() - datetime.timedelta(minutes=10),
+        what_happened="Amber went missing for three hours.",
+    )
+    client.force_login(home.home_manager)
+    page = client.get(f"/actions/incidents/{slip.pk}/significant/").content.decode()
+    assert 'name="visit_within_days" value="5"' in page and "setting is 5 days" in page
+    slip.refresh_from_db()
+    escalation = services.incident_mark_significant(
+        access=access_for(home.home_manager, home),
+        slip=slip,
+        meeting_needed=False,
+        notified_how="phone",
+        notification="Phoned the social worker; she will visit this week.",
+    )
+    assert escalation.visit_due_on == TODAY() + datetime.timedelta(days=5)
+
+
 def test_a_visit_after_the_request_meets_it(home, in_org):
     from contacts.services import visit_bring_forward
 
@@ -392,3 +420,176 @@ def test_hooks_run_in_the_organisation_they_were_published_in(
             )
     with organisation_scope(home.org.pk):
         assert Notice.objects.filter(key=f"incident:{slip.pk}", user=home.home_manager).exists()
+
+
+def test_matters_reach_only_the_people_chosen_never_the_people_the_words_name(
+    home, in_org, django_capture_on_commit_callbacks
+):
+    """The worked example's text names the manager, the social worker and the parents; ticking
+    only the social worker makes only the social worker's item, and no referral unless one is
+    named in the referral box."""
+    day = TODAY() - datetime.timedelta(days=1)
+    access = access_for(home.ed, home)
+    session = session_services.session_start(access=access, child=home.amber)
+    topic = Topic.objects.get_or_create(
+        name=worked_example.TOPIC, defaults={"organisation_id": home.org.pk}
+    )[0]
+    data = {**worked_example.fields(day), "matters_for": ["social_worker"], "referral_agency": ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        session_services.session_submit(
+            access=access,
+            session=session,
+            expected_version=session.version,
+            data=data,
+            topics=[topic],
+            targets=worked_example.targets(day),
+            reviews={},
+        )
+    kinds = set(
+        ActionItem.objects.filter(source="session", source_id=session.pk).values_list(
+            "kind", flat=True
+        )
+    )
+    assert kinds == {Kind.FOLLOW_UP, Kind.SOCIAL_WORKER}  # "MOSAIC" in the text is not a referral
+    assert not Notice.objects.filter(user=home.home_manager).exists()
+
+
+def test_a_referral_made_in_the_session_carries_its_agency_and_date(org, in_org):
+    from sessions_app.models import KeyWorkSession
+
+    kw = org.users["key_worker"]
+    session = KeyWorkSession.objects.create(
+        organisation=org.org,
+        child=org.child,
+        author=kw,
+        date=TODAY(),
+        status="submitted",
+        referral_agency="CAMHS",
+        referral_made_on=TODAY(),
+    )
+    [made] = services.actions_from_session(session_id=session.pk)
+    assert (made.kind, made.agency, made.made_on, made.owner) == (
+        Kind.REFERRAL,
+        "CAMHS",
+        TODAY(),
+        kw,
+    )
+    assert made.title == "CAMHS referral" and "made on" in made.details
+
+
+@pytest.mark.parametrize(
+    "change, field, words",
+    [
+        ({"matters_for": []}, "matters_for", "Choose who the matters are for"),
+        ({"matters": ""}, "matters", "Write what the manager and the social worker"),
+        (
+            {"referral_agency": "", "referral_made_on": TODAY()},
+            "referral_agency",
+            "Name the agency",
+        ),
+        (
+            {"referral_made_on": TODAY() + datetime.timedelta(days=1)},
+            "referral_made_on",
+            "cannot have been made in the future",
+        ),
+    ],
+)
+def test_submitting_matters_without_a_person_or_a_referral_date_without_an_agency_is_refused(
+    home, in_org, change, field, words
+):
+    day = TODAY() - datetime.timedelta(days=1)
+    access = access_for(home.ed, home)
+    session = session_services.session_start(access=access, child=home.amber)
+    topic = Topic.objects.get_or_create(
+        name=worked_example.TOPIC, defaults={"organisation_id": home.org.pk}
+    )[0]
+    data = {**worked_example.fields(day), "matters_for": ["manager", "social_worker"], **change}
+    with pytest.raises(ValidationError) as error:
+        session_services.session_submit(
+            access=access,
+            session=session,
+            expected_version=session.version,
+            data=data,
+            topics=[topic],
+            targets=worked_example.targets(day),
+            reviews={},
+        )
+    assert words in " ".join(error.value.message_dict[field])
+    session.refresh_from_db()
+    assert session.status == "draft"
+
+
+def publish_monthly_review(world, callbacks, follow_ups, *, number_of_times=1):
+    from plans import services as plan_services
+    from plans.models import PlanType
+    from plans.selectors import sections as plan_sections
+
+    access = access_for(world.ed, world)
+    versions = []
+    for _ in range(number_of_times):
+        draft = plan_services.plan_draft_start(
+            access=access, child=world.amber, plan_type=PlanType.MONTHLY_REVIEW
+        )
+        content = {
+            s.key: {"text": f"{s.title}: written."}
+            for s in plan_sections(PlanType.MONTHLY_REVIEW)
+            if not s.many
+        }
+        content["follow_ups"] = {"items": follow_ups}
+        plan_services.plan_draft_save(
+            access=access,
+            version=draft,
+            expected_version=draft.version,
+            content=content,
+            plan_date=TODAY(),
+            next_review_date=TODAY() + datetime.timedelta(days=30),
+            change_summary="The month reviewed.",
+        )
+        draft.refresh_from_db()
+        with callbacks(execute=True):
+            plan_services.plan_publish(access=access, version=draft, expected_version=draft.version)
+        versions.append(draft)
+    return versions
+
+
+def test_a_plan_reviews_follow_ups_become_the_authors_actions_on_the_child_page_and_my_week(
+    home, in_org, django_capture_on_commit_callbacks
+):
+    by = TODAY() + datetime.timedelta(days=10)
+    [version] = publish_monthly_review(
+        home,
+        django_capture_on_commit_callbacks,
+        [
+            {"what": "Book Amber's dental check.", "by_when": by.isoformat()},
+            {"what": "Ask the social worker about contact at Christmas.", "by_when": ""},
+            {"what": "", "by_when": ""},  # an empty row adds nothing
+        ],
+    )
+    made = list(ActionItem.objects.filter(source="plan").order_by("pk"))
+    assert [(a.title, a.owner, a.kind) for a in made] == [
+        ("Book Amber's dental check.", home.ed, Kind.FOLLOW_UP),
+        ("Ask the social worker about contact at Christmas.", home.ed, Kind.FOLLOW_UP),
+    ]
+    assert made[0].due_on == by
+    assert made[1].due_on > TODAY()  # by the next key-work session
+    assert "Young Person's Monthly Review" in made[0].details
+    kw_access = access_for(home.ed, home)
+    assert {a.pk for a in selectors.my_open_actions(kw_access)} >= {a.pk for a in made}
+    assert {a.pk for a in made} <= {a.pk for a in selectors.child_actions(home.amber)}
+    assert AuditEvent.objects.filter(object_type="actions.actionitem", action="create").count() == 2
+    # Published again, the same rows (same refs) are not made twice.
+    services.actions_from_plan_review(version_id=version.pk)
+    assert ActionItem.objects.filter(source="plan").count() == 2
+
+
+def test_the_follow_up_links_back_to_the_review_it_was_agreed_in(
+    client, home, in_org, django_capture_on_commit_callbacks
+):
+    publish_monthly_review(
+        home, django_capture_on_commit_callbacks, [{"what": "Book the dentist.", "by_when": ""}]
+    )
+    action = ActionItem.objects.get(source="plan")
+    client.force_login(home.ed)
+    body = client.get(f"/actions/{action.pk}/").content.decode()
+    assert f'href="/plans/child/{home.amber.pk}/monthly_review/"' in body
+    assert "Plan review" in body

@@ -52,13 +52,19 @@ def test_the_worked_example_reaches_the_manager_the_key_worker_and_the_social_wo
 
     # The manager: an alert in the top bar and the task on the home page; closes it with a note.
     sign_in(page, home.home_manager.username)
-    expect(page.locator('a.nav-link[href="/actions/"] [data-unread]')).to_have_text(
+    expect(page.locator('a.nav-link[href="/actions/alerts/"] [data-unread]')).to_have_text(
         "1 unread alerts"
     )
     expect(page.get_by_test_id("home-actions")).to_contain_text("Make the manager aware")
     page.screenshot(path="test-artifacts/actions-manager-home.png", full_page=True)
-    page.locator('a.nav-link[href="/actions/"]').click()
+    page.locator('a.nav-link[href="/actions/alerts/"]').click()
     expect(page.get_by_test_id("notices")).to_contain_text("For the manager: Amber Smith")
+    page.get_by_test_id("notices").get_by_role("button", name="Acknowledge").click()
+    expect(page.locator('a.nav-link[href="/actions/alerts/"] [data-unread]')).to_have_count(0)
+    page.screenshot(path="test-artifacts/actions-alerts.png", full_page=True)
+    # Alerts tell; Actions are the work: the manager's task is on the Actions list.
+    page.locator('a.nav-link[href="/actions/"]').click()
+    page.screenshot(path="test-artifacts/actions-list.png", full_page=True)
     page.get_by_test_id("action-list").get_by_role("link", name="Make the manager aware").click()
     page.get_by_label("Note (what was done, or why it is cancelled)").fill(
         "Discussed with Ellie; agreed the support plan and the MOSAIC route."
@@ -142,10 +148,10 @@ def test_a_high_level_incident_alerts_the_manager_who_marks_it_significant(page,
 
     page.context.clear_cookies()
     sign_in(page, home.home_manager.username)
-    expect(page.locator('a.nav-link[href="/actions/"] [data-unread]')).to_have_text(
+    expect(page.locator('a.nav-link[href="/actions/alerts/"] [data-unread]')).to_have_text(
         "1 unread alerts"
     )
-    page.locator('a.nav-link[href="/actions/"]').click()
+    page.locator('a.nav-link[href="/actions/alerts/"]').click()
     page.get_by_test_id("notices").get_by_role(
         "link", name="High-level incident: Amber Smith"
     ).click()

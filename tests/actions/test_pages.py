@@ -45,15 +45,15 @@ def test_my_actions_list_shows_overdue_and_runs_a_fixed_number_of_queries(
     def page():
         # 1 session, 2 user, 3 OTP device, 4 memberships with their sites, 5 savepoint (the
         # request's transaction), 6 count of my actions (for the paginator; the children I can
-        # see as a subquery), 7 the page of actions with child, site and owner, 8 my alerts,
-        # 9 release savepoint.
+        # see as a subquery), 7 the page of actions with child, site and owner, 8 release
+        # savepoint. (Alerts are their own page.)
         return client.get("/actions/")
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = page()
     assert response.status_code == 200
     make_actions(org, 6)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = page()
     body = response.content.decode()
     assert body.count('badge text-bg-danger">Overdue') == 9
@@ -122,20 +122,78 @@ def test_closing_needs_a_note_and_only_the_owner_or_a_manager_may(client, org, i
     assert client.get(f"/actions/{action.pk}/close/").status_code == 405
 
 
-def test_alerts_show_in_the_top_bar_badge_and_mark_read(client, org, in_org):
+def make_notices(world, user, n, start=0):
+    return [
+        Notice.objects.create(
+            organisation=world.org,
+            user=user,
+            site=world.school,
+            key=f"test:{start + i}",
+            message=f"For the manager: matter {start + i}",
+            url="/actions/",
+        )
+        for i in range(n)
+    ]
+
+
+def test_alerts_are_acknowledged_dismissed_or_all_marked_read_only_by_their_person(
+    client, org, in_org
+):
     manager = org.users["manager"]
-    Notice.objects.create(
-        organisation=org.org,
-        user=manager,
-        site=org.school,
-        key="x",
-        message="For the manager: something",
-        url="/actions/",
-    )
+    first, second, third = make_notices(org, manager, 3)
+    [theirs] = make_notices(org, org.users["key_worker"], 1, start=10)
     client.force_login(manager)
+    assert 'data-unread="3"' in client.get("/actions/badge/").content.decode()
+    client.post("/actions/alerts/", {"do": "read", "notice": first.pk})
+    assert 'data-unread="2"' in client.get("/actions/badge/").content.decode()
+    client.post("/actions/alerts/", {"do": "dismiss", "notice": second.pk})
+    body = client.get("/actions/alerts/").content.decode()
+    assert "matter 1" not in body and "matter 0" in body and "matter 2" in body
     assert 'data-unread="1"' in client.get("/actions/badge/").content.decode()
-    client.post("/actions/")
+    # Someone else's alert: nothing happens to it, and nothing of it is shown.
+    client.post("/actions/alerts/", {"do": "dismiss", "notice": theirs.pk})
+    client.post("/actions/alerts/", {"do": "read", "notice": theirs.pk})
+    theirs.refresh_from_db()
+    assert theirs.read_at is None and theirs.dismissed_at is None
+    client.post("/actions/alerts/", {"do": "read_all"})
     assert "data-unread" not in client.get("/actions/badge/").content.decode()
+    client.post("/actions/alerts/", {"do": "dismiss", "notice": "x"})  # not an id: ignored
+    third.refresh_from_db()
+    assert third.read_at is not None and third.dismissed_at is None
+
+
+def test_alerts_and_actions_are_separate_lists_each_with_its_empty_state(client, org, in_org):
+    manager = org.users["manager"]
+    client.force_login(manager)
+    alerts = client.get("/actions/alerts/").content.decode()
+    assert 'data-testid="no-alerts"' in alerts and "action-list" not in alerts
+    actions = client.get("/actions/").content.decode()
+    assert "You have no open actions." in actions and 'data-testid="notices"' not in actions
+    make_notices(org, manager, 1)
+    actions = client.get("/actions/").content.decode()
+    assert "For the manager: matter 0" not in actions  # an alert is not an action
+    assert "For the manager: matter 0" in client.get("/actions/alerts/").content.decode()
+    nav = client.get("/").context
+    assert [b["label"] for b in nav["nav_badges"]] == ["Overdue", "Alerts"]
+    assert "Actions" in [i["label"] for i in nav["nav_items"]]
+
+
+def test_the_alerts_list_runs_a_fixed_number_of_queries(
+    client, org, in_org, django_assert_num_queries
+):
+    manager = org.users["manager"]
+    make_notices(org, manager, 2)
+    client.force_login(manager)
+    client.get("/actions/alerts/")
+    # 1 session, 2 user, 3 OTP device, 4 memberships with their sites, 5 savepoint, 6 count of
+    # my alerts (the paginator), 7 the page of alerts, 8 release savepoint.
+    with django_assert_num_queries(8):
+        response = client.get("/actions/alerts/")
+    assert response.content.decode().count("Acknowledge</button>") == 2
+    make_notices(org, manager, 20, start=2)
+    with django_assert_num_queries(8):
+        response = client.get("/actions/alerts/")
+    assert response.content.decode().count("Dismiss</button>") == 22
 
 
 def test_the_significant_incident_page_is_for_the_homes_managers(client, home, in_org):
@@ -195,8 +253,9 @@ def test_the_hooks_are_subscribed_and_a_parents_task_offers_to_log_the_call(clie
         "contacts.contact_recorded",
         "contacts.weekly_update_sent",
         "contacts.weekly_update_lines",
+        "plans.plan_published",
     ):
-        assert any(name.startswith("actions.services.") for name in hooks[event]), event
+        assert any(name.startswith("actions.") for name in hooks[event]), event
     action = make_actions(org, 1, child=org.child)[0]
     ActionItem.objects.filter(pk=action.pk).update(kind=Kind.PARENTS)
     client.force_login(org.users["key_worker"])

@@ -362,3 +362,24 @@ def test_statutory_visits_after_the_first_year_follow_the_placement(until_18, du
         due,
         status,
     )
+
+
+@pytest.mark.django_db
+def test_a_newly_allocated_key_worker_owes_the_first_session_one_interval_after_the_allocation():
+    """After a roll import a pupil admitted months ago gets a key worker today: the first session
+    is due 14 days after the allocation, not overdue on the day they are named. A pupil whose
+    key worker has held them since admission, with no session, is still overdue."""
+    world = build(label="Grace")
+    with organisation_scope(world.org.pk):
+        newcomer = ChildFactory(
+            site=world.site, first_name="Bo", start_date=datetime.date(2026, 1, 5)
+        )
+        KeyWorkerAllocationFactory(
+            child=newcomer, staff=world.worker, starts_on=datetime.date(2026, 6, 1)
+        )
+    sweep(world, at(2026, 6, 1, 12))
+    with organisation_scope(world.org.pk):
+        fresh = Obligation.objects.get(child=newcomer, rule=Rule.SESSION)
+    assert fresh.due_on == add_term_days(datetime.date(2026, 6, 1), 14, [])
+    assert fresh.status != Status.OVERDUE
+    assert session_obligation(world).status == Status.OVERDUE  # held since January, no session

@@ -229,7 +229,7 @@ def test_top_bar_loads_the_unread_alert_count_after_the_page(
     # 1 session, 2 user, 3 two-factor device, 4 memberships, 5 savepoint, 6 the count, 7 release.
     with django_assert_num_queries(7):
         badge = client.get("/compliance/alerts/unread/").content.decode()
-    assert "Alerts" in badge and 'data-unread="2"' in badge and "2<span" in badge
+    assert "Overdue" in badge and 'data-unread="2"' in badge and "2<span" in badge
     client.post("/compliance/alerts/")
     assert "badge" not in client.get("/compliance/alerts/unread/").content.decode()
     # Another organisation's key worker has their own alert only.

@@ -63,6 +63,15 @@ def test_an_admin_adds_a_school_and_a_home_with_their_defaults(client, org, scop
         ({"caseload_limit": 0}, "caseload_limit", "greater than or equal to 1"),
         ({"time_zone": "Mars/Olympus"}, "time_zone", "not one of the available choices"),
         ({"name": "alpha school"}, "name", "already a site called"),
+        ({"concern_escalate_minutes": 4}, "concern_escalate_minutes", "greater than or equal to 5"),
+        (
+            {"concern_escalate_minutes": 601},
+            "concern_escalate_minutes",
+            "less than or equal to 600",
+        ),
+        ({"concern_escalate_minutes": "soon"}, "concern_escalate_minutes", "Enter a whole number"),
+        ({"significant_visit_days": -1}, "significant_visit_days", "greater than or equal to 0"),
+        ({"significant_visit_days": 43}, "significant_visit_days", "less than or equal to 42"),
     ],
 )
 def test_bad_site_details_are_named_next_to_the_field(client, org, scope, change, field, message):
@@ -85,6 +94,28 @@ def test_editing_a_site_and_its_kind_is_fixed_once_it_has_children(client, org, 
         assert Site.objects.get(pk=org.school.pk).caseload_limit == 6
     refused = client.post(url, {**data, "kind": "home", "dfe_number": ""})
     assert "its kind cannot change" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_sites_escalation_settings_start_at_the_defaults_and_are_edited_on_its_page(
+    client, org, scope
+):
+    client.force_login(org.users["org_admin"])
+    assert client.post("/sites/add/", HOME).status_code == 302  # the fields left empty
+    with scope(org.org):
+        home = Site.objects.get(name="Birch House")
+        assert (home.concern_escalate_minutes, home.significant_visit_days) == (60, 0)
+    page = client.get(f"/sites/{home.pk}/edit/").content.decode()
+    assert "Escalate an unacknowledged safeguarding concern after" in page
+    assert "the social worker visits within (days)" in page
+    data = {**HOME, "concern_escalate_minutes": 30, "significant_visit_days": 3}
+    assert client.post(f"/sites/{home.pk}/edit/", data).status_code == 302
+    with scope(org.org):
+        home.refresh_from_db()
+        assert (home.concern_escalate_minutes, home.significant_visit_days) == (30, 3)
+        assert AuditEvent.objects.filter(
+            object_type="tenancy.site", object_id=home.pk, action="update"
+        ).exists()
 
 
 @pytest.mark.django_db

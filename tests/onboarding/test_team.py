@@ -395,3 +395,48 @@ def test_a_members_name_and_job_title_are_changed_in_the_app(client, org, scope)
         assert AuditEvent.objects.filter(summary="Name changed").exists()
     blank = client.post(f"/team/{person.pk}/", {**data, "details-last_name": ""})
     assert blank.status_code == 200 and "This field is required" in blank.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_key_worker_picker_names_who_is_invited_but_not_joined(client, org, scope):
+    """Invited staff cannot be chosen until they accept: the picker says so, by name, instead of
+    leaving the manager to wonder where they are."""
+    from .factories import InvitationFactory
+
+    school = {"site": org.school.pk, "role": "key_worker"}
+    with scope(org.org):
+        InvitationFactory(
+            organisation=org.org, first_name="Priya", last_name="Open", roles=[school]
+        )
+        InvitationFactory(
+            organisation=org.org,
+            first_name="Wes",
+            last_name="Withdrawn",
+            roles=[school],
+            withdrawn_at=timezone.now(),
+        )
+        InvitationFactory(
+            organisation=org.org,
+            first_name="Ed",
+            last_name="Expired",
+            roles=[school],
+            expires_at=timezone.now() - datetime.timedelta(minutes=1),
+        )
+        InvitationFactory(
+            organisation=org.org,
+            first_name="Hana",
+            last_name="Elsewhere",
+            roles=[{"site": org.home.pk, "role": "key_worker"}],
+        )
+        InvitationFactory(
+            organisation=org.org,
+            first_name="Mo",
+            last_name="Moderator",
+            roles=[{"site": org.school.pk, "role": "moderator"}],
+        )
+    client.force_login(org.users["manager"])
+    page = client.get(f"/children/{org.child.pk}/key-worker/").content.decode()
+    assert "Invited but not joined yet, so not listed until they accept their invitation: " in page
+    assert "Priya Open." in page
+    for name in ("Wes Withdrawn", "Ed Expired", "Hana Elsewhere", "Mo Moderator"):
+        assert name not in page

@@ -51,7 +51,7 @@ def test_a_concern_from_a_session_reaches_the_dsl_and_nobody_else(page, org):
     # The DSL (the world's manager) sees the alert and the home page's panel at once.
     page.context.clear_cookies()
     sign_in(page, org.users["manager"].username)
-    expect(page.locator('a.nav-link[href="/actions/"] [data-unread]')).to_have_text(
+    expect(page.locator('a.nav-link[href="/actions/alerts/"] [data-unread]')).to_have_text(
         "1 unread alerts"
     )
     expect(page.get_by_test_id("home-concerns")).to_contain_text(reference)

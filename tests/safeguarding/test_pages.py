@@ -120,6 +120,7 @@ def test_another_key_worker_a_moderator_and_the_pdf_show_nothing_of_the_text(
             "/safeguarding/",
             f"/quality/moderation/record/{session.pk}/",
             "/actions/",
+            "/actions/alerts/",
         ):
             assert SECRET not in client.get(url).content.decode(), (user, url)
     client.force_login(org.users["key_worker"])

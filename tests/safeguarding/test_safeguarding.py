@@ -13,7 +13,7 @@ from actions.models import Notice
 from safeguarding import selectors, services
 from safeguarding.models import Concern, Decision, SafeguardingLead, escalation_due
 from sessions_app.models import KeyWorkSession
-from tenancy.models import AuditEvent
+from tenancy.models import AuditEvent, Site
 
 from ..factories import MembershipFactory, UserFactory
 from ..sessions_app.conftest import access_for
@@ -176,6 +176,16 @@ def test_an_unacknowledged_concern_goes_to_the_deputy_and_the_manager_once(dsl):
     assert all(SECRET not in n.message for n in escalated)
     concern.refresh_from_db()
     assert concern.escalated_at == raised + datetime.timedelta(minutes=61)
+
+
+def test_the_sites_setting_sets_when_an_unacknowledged_concern_escalates(dsl):
+    Concern.objects.update(acknowledged_at=timezone.now())  # the world's own concern
+    Site.objects.filter(pk=dsl.child.site_id).update(concern_escalate_minutes=20)
+    raised = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC)  # a Monday
+    with time_machine.travel(raised, tick=False):
+        raise_concern(dsl, happened_at=raised - datetime.timedelta(minutes=5))
+    assert services.escalate_unacknowledged(now=raised + datetime.timedelta(minutes=19)) == 0
+    assert services.escalate_unacknowledged(now=raised + datetime.timedelta(minutes=21)) == 1
 
 
 def test_an_acknowledged_concern_is_not_escalated(dsl):

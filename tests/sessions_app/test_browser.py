@@ -60,6 +60,11 @@ def test_key_workers_record_sessions_and_a_manager_signs_off(page, home, tmp_pat
         fill_target(page, n, what, measure, "health")
     page.get_by_label("Work the key worker will follow up").fill(worked_example.FOLLOW_UP)
     page.get_by_label("Matters for the Team Manager").fill(worked_example.MATTERS)
+    # Who the matters are for, and the referral to offer: chosen, not guessed from the words.
+    matters_for = page.get_by_test_id("matters-for")
+    for label in ("The manager", "The social worker", "The parents or family"):
+        matters_for.get_by_label(label, exact=True).check()
+    page.get_by_label("Referral to", exact=True).fill(worked_example.REFERRAL_AGENCY)
     page.locator("#id_placement_plan_update_1").check()  # Yes
     page.get_by_label("If yes, which areas of the Placement Plan?").fill(
         worked_example.PLACEMENT_PLAN_AREAS
@@ -69,6 +74,17 @@ def test_key_workers_record_sessions_and_a_manager_signs_off(page, home, tmp_pat
     page.get_by_role("button", name="Submit and sign").click()
     expect(page.get_by_text("Submitted and signed.")).to_be_visible()
     expect(page.get_by_text("Submitted, awaiting sign-off")).to_be_visible()
+    record = page.get_by_test_id("matters-for-record")
+    expect(record).to_contain_text("The manager; The social worker; The parents or family")
+    expect(record).to_contain_text("Referral to: MOSAIC (to be made)")
+    actions = page.get_by_test_id("record-actions")
+    for words in (
+        "Make the manager aware",
+        "Tell Amber's social worker",
+        "Family contact",
+        "MOSAIC",
+    ):
+        expect(actions).to_contain_text(words)
     page.screenshot(path="test-artifacts/session-submitted.png", full_page=True)
 
     # The school key worker records a session with an EHCP focus, reviewing the open target.
