@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "safeguarding",
     "roll",
     "evidence",
+    "regulation44",
     "bench",
 ]
 
@@ -63,6 +64,7 @@ NAVIGATION_APPS = [
     "onboarding",
     "actions",
     "safeguarding",
+    "regulation44",
 ]
 
 MIDDLEWARE = [
