@@ -6,9 +6,11 @@ from django.http import Http404
 
 from actions.models import Source
 from actions.selectors import source_actions
+from compliance import selectors as compliance
 from people.selectors import children_visible_to
 from tenancy.access import Access
 from tenancy.models import Site
+from tenancy.timeutils import site_today
 
 from .models import Recommendation, VisitReport
 
@@ -16,8 +18,12 @@ from .models import Recommendation, VisitReport
 def report_sites(access: Access) -> list[Site]:
     """The homes whose reports ``access`` sees: those they visit as independent visitor and those
     they manage (every home for an organisation admin). No query: the sites are loaded."""
-    ids = access.visited_site_ids | access.managed_site_ids
-    return [s for s in access.all_sites if s.pk in ids and s.kind == Site.Kind.HOME]
+    visited, managed = access.visited_site_ids, access.managed_site_ids
+    return [
+        s
+        for s in access.all_sites
+        if s.pk in visited or (s.pk in managed and s.kind == Site.Kind.HOME)
+    ]
 
 
 def reports_for(access: Access, site_ids=None) -> QuerySet[VisitReport]:
@@ -68,6 +74,27 @@ def recommendations_with_actions(report: VisitReport) -> list[tuple[Recommendati
     rows = list(report.recommendations.all())
     actions = source_actions(Source.REG44, [r.pk for r in rows])
     return [(r, actions.get(r.pk)) for r in rows]
+
+
+def get_site_or_404(access: Access, site_id) -> Site:
+    """One of the person's homes (``report_sites``), or 404."""
+    for site in report_sites(access):
+        if str(site.pk) == str(site_id):
+            return site
+    raise Http404("No such home.")
+
+
+def compliance_figures(site: Site) -> dict:
+    """The home's compliance figures as its dashboard shows them, without any child's name: the
+    rules, each key worker's counts by rule and status, and on time week by week with its chart
+    (``compliance.selectors``; three queries and the chart's cached count)."""
+    weeks = compliance.on_time_by_week([site.pk], site_today(site))
+    return {
+        "rules": compliance.rules_for(site),
+        "workers": compliance.by_key_worker(site),
+        "weeks": weeks,
+        "chart": compliance.chart(weeks),
+    }
 
 
 def visited_children(access: Access, site: Site):

@@ -82,6 +82,14 @@ def report_upload(request):
 
 
 @staff_view
+def figures(request, site_id):
+    """The home's compliance figures, for its visitor (and its managers)."""
+    site = selectors.get_site_or_404(request.access, site_id)
+    context = {"site": site, **selectors.compliance_figures(site)}
+    return render(request, "regulation44/figures.html", context)
+
+
+@staff_view
 def report_detail(request, report_id):
     access = request.access
     report = selectors.get_report_or_404(access, report_id)

@@ -99,9 +99,10 @@ VISITOR_PAGES: frozenset[str] = frozenset({
     "contacts:contact_list", "contacts:child_contacts", "contacts:contact_detail",
     "contacts:weekly_update",
     "plans:child_plans", "plans:plan_detail", "plans:version_detail", "plans:version_pdf",
-    "compliance:index", "compliance:site_dashboard", "compliance:overdue",
+    "plans:document_file",
     "evidence:chronology", "evidence:chronology_pdf",
     "regulation44:index", "regulation44:report_detail", "regulation44:report_file",
+    "regulation44:recommendation", "regulation44:figures",
 })  # fmt: skip
 #: The only pages a visitor may send a form to: their monthly report.
 VISITOR_POSTS: frozenset[str] = frozenset({"regulation44:report_upload"})

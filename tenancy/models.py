@@ -213,9 +213,10 @@ class Membership(TenantModel):
         site's time zone) is on or before ``ends_on``. Needs ``site`` loaded when it has an end."""
         if self.ends_on is None:
             return True
-        # The site's zone when it is loaded (the middleware's query joins it); else the default.
-        loaded = self.site_id and Membership.site.is_cached(self)
-        zone = ZoneInfo(self.site.time_zone) if loaded else None
+        # The site's zone when it is loaded (the middleware's query joins it; outside the
+        # organisation's scope row-level security hides it) — else the default zone.
+        site = self.site if self.site_id and Membership.site.is_cached(self) else None
+        zone = ZoneInfo(site.time_zone) if site is not None else None
         return timezone.localdate(now or timezone.now(), timezone=zone) <= self.ends_on
 
     def __str__(self):
