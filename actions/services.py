@@ -105,7 +105,7 @@ def _create(
     try:
         with transaction.atomic():
             action = ActionItem.objects.create(
-                organisation_id=site.organisation_id, site_id=site.pk, child=child, **fields
+                organisation_id=site.organisation_id, site=site, child=child, **fields
             )
     except IntegrityError:
         if fields.get("automatic"):
