@@ -11,5 +11,6 @@ urlpatterns = [
     path("child/<int:child_id>/impact/", views.child_impact, name="child_impact"),
     path("child/<int:child_id>/chronology/", views.chronology, name="chronology"),
     path("child/<int:child_id>/story.pdf", views.story_pdf, name="story_pdf"),
+    path("child/<int:child_id>/story.docx", views.story_docx, name="story_docx"),
     path("child/<int:child_id>/chronology.pdf", views.chronology_pdf, name="chronology_pdf"),
 ]

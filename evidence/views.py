@@ -15,9 +15,11 @@ from tenancy.exports import export_filename
 from tenancy.timeutils import site_today
 
 from . import exports, impact, selectors
+from . import story as story_module
 from .forms import ChronologyFilter, StoryPeriod, WhatWorksFilter
 
 PAGE_SIZE = 50
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _download(body: bytes, content_type: str, name: str) -> HttpResponse:
@@ -154,20 +156,40 @@ def chronology_pdf(request, child_id):
     return _download(pdf, "application/pdf", name)
 
 
-@staff_view
-def story_pdf(request, child_id):
-    """The child's key-work story over ``?start=&end=`` (default: the last 12 months)."""
+def _story(request, child_id):
+    """The child's key-work story over ``?start=&end=`` (default: the last 12 months), for the
+    PDF and the Word file alike; a 400 response for a bad period."""
     access = request.access
     child = get_child_or_404(access, child_id)
     if not can(access, "sessions", "read", child):
         raise Http404("No such child.")
     form = StoryPeriod(request.GET)
     if not form.is_valid():
-        return HttpResponse("; ".join(e for errs in form.errors.values() for e in errs), status=400)
+        message = "; ".join(e for errs in form.errors.values() for e in errs)
+        return child, None, HttpResponse(message, status=400)
     today = site_today(child.site)
     end = form.cleaned_data.get("end") or today
     start = form.cleaned_data.get("start") or end - datetime.timedelta(days=365)
-    story = selectors.story(child, start, end)
-    pdf = exports.story_pdf(story=story, organisation=access.organisation, generated=today)
-    access.audit_view(child, action=Action.EXPORT, summary="Key-work story PDF")
+    return child, story_module.full_story(access, child, start, end), None
+
+
+@staff_view
+def story_pdf(request, child_id):
+    child, full, refused = _story(request, child_id)
+    if refused:
+        return refused
+    today = site_today(child.site)
+    pdf = exports.story_pdf(full=full, organisation=request.access.organisation, generated=today)
+    request.access.audit_view(child, action=Action.EXPORT, summary="Key-work story PDF")
     return _download(pdf, "application/pdf", f"key-work-story-{child.last_name}.pdf".lower())
+
+
+@staff_view
+def story_docx(request, child_id):
+    child, full, refused = _story(request, child_id)
+    if refused:
+        return refused
+    today = site_today(child.site)
+    body = exports.story_docx(full=full, organisation=request.access.organisation, generated=today)
+    request.access.audit_view(child, action=Action.EXPORT, summary="Key-work story Word file")
+    return _download(body, DOCX, f"key-work-story-{child.last_name}.docx".lower())

@@ -3,7 +3,7 @@ and what they may read of the home's records, one report with the responses, the
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -19,7 +19,7 @@ from .forms import ReportForm
 def _sites_or_404(access):
     sites = selectors.report_sites(access)
     if not sites:
-        raise Http404("No home whose regulation 44 reports you see.")
+        raise PermissionDenied("Regulation 44 reports are for a home's visitor and managers.")
     return sites
 
 

@@ -43,6 +43,8 @@ OTHER_ARGUMENTS = {
     "lead_id": "a member of a site's DSL team",
     "member_id": "a member of staff",
     "invitation_id": "an invitation to a member of staff",
+    "report_id": "a regulation 44 report about a home (its fetch audits the report itself)",
+    "recommendation_id": "a recommendation of a regulation 44 report (the report's fetch audits)",
 }
 
 # Pages without ids that can be narrowed to one child: the query that does it.
@@ -116,6 +118,10 @@ LISTS = {
     "evidence:what_works",
     "evidence:what_works_csv",
     "evidence:what_works_chart",
+    # Regulation 44: a home's reports and the visitor's upload form, about the home; the home's
+    # compliance figures by key worker (no child's name). Each report's view is audited.
+    "regulation44:index",
+    "regulation44:report_upload",
 }
 
 

@@ -290,7 +290,7 @@ def test_only_the_homes_visitor_uploads_and_only_managers_of_homes_see_reports(c
     # A school's manager, a home's key worker: no regulation 44 pages at all.
     for user in (org.users["manager"], org.users["other_site_key_worker"]):
         client.force_login(user)
-        assert client.get("/regulation44/").status_code == 404
+        assert client.get("/regulation44/").status_code == 403
         assert client.get(f"/regulation44/reports/{org.report.pk}/").status_code == 404
 
 
