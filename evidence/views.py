@@ -181,7 +181,8 @@ def story_pdf(request, child_id):
     today = site_today(child.site)
     pdf = exports.story_pdf(full=full, organisation=request.access.organisation, generated=today)
     request.access.audit_view(child, action=Action.EXPORT, summary="Key-work story PDF")
-    return _download(pdf, "application/pdf", f"key-work-story-{child.last_name}.pdf".lower())
+    name = export_filename("Key-work story", child.full_name, day=today, ext="pdf")
+    return _download(pdf, "application/pdf", name)
 
 
 @staff_view
@@ -192,4 +193,5 @@ def story_docx(request, child_id):
     today = site_today(child.site)
     body = exports.story_docx(full=full, organisation=request.access.organisation, generated=today)
     request.access.audit_view(child, action=Action.EXPORT, summary="Key-work story Word file")
-    return _download(body, DOCX, f"key-work-story-{child.last_name}.docx".lower())
+    name = export_filename("Key-work story", child.full_name, day=today, ext="docx")
+    return _download(body, DOCX, name)

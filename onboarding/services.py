@@ -151,7 +151,7 @@ VISITOR_MAX_DAYS = 366
 
 
 def _check_visitor_grant(access: Access | None, grants: list[Grant], ends_on) -> None:
-    """Regulation 44: the visitor is independent of the home (no other role here), visits one
+    """Regulations 43-44: the visitor is independent of the provider (no other role here), visits one
     children's home the inviter manages, and their access ends on a date within a year."""
     (site_id, _role), *others = grants
     if others:
@@ -440,7 +440,7 @@ def member_roles_set(*, access: Access, user, grants: set[Grant]) -> list[str]:
         _require(can_grant(access, grant), "You cannot give that role.")
     if grants and any(m.is_active and m.role == Role.INDEPENDENT_VISITOR for m in memberships):
         raise ValidationError(
-            "An independent visitor holds no other role (regulation 44: independent of the home)."
+            "An independent visitor holds no other role (regulation 43: independent of the provider)."
         )
     in_reach = {
         (m.site_id, m.role)

@@ -35,7 +35,7 @@ S = Reach.SITE
 COLUMNS: tuple[str, ...] = (
     Role.KEY_WORKER, Role.MANAGER, Role.MODERATOR, Role.ORG_ADMIN, Role.INDEPENDENT_VISITOR
 )  # fmt: skip
-# The independent visitor (regulation 44(4) of the Children's Homes (England) Regulations 2015:
+# The independent visitor (regulation 44(2)(b) of the Children's Homes (England) Regulations 2015:
 # "inspect the premises and ... records", interview children and staff) reads the home's record of
 # care — sessions, incidents, contacts and weekly updates, the placement plan and reviews — and
 # writes nothing. Left out: the pen portrait, household, family, professionals, the risk assessment
