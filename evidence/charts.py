@@ -126,3 +126,49 @@ def attendance_png(weeks: list) -> bytes:
         y_max_label="100%",
         legend=[("90% or more", GREEN), ("Below 90% (persistent absence)", RED)],
     )
+
+
+def what_works_png(geometry: dict, *, title: str) -> bytes:
+    """What works' chart (``selectors.chart``'s geometry, as the page's SVG draws it) as a PNG for
+    a report: per kind a grey *before* and a blue *after* bar with each mean's 95% whisker, the
+    label wrapped on two lines as on the page."""
+    from .templatetags.evidence_tags import svg_lines
+
+    width, height = geometry["width"], geometry["height"]
+    image = Image.new("RGB", (width * SCALE, height * SCALE), "white")
+    draw = ImageDraw.Draw(image)
+    small, tiny = _font(11), _font(9)
+
+    def s(*values):
+        return [v * SCALE for v in values]
+
+    draw.text(s(geometry["label_x"], 3), title, fill=INK, font=small)
+    for x, colour, label in ((width - 150, "#adb5bd", "before"), (width - 90, "#0d6efd", "after")):
+        draw.rectangle(s(x, 5, x + 10, 15), fill=colour)
+        draw.text(s(x + 14, 4), label, fill=INK, font=tiny)
+    if geometry["empty"]:
+        draw.text(
+            s(geometry["label_x"], 34),
+            "No kind of intervention has enough children for a figure.",
+            fill=GREY,
+            font=small,
+        )
+    draw.line(s(geometry["x0"], 20, geometry["x0"], height - 10), fill=GREY, width=SCALE)
+    for row in geometry["rows"]:
+        for i, line in enumerate(svg_lines(row["label"], 38)):
+            draw.text(s(geometry["label_x"], row["y"] - 9 + 11 * i), line, fill=INK, font=tiny)
+        for bar in row["bars"]:
+            colour = "#adb5bd" if bar["name"] == "before" else "#0d6efd"
+            if bar["w"] > 0:
+                draw.rectangle(
+                    s(bar["x0"], bar["y"], bar["x0"] + bar["w"], bar["y"] + bar["h"]), fill=colour
+                )
+            draw.line(s(bar["lo"], bar["mid"], bar["hi"], bar["mid"]), fill=INK, width=SCALE)
+            for x in (bar["lo"], bar["hi"]):
+                draw.line(s(x, bar["y"], x, bar["y"] + bar["h"]), fill=INK, width=SCALE)
+            draw.text(
+                s(bar["tx"], bar["mid"] - 6), f"{bar['name']} {bar['value']}", fill=INK, font=tiny
+            )
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

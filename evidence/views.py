@@ -14,7 +14,7 @@ from tenancy.decorators import staff_view
 from tenancy.exports import export_filename
 from tenancy.timeutils import site_today
 
-from . import exports, impact, selectors
+from . import charts, exports, impact, selectors
 from . import story as story_module
 from .forms import ChronologyFilter, StoryPeriod, WhatWorksFilter
 
@@ -89,6 +89,17 @@ def what_works_csv(request):
     sites = ", ".join(s.name for s in request.access.all_sites if s.pk in result.filters.site_ids)
     name = export_filename("what works", sites, day=result.filters.end, ext="csv")
     return _download(exports.what_works_csv(result), "text/csv; charset=utf-8", name)
+
+
+@staff_view
+def what_works_png(request):
+    """The same chart as a PNG image, for a report (Word and PDF documents take PNG)."""
+    form, result = _what_works(request)
+    if result is None:
+        return HttpResponse("Those filters are not valid.", status=400)
+    title = f"What works: {selectors.MEASURE_LABELS[result.filters.measure]}, before and after"
+    png = charts.what_works_png(selectors.chart(result.rows), title=title)
+    return _download(png, "image/png", "what-works.png")
 
 
 @staff_view

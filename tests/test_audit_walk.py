@@ -118,6 +118,7 @@ LISTS = {
     "evidence:what_works",
     "evidence:what_works_csv",
     "evidence:what_works_chart",
+    "evidence:what_works_png",
     # Regulation 44: a home's reports and the visitor's upload form, about the home; the home's
     # compliance figures by key worker (no child's name). Each report's view is audited.
     "regulation44:index",
