@@ -25,13 +25,17 @@ def can_close(access: Access, action: ActionItem) -> bool:
     return action.owner_id == access.user.pk or access.can_manage_site(action.site_id)
 
 
-def create_action(*, actor, child: Child, audit_summary: str = "", **fields) -> ActionItem | None:
-    """Create one action (audited). An automatic action already made for the same record, kind and
-    agency is not made again (the constraint), and ``None`` is returned."""
+def create_action(
+    *, actor, child: Child | None, site=None, audit_summary: str = "", **fields
+) -> ActionItem | None:
+    """Create one action (audited) about ``child``, or about ``site`` as a whole when ``child``
+    is None. An automatic action already made for the same record, kind and agency is not made
+    again (the constraint), and ``None`` is returned."""
+    site = child.site if child is not None else site
     try:
         with transaction.atomic():
             action = ActionItem.objects.create(
-                organisation_id=child.organisation_id, site_id=child.site_id, child=child, **fields
+                organisation_id=site.organisation_id, site=site, child=child, **fields
             )
     except IntegrityError:
         if fields.get("automatic"):
@@ -44,13 +48,13 @@ def create_action(*, actor, child: Child, audit_summary: str = "", **fields) -> 
 
 
 def notify_managers(action: ActionItem) -> None:
-    child = action.child
+    about = action.child.display_name if action.child_id else action.site.name
     notify(
         user_ids=manager_ids(action.site_id),
         site_id=action.site_id,
         organisation_id=action.organisation_id,
         key=f"action:{action.pk}",
-        message=f"For the manager: {child.display_name} – {action.title}",
+        message=f"For the manager: {about} – {action.title}",
         url=reverse("actions:action_detail", args=[action.pk]),
     )
 
@@ -115,6 +119,43 @@ def action_add(
         created_by=access.user,
     )
     if kind == Kind.MANAGER:
+        transaction.on_commit(lambda: notify_managers(action))
+    return action
+
+
+@transaction.atomic
+def site_action_raise(
+    *,
+    actor,
+    site,
+    title: str,
+    details: str = "",
+    due_on: datetime.date,
+    source: str,
+    source_id: int,
+) -> ActionItem | None:
+    """An action for the managers of ``site`` about the site as a whole (no child), raised by a
+    record of a higher app (``source``/``source_id``: a regulation 44 recommendation). The caller
+    has checked the actor may raise it. Made once per record (a second call returns None); the
+    site's managers are alerted. The managers close it with a note (``action_close``)."""
+    if source not in Source.values or source in (Source.MANUAL,):
+        raise ValueError(f"Not a record source: {source!r}")
+    if not title.strip():
+        raise ValidationError({"title": "Say what needs to be done."})
+    action = create_action(
+        actor=actor,
+        child=None,
+        site=site,
+        kind=Kind.MANAGER,
+        title=title.strip()[:300],
+        details=details.strip(),
+        due_on=due_on,
+        source=source,
+        source_id=source_id,
+        automatic=True,
+        created_by=actor,
+    )
+    if action is not None:
         transaction.on_commit(lambda: notify_managers(action))
     return action
 

@@ -40,13 +40,19 @@ class Source(models.TextChoices):
     PLAN = "plan", "Plan review"
     SLIP = "slip", "Incident"
     MANUAL = "manual", "Added by hand"
+    # A recommendation of an independent visitor's monthly report (regulation44): about the home,
+    # so with no child; source_id is the recommendation's id.
+    REG44 = "reg44", "Regulation 44 report"
 
 
 class ActionItem(TenantModel, Versioned):
-    """One thing a record asks for. ``owner`` empty means "the site's managers" (kind MANAGER)."""
+    """One thing a record asks for. ``owner`` empty means "the site's managers" (kind MANAGER).
+    ``child`` empty: about the site as a whole (a regulation 44 recommendation), for its managers."""
 
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
-    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="actions")
+    child = models.ForeignKey(
+        "people.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=300)
     details = models.TextField(blank=True)
@@ -95,6 +101,11 @@ class ActionItem(TenantModel, Versioned):
             models.CheckConstraint(
                 condition=Q(state="open") | Q(closed_at__isnull=False),
                 name="action_closed_has_time",
+            ),
+            # An action about the whole site is for its managers.
+            models.CheckConstraint(
+                condition=Q(child__isnull=False) | Q(kind="manager", owner__isnull=True),
+                name="action_site_wide_for_managers",
             ),
         ]
         indexes = [

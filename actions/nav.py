@@ -67,6 +67,8 @@ def page_panels(request, place, obj):
     if request is None or getattr(request, "access", None) is None:
         return []
     access = request.access
+    if access.is_independent_visitor:  # the staff's tasks: a visitor reads the records only
+        return []
     if place == "session" and obj.counts:
         return [_record_panel(request, Source.SESSION, obj)]
     if place == "contact":

@@ -17,8 +17,12 @@ def _base() -> QuerySet[ActionItem]:
 
 
 def visible_actions(access: Access) -> QuerySet[ActionItem]:
-    """Actions about children this person can see."""
-    return _base().filter(child__in=children_visible_to(access).values("pk"))
+    """Actions about children this person can see, and the site-wide actions (no child: a
+    regulation 44 recommendation) of the sites they manage."""
+    return _base().filter(
+        Q(child__in=children_visible_to(access).values("pk"))
+        | Q(child__isnull=True, site_id__in=access.managed_site_ids)
+    )
 
 
 def get_action_or_404(access: Access, action_id) -> ActionItem:
@@ -66,6 +70,13 @@ def record_actions(source: str, source_id: int, child_id: int) -> list[ActionIte
     return list(
         _base().filter(source=source, source_id=source_id, child_id=child_id).order_by("pk")
     )
+
+
+def source_actions(source: str, source_ids) -> dict[int, ActionItem]:
+    """The actions raised from ``source`` records ``source_ids``, by source id (one query): a
+    higher app shows its records' actions (a regulation 44 report's recommendations)."""
+    rows = _base().filter(source=source, source_id__in=list(source_ids)).order_by("pk")
+    return {row.source_id: row for row in rows}
 
 
 def overdue_counts(site_ids, today_by_site: dict[int, datetime.date]) -> dict[int, int]:

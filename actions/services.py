@@ -18,7 +18,14 @@ from .from_records import (
     weekly_update_lines,
 )
 from .incidents import incident_mark_significant, on_slip_recorded
-from .items import action_add, action_close, can_close, create_action, referral_update
+from .items import (
+    action_add,
+    action_close,
+    can_close,
+    create_action,
+    referral_update,
+    site_action_raise,
+)
 from .notices import manager_ids, notice_dismiss, notices_mark_read, notify
 
 __all__ = [
@@ -39,5 +46,6 @@ __all__ = [
     "on_slip_recorded",
     "on_weekly_update_sent",
     "referral_update",
+    "site_action_raise",
     "weekly_update_lines",
 ]

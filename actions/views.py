@@ -197,6 +197,7 @@ def _source_url(action) -> str:
         Source.SESSION: "sessions_app:session_detail",
         Source.CONTACT: "contacts:contact_detail",
         Source.SLIP: "behaviour:slip_detail",
+        Source.REG44: "regulation44:recommendation",
     }
     name = names.get(action.source)
     return reverse(name, args=[action.source_id]) if name else ""

@@ -16,4 +16,5 @@ def child_links(request, child):
         ("Impact of targets", reverse("evidence:child_impact", args=[child.pk])),
         ("Chronology", reverse("evidence:chronology", args=[child.pk])),
         ("Key-work story (PDF)", reverse("evidence:story_pdf", args=[child.pk])),
+        ("Key-work story (Word)", reverse("evidence:story_docx", args=[child.pk])),
     ]

@@ -14,10 +14,12 @@ from tenancy.decorators import staff_view
 from tenancy.exports import export_filename
 from tenancy.timeutils import site_today
 
-from . import exports, impact, selectors
+from . import charts, exports, impact, selectors
+from . import story as story_module
 from .forms import ChronologyFilter, StoryPeriod, WhatWorksFilter
 
 PAGE_SIZE = 50
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _download(body: bytes, content_type: str, name: str) -> HttpResponse:
@@ -90,6 +92,17 @@ def what_works_csv(request):
 
 
 @staff_view
+def what_works_png(request):
+    """The same chart as a PNG image, for a report (Word and PDF documents take PNG)."""
+    form, result = _what_works(request)
+    if result is None:
+        return HttpResponse("Those filters are not valid.", status=400)
+    title = f"What works: {selectors.MEASURE_LABELS[result.filters.measure]}, before and after"
+    png = charts.what_works_png(selectors.chart(result.rows), title=title)
+    return _download(png, "image/png", "what-works.png")
+
+
+@staff_view
 def what_works_chart(request):
     form, result = _what_works(request)
     if result is None:
@@ -154,20 +167,42 @@ def chronology_pdf(request, child_id):
     return _download(pdf, "application/pdf", name)
 
 
-@staff_view
-def story_pdf(request, child_id):
-    """The child's key-work story over ``?start=&end=`` (default: the last 12 months)."""
+def _story(request, child_id):
+    """The child's key-work story over ``?start=&end=`` (default: the last 12 months), for the
+    PDF and the Word file alike; a 400 response for a bad period."""
     access = request.access
     child = get_child_or_404(access, child_id)
     if not can(access, "sessions", "read", child):
         raise Http404("No such child.")
     form = StoryPeriod(request.GET)
     if not form.is_valid():
-        return HttpResponse("; ".join(e for errs in form.errors.values() for e in errs), status=400)
+        message = "; ".join(e for errs in form.errors.values() for e in errs)
+        return child, None, HttpResponse(message, status=400)
     today = site_today(child.site)
     end = form.cleaned_data.get("end") or today
     start = form.cleaned_data.get("start") or end - datetime.timedelta(days=365)
-    story = selectors.story(child, start, end)
-    pdf = exports.story_pdf(story=story, organisation=access.organisation, generated=today)
-    access.audit_view(child, action=Action.EXPORT, summary="Key-work story PDF")
-    return _download(pdf, "application/pdf", f"key-work-story-{child.last_name}.pdf".lower())
+    return child, story_module.full_story(access, child, start, end), None
+
+
+@staff_view
+def story_pdf(request, child_id):
+    child, full, refused = _story(request, child_id)
+    if refused:
+        return refused
+    today = site_today(child.site)
+    pdf = exports.story_pdf(full=full, organisation=request.access.organisation, generated=today)
+    request.access.audit_view(child, action=Action.EXPORT, summary="Key-work story PDF")
+    name = export_filename("Key-work story", child.full_name, day=today, ext="pdf")
+    return _download(pdf, "application/pdf", name)
+
+
+@staff_view
+def story_docx(request, child_id):
+    child, full, refused = _story(request, child_id)
+    if refused:
+        return refused
+    today = site_today(child.site)
+    body = exports.story_docx(full=full, organisation=request.access.organisation, generated=today)
+    request.access.audit_view(child, action=Action.EXPORT, summary="Key-work story Word file")
+    name = export_filename("Key-work story", child.full_name, day=today, ext="docx")
+    return _download(body, DOCX, name)

@@ -53,9 +53,37 @@ class InviteForm(RolesFieldsMixin, forms.Form):
     def __init__(self, *args, sites, allow_admin, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_role_fields(sites=sites, allow_admin=allow_admin, initial=set())
+        homes = [s for s in sites if s.kind == Site.Kind.HOME]
+        if homes:  # regulation 44: an independent visitor for a home, until a date
+            self.fields["visitor_site"] = forms.TypedChoiceField(
+                label="Or: independent visitor (regulation 44) of",
+                choices=[("", "—")] + [(s.pk, s.name) for s in homes],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                help_text="Reads the home's records, never writes; uploads the monthly report.",
+            )
+            self.fields["visitor_ends_on"] = forms.DateField(
+                label="The visitor's access ends on",
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+
+    def grants(self) -> set[Grant]:
+        site_id = self.cleaned_data.get("visitor_site")
+        if site_id:
+            return {(site_id, Role.INDEPENDENT_VISITOR)}
+        return super().grants()
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("visitor_site"):
+            if super().grants():
+                raise forms.ValidationError(
+                    "An independent visitor holds no other role: untick the other roles."
+                )
+            if not cleaned.get("visitor_ends_on"):
+                self.add_error("visitor_ends_on", "Give the last day of the visitor's access.")
         if not self.errors and not self.grants():
             raise forms.ValidationError("Choose at least one role at one site.")
         return cleaned

@@ -1,6 +1,7 @@
 """Reads for the team, sites and settings pages, with their joins applied (a fixed number of
 queries whatever the number of people)."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -142,6 +143,8 @@ def describe_roles(grants: list[dict]) -> list[str]:
     out = []
     for grant in grants:
         label = Role(grant["role"]).label
+        if grant.get("ends_on"):
+            label += f" until {datetime.date.fromisoformat(grant['ends_on']):%-d %B %Y}"
         out.append(f"{label} at {names.get(grant['site'], '?')}" if grant.get("site") else label)
     return out
 

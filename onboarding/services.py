@@ -147,6 +147,31 @@ class Sent:
     link: str
 
 
+VISITOR_MAX_DAYS = 366
+
+
+def _check_visitor_grant(access: Access | None, grants: list[Grant], ends_on) -> None:
+    """Regulations 43-44: the visitor is independent of the provider (no other role here), visits one
+    children's home the inviter manages, and their access ends on a date within a year."""
+    (site_id, _role), *others = grants
+    if others:
+        raise ValidationError("An independent visitor holds no other role.")
+    _require(
+        access is not None and site_id in access.managed_site_ids,
+        "Only a manager of the home or an organisation admin invites its visitor.",
+    )
+    site = access.get_site_or_404(site_id)
+    if site.kind != Site.Kind.HOME:
+        raise ValidationError({"visitor_site": "Independent visitors visit children's homes."})
+    today = site_today(site)
+    if ends_on is None or ends_on <= today:
+        raise ValidationError({"visitor_ends_on": "Give a last day after today."})
+    if ends_on > today + datetime.timedelta(days=VISITOR_MAX_DAYS):
+        raise ValidationError(
+            {"visitor_ends_on": "At most a year ahead: renew the visitor's access each year."}
+        )
+
+
 @transaction.atomic
 def invitation_create(
     *,
@@ -159,19 +184,26 @@ def invitation_create(
     grants: list[Grant],
     base_url: str,
     actor=None,
+    ends_on: datetime.date | None = None,
 ) -> Sent:
     """Invite ``email`` with ``grants`` and send the email (last, so no invitation exists that was
     not sent). ``access`` is None only for ``manage.py create_organisation``.
 
     Errors: ValidationError (no roles, already a member with those roles, an open invitation
     already), PermissionDenied (a role the inviter may not give). Returns the invitation and the
-    link (shown by the command in development)."""
+    link (shown by the command in development).
+
+    An independent visitor (regulation 44) is invited alone: one home the inviter manages, no
+    other role, and ``ends_on`` (the last day of their access, after today, within a year)."""
     email = _normalise_email(email)
     if not grants:
         raise ValidationError("Choose at least one role.")
+    visitor = [g for g in grants if g[1] == Role.INDEPENDENT_VISITOR]
+    if visitor:
+        _check_visitor_grant(access, grants, ends_on)
     if access is not None:
         for grant in grants:
-            _require(can_grant(access, grant), "You cannot give that role.")
+            _require(grant in visitor or can_grant(access, grant), "You cannot give that role.")
         actor = access.user
     existing = User.objects.filter(username__iexact=email).first()
     if existing is not None and existing.is_active:
@@ -197,7 +229,11 @@ def invitation_create(
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         job_title=job_title.strip(),
-        roles=[{"site": site_id, "role": role} for site_id, role in grants],
+        roles=[
+            {"site": site_id, "role": role}
+            | ({"ends_on": ends_on.isoformat()} if role == Role.INDEPENDENT_VISITOR else {})
+            for site_id, role in grants
+        ],
         token_digest=_digest(secret),
         invited_by=actor,
         sent_at=now,
@@ -333,6 +369,7 @@ def invitation_accept(
             role=grant["role"],
             job_title=invitation.job_title,
             actor=user,
+            ends_on=datetime.date.fromisoformat(grant["ends_on"]) if grant.get("ends_on") else None,
         )
     invitation.accepted_at = now
     invitation.accepted_by = user
@@ -351,7 +388,9 @@ def invitation_accept(
 # ---------------------------------------------------------------- roles
 
 
-def _membership_grant(*, user, organisation_id, site_id, role, job_title, actor) -> Membership:
+def _membership_grant(
+    *, user, organisation_id, site_id, role, job_title, actor, ends_on=None
+) -> Membership:
     membership = Membership.objects.filter(
         user=user, organisation_id=organisation_id, site_id=site_id, role=role
     ).first()
@@ -362,14 +401,16 @@ def _membership_grant(*, user, organisation_id, site_id, role, job_title, actor)
             site_id=site_id,
             role=role,
             job_title=job_title,
+            ends_on=ends_on,
         )
         audit_write(actor=actor, action=Action.CREATE, instance=membership, before=None)
-    elif not membership.is_active:
+    elif not membership.is_active or (ends_on and membership.ends_on != ends_on):
         before = snapshot(membership)
         membership.is_active = True
+        membership.ends_on = ends_on or membership.ends_on
         if job_title:
             membership.job_title = job_title
-        membership.save(update_fields=["is_active", "job_title"])
+        membership.save(update_fields=["is_active", "job_title", "ends_on"])
         audit_write(actor=actor, action=Action.UPDATE, instance=membership, before=before)
     return membership
 
@@ -397,6 +438,10 @@ def member_roles_set(*, access: Access, user, grants: set[Grant]) -> list[str]:
     )
     for grant in grants:
         _require(can_grant(access, grant), "You cannot give that role.")
+    if grants and any(m.is_active and m.role == Role.INDEPENDENT_VISITOR for m in memberships):
+        raise ValidationError(
+            "An independent visitor holds no other role (regulation 43: independent of the provider)."
+        )
     in_reach = {
         (m.site_id, m.role)
         for m in memberships

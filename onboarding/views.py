@@ -90,6 +90,7 @@ def invite(request):
                 job_title=data["job_title"],
                 grants=sorted(form.grants(), key=str),
                 base_url=_base_url(request),
+                ends_on=data.get("visitor_ends_on"),
             )
         except ValidationError as error:
             apply_service_errors(form, error)

@@ -185,6 +185,8 @@ class ChildPage:
     can_see_family: bool
     can_edit: bool
     can_manage: bool
+    can_see_pen_portrait: bool = True
+    can_see_professionals: bool = True
 
 
 def child_page(access: Access, child: Child) -> ChildPage:
@@ -194,8 +196,14 @@ def child_page(access: Access, child: Child) -> ChildPage:
     )
     current = [a for a in allocations if a.is_current_on(day)]
     allocated_ids = {a.staff_id for a in current}
-    pen_portrait = getattr(child, "pen_portrait", None) if _has_portrait(child) else None
+    can_see_pen_portrait = can(access, "pen_portrait", "read", child, allocated_ids)
+    pen_portrait = (
+        getattr(child, "pen_portrait", None)
+        if can_see_pen_portrait and _has_portrait(child)
+        else None
+    )
     can_see_family = can(access, "family", "read", child, allocated_ids)
+    can_see_professionals = can(access, "professionals", "read", child, allocated_ids)
     return ChildPage(
         child=child,
         pen_portrait=pen_portrait,
@@ -204,7 +212,9 @@ def child_page(access: Access, child: Child) -> ChildPage:
         else [],
         professional_links=list(
             ChildProfessional.objects.filter(child=child).select_related("professional")
-        ),
+        )
+        if can_see_professionals
+        else [],
         allocations=allocations,
         current_key_worker=next((a for a in current if a.kind == a.Kind.PRIMARY), None),
         current_cover=next((a for a in current if a.kind == a.Kind.COVER), None),
@@ -213,6 +223,8 @@ def child_page(access: Access, child: Child) -> ChildPage:
         can_see_family=can_see_family,
         can_edit=can_edit_child_details(access, child, allocated_ids),
         can_manage=access.can_manage_site(child.site_id),
+        can_see_pen_portrait=can_see_pen_portrait,
+        can_see_professionals=can_see_professionals,
     )
 
 

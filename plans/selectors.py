@@ -115,6 +115,7 @@ class ChildPlans:
     clothing: list
     today: datetime.date
     open_tasks: list = field(default_factory=list)
+    health_visible: bool = False  # a home's health and clothing (ACCESS_TABLE "health" read)
 
 
 def _plans_with_versions(child: Child) -> dict[str, Plan]:
@@ -165,7 +166,10 @@ def child_plans(access: Access, child: Child) -> ChildPlans:
         if can_view_document(access, child, d, allocated)
     ]
     registrations, appointments, clothing = [], [], []
-    if not child.site.is_school:
+    health_visible = not child.site.is_school and access.can(
+        "health", "read", child.site_id, is_own=lambda: access.user.pk in allocated
+    )
+    if health_visible:
         registrations = list(HealthRegistration.objects.filter(child=child))  # query
         appointments = list(HealthAppointment.objects.filter(child=child))  # query
         clothing = list(ClothingPurchase.objects.filter(child=child)[:20])  # query
@@ -180,6 +184,7 @@ def child_plans(access: Access, child: Child) -> ChildPlans:
         clothing=clothing,
         today=today,
         open_tasks=tasks,
+        health_visible=health_visible,
     )
 
 

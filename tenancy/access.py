@@ -32,23 +32,31 @@ S = Reach.SITE
 #: the same-organisation role walk in that file asserts every cell through the pages.
 #: A new kind of record is a new row (and its words in RECORD_KINDS); a new role is a new entry in
 #: COLUMNS and a cell in each row. Organisation admins hold their column at every site.
-COLUMNS: tuple[str, ...] = (Role.KEY_WORKER, Role.MANAGER, Role.MODERATOR, Role.ORG_ADMIN)
+COLUMNS: tuple[str, ...] = (
+    Role.KEY_WORKER, Role.MANAGER, Role.MODERATOR, Role.ORG_ADMIN, Role.INDEPENDENT_VISITOR
+)  # fmt: skip
+# The independent visitor (regulation 44(2)(b) of the Children's Homes (England) Regulations 2015:
+# "inspect the premises and ... records", interview children and staff) reads the home's record of
+# care — sessions, incidents, contacts and weekly updates, the placement plan and reviews — and
+# writes nothing. Left out: the pen portrait, household, family, professionals, the risk assessment
+# and behaviour management plan, health (need-to-know case records the regulation opens only with
+# the child's consent, which the product does not record) and every safeguarding concern.
 # fmt: off
 _TABLE: dict[str, tuple[tuple[Reach, Reach], ...]] = {
-    #                 key worker  manager  moderator  org admin     each (read, write)
-    "child":          ((S, _),    (S, S),  (S, _),    (S, S)),
-    "pen_portrait":   ((S, O),    (S, S),  (S, _),    (S, S)),
-    "household":      ((O, O),    (S, S),  (_, _),    (S, S)),
-    "family":         ((S, O),    (S, S),  (_, _),    (S, S)),
-    "professionals":  ((S, O),    (S, S),  (S, _),    (S, S)),
-    "sessions":       ((S, O),    (S, O),  (S, _),    (S, O)),
-    "behaviour":      ((S, S),    (S, S),  (S, _),    (S, S)),
-    "plans":          ((S, O),    (S, S),  (S, _),    (S, S)),
-    "narrow_plans":   ((O, O),    (S, S),  (_, _),    (S, S)),
-    "health":         ((S, O),    (S, S),  (S, _),    (S, S)),
-    "contacts":       ((S, S),    (S, S),  (S, _),    (S, S)),
-    "weekly_update":  ((S, O),    (S, S),  (S, _),    (S, S)),
-    "reg45_review":   ((_, _),    (S, S),  (_, _),    (S, S)),
+    #                 key worker  manager  moderator  org admin  visitor    each (read, write)
+    "child":          ((S, _),    (S, S),  (S, _),    (S, S),    (S, _)),
+    "pen_portrait":   ((S, O),    (S, S),  (S, _),    (S, S),    (_, _)),
+    "household":      ((O, O),    (S, S),  (_, _),    (S, S),    (_, _)),
+    "family":         ((S, O),    (S, S),  (_, _),    (S, S),    (_, _)),
+    "professionals":  ((S, O),    (S, S),  (S, _),    (S, S),    (_, _)),
+    "sessions":       ((S, O),    (S, O),  (S, _),    (S, O),    (S, _)),
+    "behaviour":      ((S, S),    (S, S),  (S, _),    (S, S),    (S, _)),
+    "plans":          ((S, O),    (S, S),  (S, _),    (S, S),    (S, _)),
+    "narrow_plans":   ((O, O),    (S, S),  (_, _),    (S, S),    (_, _)),
+    "health":         ((S, O),    (S, S),  (S, _),    (S, S),    (_, _)),
+    "contacts":       ((S, S),    (S, S),  (S, _),    (S, S),    (S, _)),
+    "weekly_update":  ((S, O),    (S, S),  (S, _),    (S, S),    (S, _)),
+    "reg45_review":   ((_, _),    (S, S),  (_, _),    (S, S),    (_, _)),
 }
 # fmt: on
 ACCESS_TABLE: dict[str, dict[str, tuple[Reach, Reach]]] = {
@@ -73,6 +81,60 @@ RECORD_KINDS: dict[str, str] = {
 }
 READ, WRITE = "read", "write"
 
+#: Roles that record anything. The independent visitor is not one: a visitor's site is never among
+#: ``open_site_ids``, and ``visitor_may`` refuses them every page outside the lists below.
+WRITING_ROLES: tuple[str, ...] = (
+    Role.KEY_WORKER, Role.MANAGER, Role.MODERATOR, Role.ORG_ADMIN
+)  # fmt: skip
+
+#: The pages (URL names) an independent visitor may open: the home's records regulation 44 lets
+#: them inspect (the table above decides what each page shows of a child), the compliance figures,
+#: the chronology (which never holds safeguarding concern text) and their own reports. Every other
+#: page answers 403 to a visitor, whatever its own checks say (TenantMiddleware.process_view).
+VISITOR_PAGES: frozenset[str] = frozenset({
+    "home",
+    "people:child_list", "people:child_detail",
+    "sessions_app:site_sessions", "sessions_app:child_sessions", "sessions_app:session_detail",
+    "sessions_app:session_pdf", "sessions_app:child_targets",
+    "behaviour:slip_list", "behaviour:slip_detail", "behaviour:child_overview",
+    "behaviour:child_panel",
+    "contacts:contact_list", "contacts:child_contacts", "contacts:contact_detail",
+    "contacts:weekly_update",
+    "plans:child_plans", "plans:plan_detail", "plans:version_detail", "plans:version_pdf",
+    "plans:document_file",
+    "evidence:chronology", "evidence:chronology_pdf",
+    "regulation44:index", "regulation44:report_detail", "regulation44:report_file",
+    "regulation44:recommendation", "regulation44:figures",
+})  # fmt: skip
+#: The only pages a visitor may send a form to: their monthly report.
+VISITOR_POSTS: frozenset[str] = frozenset({"regulation44:report_upload"})
+#: Pages about the person's own sign-in, open to everyone signed in.
+ACCOUNT_PAGES: frozenset[str] = frozenset({
+    "logout", "confirm_identity", "two_factor_verify", "recovery_codes", "two_factor_setup",
+    "session_status", "session_keepalive", "reauthenticate",
+})  # fmt: skip
+
+
+def current_memberships(memberships, now=None) -> list[Membership]:
+    """The memberships that still give access: active ones (the caller's query) whose end date, if
+    any, has not passed on their site's calendar (``Membership.is_current``). An independent
+    visitor's role ends on its end date; after it, their sign-in reaches nothing of that site."""
+    return [m for m in memberships if m.is_current(now)]
+
+
+def visitor_may(access, view_name: str | None, method: str) -> bool:
+    """May this request go ahead for an independent visitor? Everyone else: always (each view
+    checks its own rights). A visitor: account pages; ``VISITOR_PAGES`` read (GET/HEAD);
+    ``VISITOR_POSTS`` sent to. Everything else is refused, so no page a visitor reaches can
+    write, whatever it checks itself."""
+    if access is None or not access.is_independent_visitor:
+        return True
+    if view_name in ACCOUNT_PAGES:
+        return True
+    if method in ("GET", "HEAD"):
+        return view_name in VISITOR_PAGES or view_name in VISITOR_POSTS
+    return view_name in VISITOR_POSTS
+
 
 @dataclass(frozen=True, eq=False)
 class Access:
@@ -88,6 +150,19 @@ class Access:
     @cached_property
     def is_org_admin(self) -> bool:
         return any(m.role == Role.ORG_ADMIN for m in self.memberships)
+
+    @cached_property
+    def is_independent_visitor(self) -> bool:
+        """Every role the user holds here is Independent visitor (regulation 44: the visitor is
+        independent of the provider, so holds no other role in the organisation)."""
+        return bool(self.memberships) and all(
+            m.role == Role.INDEPENDENT_VISITOR for m in self.memberships
+        )
+
+    @cached_property
+    def visited_site_ids(self) -> frozenset[int]:
+        """The homes the user visits as independent visitor."""
+        return frozenset(m.site_id for m in self.memberships if m.role == Role.INDEPENDENT_VISITOR)
 
     @cached_property
     def all_sites(self) -> list[Site]:
@@ -113,8 +188,9 @@ class Access:
 
     @cached_property
     def open_site_ids(self) -> frozenset[int]:
-        """Sites where the user may add records: their sites that are not closed."""
-        return self.site_ids(*Role.values)
+        """Sites where the user may add records: their sites that are not closed, where they
+        hold a role that records (never an independent visitor's home)."""
+        return self.site_ids(*WRITING_ROLES)
 
     @cached_property
     def managed_site_ids(self) -> frozenset[int]:

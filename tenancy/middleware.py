@@ -1,4 +1,6 @@
-from .access import Access
+from django.core.exceptions import PermissionDenied
+
+from .access import Access, current_memberships, visitor_may
 from .context import organisation_scope, user_scope
 from .models import Membership
 
@@ -36,14 +38,15 @@ class TenantMiddleware:
         with user_scope(user.pk):
             remembered = request.session.get(SESSION_KEY)
             with organisation_scope(remembered):
-                memberships = _memberships(user)
+                # A role past its end date (an independent visitor's) gives nothing.
+                memberships = current_memberships(_memberships(user))
             organisations = {m.organisation_id: m.organisation for m in memberships}
             chosen = remembered
             if organisations and chosen not in organisations:
                 chosen = min(organisations.values(), key=lambda o: (o.name, o.pk)).pk
                 request.session[SESSION_KEY] = chosen
                 with organisation_scope(chosen):
-                    memberships = _memberships(user)
+                    memberships = current_memberships(_memberships(user))
             if organisations:
                 request.access = Access(
                     user=user,
@@ -54,3 +57,11 @@ class TenantMiddleware:
                 )
             with organisation_scope(chosen if organisations else None):
                 return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """An independent visitor reaches only the pages ``tenancy.access.visitor_may`` lists:
+        any other page, and any form but their report, is refused before its view runs."""
+        match = request.resolver_match
+        if not visitor_may(request.access, match.view_name if match else None, request.method):
+            raise PermissionDenied("An independent visitor reads the home's records only.")
+        return None

@@ -1,10 +1,11 @@
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from . import bankholidays
 from .managers import TenantManager
@@ -174,6 +175,9 @@ class Role(models.TextChoices):
     MANAGER = "manager", "Manager"
     MODERATOR = "moderator", "Moderator"
     ORG_ADMIN = "org_admin", "Organisation admin"
+    # Regulation 44 of the Children's Homes (England) Regulations 2015: the independent person who
+    # visits a home monthly. One home, an end date, reads only (tenancy.access, regulation44).
+    INDEPENDENT_VISITOR = "independent_visitor", "Independent visitor"
 
 
 class Membership(TenantModel):
@@ -186,10 +190,20 @@ class Membership(TenantModel):
     role = models.CharField(max_length=20, choices=Role.choices)
     job_title = models.CharField(max_length=100, blank=True)
     is_active = models.BooleanField(default=True)
+    ends_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day (on the site's calendar) the role gives access; empty: no end. "
+        "An independent visitor's role always has one.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="independent_visitor") | Q(ends_on__isnull=False),
+                name="membership_visitor_has_end",
+            ),
             models.UniqueConstraint(
                 fields=["user", "site", "role"],
                 condition=Q(site__isnull=False),
@@ -210,6 +224,17 @@ class Membership(TenantModel):
             # The middleware's lookup of the signed-in user's memberships on every request.
             models.Index(fields=["user", "is_active"], name="membership_user_active"),
         ]
+
+    def is_current(self, now=None) -> bool:
+        """Pure: the role still gives access — no end date, or today on the site's calendar (the
+        site's time zone) is on or before ``ends_on``. Needs ``site`` loaded when it has an end."""
+        if self.ends_on is None:
+            return True
+        # The site's zone when it is loaded (the middleware's query joins it; outside the
+        # organisation's scope row-level security hides it) — else the default zone.
+        site = self.site if self.site_id and Membership.site.is_cached(self) else None
+        zone = ZoneInfo(site.time_zone) if site is not None else None
+        return timezone.localdate(now or timezone.now(), timezone=zone) <= self.ends_on
 
     def __str__(self):
         where = self.site.name if self.site_id else "all sites"

@@ -11,6 +11,19 @@ to gather what the apps above offer, without an upward import."""
 from importlib import import_module
 
 from django.conf import settings
+from django.urls import Resolver404, resolve
+
+from .access import visitor_may
+
+
+def _open_to(access, url: str) -> bool:
+    """An independent visitor is offered only the pages they may open (``visitor_may``)."""
+    if access is None or not access.is_independent_visitor:
+        return True
+    try:
+        return visitor_may(access, resolve(url.split("?")[0]).view_name, "GET")
+    except Resolver404:
+        return False
 
 
 def _modules():
@@ -37,6 +50,9 @@ def navigation(request):
             menu.extend(module.admin_items(request))
         if hasattr(module, "badges"):
             badges.extend(module.badges(request))
+    items = [item for item in items if _open_to(access, item[1])]
+    menu = [item for item in menu if _open_to(access, item[1])]
+    badges = [item for item in badges if _open_to(access, item[1])]
     # One active item: the longest prefix the path starts with (/behaviour/attendance/ is
     # Attendance, not Behaviour as well).
     matching = [item[2] for item in items if request.path.startswith(item[2])]
@@ -71,7 +87,9 @@ def child_links(request, child) -> list[dict]:
     for module in _modules():
         if hasattr(module, "child_links"):
             links.extend(
-                {"label": label, "url": url} for label, url in module.child_links(request, child)
+                {"label": label, "url": url}
+                for label, url in module.child_links(request, child)
+                if _open_to(getattr(request, "access", None), url)
             )
     return links
 

@@ -2,6 +2,7 @@
 and every cell of it holds on the pages, for each role of the same organisation (the same-site
 role walk). A new row or role in the table fails here until the README and a probe follow."""
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ ROLE_WORDS = {
     Role.MANAGER: "Manager",
     Role.MODERATOR: "Moderator",
     Role.ORG_ADMIN: "Organisation admin",
+    Role.INDEPENDENT_VISITOR: "Independent visitor",
 }
 
 
@@ -106,7 +108,7 @@ PROBES = {
         lambda cl, w: _page(cl, w, "/plans/child/{child}/risk_assessment/edit/".format(**w.fmt)),
     ),
     "health": (
-        lambda cl, w: _page(cl, w, "/plans/child/{child}/".format(**w.fmt)),
+        lambda cl, w: _page(cl, w, "/plans/child/{child}/".format(**w.fmt), 'id="health-heading"'),
         lambda cl, w: _page(cl, w, "/plans/child/{child}/health/appointment/".format(**w.fmt)),
     ),
     "contacts": (
@@ -132,7 +134,17 @@ PEOPLE = [
     ("manager", Role.MANAGER, False),
     ("moderator", Role.MODERATOR, False),
     ("org_admin", Role.ORG_ADMIN, False),
+    ("visitor", Role.INDEPENDENT_VISITOR, False),
 ]
+
+
+def _visitor_at_the_school(w):
+    ends_on = datetime.date.today() + datetime.timedelta(days=60)
+    MembershipFactory(user=w.visitor, site=w.school, role=Role.INDEPENDENT_VISITOR, ends_on=ends_on)
+
+
+def _user(w, name):
+    return {"cover": w.cover_user, "visitor": w.visitor}.get(name) or w.users[name]
 
 
 def expected(kind: str, role: str, own: bool, verb: int) -> bool:
@@ -152,9 +164,13 @@ def test_each_role_of_the_site_sees_and_writes_what_the_table_says(client, org, 
         # Everyone of the school also holds their role at the home, so a home's records can be
         # probed with the same people.
         for name, role, _ in PEOPLE:
-            if role != Role.ORG_ADMIN:
-                user = w.cover_user if name == "cover" else w.users[name]
-                MembershipFactory(user=user, site=w.home, role=role)
+            if role == Role.INDEPENDENT_VISITOR:
+                # The world's visitor visits its home; here they hold the role at the school as
+                # well, so every cell of their column is probed on the same records as the
+                # others' (the table is per role; tests/regulation44 keep visitors to homes).
+                _visitor_at_the_school(w)
+            elif role != Role.ORG_ADMIN:
+                MembershipFactory(user=_user(w, name), site=w.home, role=role)
         if kind in HOME_KINDS:
             w.child.site = w.home
             w.child.save()
@@ -170,9 +186,78 @@ def test_each_role_of_the_site_sees_and_writes_what_the_table_says(client, org, 
     }
     wrong = []
     for name, role, own in PEOPLE:
-        client.force_login(w.cover_user if name == "cover" else w.users[name])
+        client.force_login(_user(w, name))
         for verb, probe in enumerate(PROBES[kind]):
             allowed, want = probe(client, w), expected(kind, role, own, verb)
             if allowed != want:
                 wrong.append(f"{name} {'read' if verb == 0 else 'write'}: {allowed}, table {want}")
     assert not wrong, f"{kind}: " + "; ".join(wrong)
+
+
+# ---- the independent visitor: every page, read and write ----------------------------------------
+
+
+def _state(w) -> dict[str, str]:
+    """A digest of every table's rows (the audit trail and sessions aside): any change shows."""
+    import hashlib
+
+    from django.apps import apps
+
+    skip = {"tenancy.auditevent", "sessions.session", "axes.accessattempt", "axes.accesslog"}
+    digests = {}
+    with organisation_scope(w.org.pk):
+        for model in apps.get_models():
+            if model._meta.label_lower in skip or not model._meta.managed:
+                continue
+            rows = list(model._base_manager.order_by("pk").values_list())
+            digests[model._meta.label_lower] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return digests
+
+
+@pytest.mark.django_db
+def test_an_independent_visitor_reads_their_pages_and_writes_nothing_anywhere(client, org):
+    """Every URL of the application, as the home's visitor (holding the role at both sites of
+    the world, so that every record of the world is in their reach): the pages of
+    ``VISITOR_PAGES`` answer 200 and never show safeguarding concern text; every other page, and
+    every form sent to any URL but their report's, is refused (403/404) and nothing changes."""
+    from tenancy.access import ACCOUNT_PAGES, VISITOR_PAGES, VISITOR_POSTS
+    from tenancy.models import AuditEvent
+
+    from .test_cross_organisation_walk import TENANT_URLS, fill
+
+    w = org
+    with organisation_scope(w.org.pk):
+        _visitor_at_the_school(w)
+        concern_text = w.concern.what
+    client.force_login(w.visitor)
+    client.get("/")
+    before = _state(w)
+    post = {"reason": "x", "note": "x", "state": "done", "version": "1", "text": "x"}
+    wrong = []
+    for route, name in TENANT_URLS:
+        url = fill(route, w.ids)
+        if name in ACCOUNT_PAGES:
+            continue
+        response = client.get(url)
+        if response.status_code == 302 and name in VISITOR_PAGES:  # to another page of theirs
+            response = client.get(url, follow=True)
+        got = response.status_code
+        if name in VISITOR_PAGES or name in VISITOR_POSTS:
+            body = b"".join(response) if got == 200 else b""
+            body = body.decode(errors="replace")
+            if got != 200:
+                wrong.append(f"GET {name}: {got}, a visitor's page")
+            elif concern_text and concern_text in body:
+                wrong.append(f"GET {name} shows a safeguarding concern's text")
+        elif got not in (403, 404):
+            wrong.append(f"GET {name}: {got}, not a visitor's page")
+        if name in VISITOR_POSTS:
+            continue  # their report: tests/regulation44
+        got = client.post(url, post).status_code
+        if got not in (403, 404):
+            wrong.append(f"POST {name}: {got}")
+    assert not wrong, "; ".join(wrong)
+    assert _state(w) == before
+    with organisation_scope(w.org.pk):
+        writes = AuditEvent.objects.filter(actor=w.visitor).exclude(action__in=["view", "export"])
+        assert not writes.exists()

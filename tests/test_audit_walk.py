@@ -47,6 +47,8 @@ OTHER_ARGUMENTS = {
     "review_id": "a home's Regulation 45 review: many children; the pack writes a view (or "
     "export) entry for each child it names (tests/regulation45/test_pack.py)",
     "standard": "a Quality Standard (1-9), always with a review_id",
+    "report_id": "a regulation 44 report about a home (its fetch audits the report itself)",
+    "recommendation_id": "a recommendation of a regulation 44 report (the report's fetch audits)",
 }
 
 # Pages without ids that can be narrowed to one child: the query that does it.
@@ -123,6 +125,11 @@ LISTS = {
     "evidence:what_works_chart",
     # The homes' Regulation 45 reviews: a list of reviews, no child's records.
     "regulation45:index",
+    "evidence:what_works_png",
+    # Regulation 44: a home's reports and the visitor's upload form, about the home; the home's
+    # compliance figures by key worker (no child's name). Each report's view is audited.
+    "regulation44:index",
+    "regulation44:report_upload",
 }
 
 

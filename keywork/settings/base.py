@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "roll",
     "evidence",
     "regulation45",
+    "regulation44",
     "bench",
 ]
 
@@ -65,6 +66,7 @@ NAVIGATION_APPS = [
     "onboarding",
     "actions",
     "safeguarding",
+    "regulation44",
 ]
 
 MIDDLEWARE = [

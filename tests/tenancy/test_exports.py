@@ -52,6 +52,7 @@ def _urls(org) -> dict[str, str]:
         f"&site={org.school.pk}",
         "evidence/what-works.csv": f"/evidence/what-works.csv?site={org.school.pk}",
         "roll/template.csv": "/roll/template.csv",
+        "evidence/child/<int:child_id>/story.docx": f"/evidence/child/{org.child.pk}/story.docx",
     }
 
 
