@@ -1,6 +1,7 @@
 """What works' chart keeps a long kind of intervention readable: its label wraps onto two lines of
 whole words (SVG text does not wrap by itself) and the full text is the label's title."""
 
+import os
 import re
 import xml.etree.ElementTree as ET
 
@@ -52,6 +53,7 @@ def test_what_works_chart_as_a_png_for_a_report(client, org):
     image = Image.open(io.BytesIO(png.content))
     # 720 wide at twice the scale; a 34-point row per kind shown (the topic, the focus, the area).
     assert image.format == "PNG" and image.size[0] == 1440 and (image.size[1] / 2 - 44) % 34 == 0
+    os.makedirs("test-artifacts", exist_ok=True)
     image.save("test-artifacts/evidence-what-works-chart.png")
     colours = {c for _n, c in image.getcolors(maxcolors=1 << 20)}
     assert (0x0D, 0x6E, 0xFD) in colours and (0xAD, 0xB5, 0xBD) in colours  # after, before
