@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from checking import checker
+from checking.findings import rows_for
 from people.selectors import children_visible_to, get_child_or_404
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
@@ -17,8 +19,7 @@ from tenancy.exports import CsvStream, attach, export_filename
 from tenancy.forms import apply_service_errors
 from tenancy.text import normalise
 
-from . import checker, selectors, services
-from .findings import rows_for
+from . import selectors, services
 from .forms import (
     MAX_TEXT,
     AcknowledgeForm,
