@@ -4,7 +4,7 @@ the checker knows, checked as the organisation sees them (its phrases, words and
 from checking import checker
 from checking.context import run_check
 from checking.findings import rows_for
-from compliance.selectors import session_max_minutes
+from tenancy.siterules import session_max_minutes
 
 
 def checker_fields(session) -> dict[str, str]:
