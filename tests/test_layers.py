@@ -49,3 +49,15 @@ def test_the_checker_package_may_not_reach_up_to_quality():
         probe.unlink()
     assert result.returncode != 0
     assert "checking._layer_probe -> quality.selectors" in result.stdout
+
+
+def test_a_module_of_a_selectors_package_may_not_import_services():
+    """``behaviour.selectors`` is a package: its modules are held to the selectors contract too."""
+    probe = ROOT / "behaviour" / "selectors" / "_layer_probe.py"
+    probe.write_text("from behaviour import services  # noqa: F401\n")
+    try:
+        result = lint()
+    finally:
+        probe.unlink()
+    assert result.returncode != 0
+    assert "Selectors never import views or services BROKEN" in result.stdout
