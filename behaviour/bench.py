@@ -6,8 +6,6 @@ growth mindset); class points for school pupils each school day; an AM and a PM 
 child each weekday outside August (young people in homes go to school too). At full scale: about
 700,000 slips and 1.7 million marks."""
 
-from bench.sql import children_sql, insert_select, last_day, window_start_sql
-
 from .models import AttendanceMark, ClassPoints, Kind, Slip, SlipType
 
 SLIPS_A_WEEK = {"school": 6, "home": 3}
@@ -33,10 +31,10 @@ def bench_seed(ctx) -> None:
     )
     type_ids = "(ARRAY[" + ",".join(str(t.pk) for t in types) + "])"
     kinds = _sql_array(kind for _, kind in TYPES)
-    today = last_day(ctx)  # the end of the history
+    today = ctx.last_day()  # the end of the history
     days = f"""
-        FROM ({children_sql(ctx)}) c
-        CROSS JOIN LATERAL generate_series({window_start_sql(ctx)}, DATE '{today}', '1 day') g
+        FROM ({ctx.children_sql()}) c
+        CROSS JOIN LATERAL generate_series({ctx.window_start_sql()}, DATE '{today}', '1 day') g
         CROSS JOIN LATERAL (SELECT g::date AS day) d
     """
     rate = f"CASE c.site_kind WHEN 'school' THEN {SLIPS_A_WEEK['school']} ELSE {SLIPS_A_WEEK['home']} END"
@@ -45,7 +43,7 @@ def bench_seed(ctx) -> None:
     # on the rest.
     # The type turns through the list weighted 5:1:1:2:1 (low, low, high, green, growth).
     pick = "(ARRAY[1,1,1,1,1,2,3,4,4,5])[mod(c.id * 7 + (d.day - DATE '2000-01-01') + k, 10) + 1]"
-    insert_select(
+    ctx.insert_select(
         Slip,
         {
             "site": "c.site_id",
@@ -71,7 +69,7 @@ def bench_seed(ctx) -> None:
         ORDER BY d.day, k, c.id""",
     )
     # Class points: school pupils, one entry a school day, 12 to 30 points.
-    insert_select(
+    ctx.insert_select(
         ClassPoints,
         {
             "site": "c.site_id",
@@ -90,7 +88,7 @@ def bench_seed(ctx) -> None:
         "WHEN mod(h, 53) = 0 AND s = 'AM' THEN 'L' WHEN mod(h, 211) = 0 THEN 'M' "
         "WHEN s = 'AM' THEN '/' ELSE E'\\\\' END"
     )
-    insert_select(
+    ctx.insert_select(
         AttendanceMark,
         {
             "site": "c.site_id",

@@ -4,6 +4,7 @@ this half term, or custom dates. Days are the site's days (``site_today``)."""
 import datetime
 from dataclasses import dataclass
 
+from tenancy.hooks import collect
 from tenancy.timeutils import site_today
 
 FORTNIGHT = "fortnight"
@@ -30,19 +31,21 @@ class Period:
         return (self.end - self.start).days + 1
 
 
+# Asked of the apps above (``tenancy.hooks.collect``): handlers take ``child`` and return the dates
+# of its last counted key-work session (``sessions_app`` subscribes in its ready()).
+LAST_SESSION_DATE = "behaviour.last_session_date"
+
+
 def last_session_date(child) -> datetime.date | None:
-    """The date of the child's last key-work session, from the sessions app when it is installed."""
-    try:
-        from sessions_app.selectors import last_session_date as from_sessions
-    except ImportError:
-        return None
-    return from_sessions(child)
+    """The date of the child's last key-work session, as the sessions app answers it (``None``
+    when there is none, or no app answers)."""
+    return max(collect(LAST_SESSION_DATE, child=child), default=None)
 
 
 def half_term_start(site, day: datetime.date) -> datetime.date:
     """The first day of the half term ``day`` falls in, by the site's own term calendar (kept by
-    compliance), England's default where the site keeps none."""
-    from compliance.selectors import half_term
+    compliance, read through tenancy.siterules), England's default where the site keeps none."""
+    from tenancy.siterules import half_term
 
     return half_term([site.pk], day)[0]
 

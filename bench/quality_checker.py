@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quality import spelling  # noqa: E402
-from quality.checker import Context, Person, check  # noqa: E402
+from checking import spelling  # noqa: E402
+from checking.checker import Context, Person, check  # noqa: E402
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests/quality/fixtures/amber_smith_cannabis.txt"
 SLIPS = [

@@ -1,7 +1,8 @@
 """Seed a large organisation (and many small ones) fast, with bulk inserts.
 
 Each app may add its own rows with a ``bench_seed(ctx)`` function in ``<app>/bench.py``; ctx carries
-the organisation, its sites, staff and children and the scale."""
+the organisation, its sites, staff and children, the scale and the SQL helpers of ``bench.sql``
+(``ctx.insert_select``, ``ctx.children_sql()`` …), so the apps never import the bench."""
 
 import datetime
 import random
@@ -18,6 +19,8 @@ from people.models import Child, Guardian, KeyWorkerAllocation, PenPortrait
 from people.upn import make as upn_make
 from tenancy.context import organisation_scope
 from tenancy.models import Membership, Organisation, Role, Site
+
+from . import sql
 
 User = get_user_model()
 PASSWORD = "bench-password-2026"
@@ -51,6 +54,18 @@ class Context:
     scale: Scale
     rng: random.Random
     today: datetime.date = field(default_factory=timezone.localdate)
+
+    # The SQL helpers (bench.sql) handed to each app's bench_seed, so no app imports the bench.
+    insert_select = staticmethod(sql.insert_select)
+
+    def children_sql(self) -> str:
+        return sql.children_sql(self)
+
+    def window_start_sql(self) -> str:
+        return sql.window_start_sql(self)
+
+    def last_day(self) -> str:
+        return sql.last_day(self)
 
 
 def _organisation(slug, name, n_sites, n_staff, n_children, scale, rng, password_hash):

@@ -31,8 +31,8 @@ BUDGET_S = 1.0
 
 def cases() -> dict[str, object]:
     """name -> a function of no arguments doing the work of one request's text at its limit."""
-    from quality.checker import MAX_CHECKED_CHARS, Context, Person, check
-    from quality.checker.safeguarding import DEFAULT_DISCLOSURE_PHRASES
+    from checking.checker import MAX_CHECKED_CHARS, Context, Person, check
+    from checking.checker.safeguarding import DEFAULT_DISCLOSURE_PHRASES
     from tenancy.text import search_words
 
     n = MAX_CHECKED_CHARS
@@ -96,8 +96,8 @@ def cases() -> dict[str, object]:
 
 
 def clear_caches() -> None:
-    from quality import spelling
-    from quality.checker import language, names, safeguarding, spell
+    from checking import spelling
+    from checking.checker import language, names, safeguarding, spell
 
     spelling._suggestions.cache_clear()
     for fn in (
@@ -129,7 +129,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    from quality import spelling
+    from checking import spelling
 
     started = time.perf_counter()
     spelling.dictionary()

@@ -18,8 +18,15 @@ class ComplianceConfig(AppConfig):
         subscribe(CHILDREN_CHANGED, _refresh_obligations, name="compliance.refresh_obligations")
 
         # The term calendar lives here; lower apps read a site's closed days through tenancy.
-        from tenancy import schooldays
+        # So do the policy's answers the sessions and behaviour apps need (tenancy.siterules).
+        from tenancy import schooldays, siterules
 
-        from .selectors import closures_by_site
+        from . import selectors
 
-        schooldays.provide_closures(closures_by_site)
+        schooldays.provide_closures(selectors.closures_by_site)
+        siterules.provide(
+            half_term=selectors.half_term,
+            next_session_due=selectors.next_session_due,
+            session_max_minutes=selectors.session_max_minutes,
+            half_term_progress=selectors.half_term_progress,
+        )

@@ -7,8 +7,6 @@ import datetime
 
 from django.utils import timezone
 
-from bench.sql import insert_select
-
 from .models import StatusChange
 from .services import policy_ensure, sweep_organisation
 
@@ -20,7 +18,7 @@ def bench_seed(ctx) -> None:
     sweep_organisation(organisation_id=org_id, now=timezone.now())
     first = ctx.today - datetime.timedelta(days=365 * ctx.scale.years)
     last = ctx.today - datetime.timedelta(days=1)
-    insert_select(
+    ctx.insert_select(
         StatusChange,
         {
             "obligation": "o.id",

@@ -5,8 +5,6 @@ schools make the weekly round-up call home and a same-day call every other week;
 weekly update to the social worker, have family time most weeks, a call with a parent every other
 week and a statutory visit every six weeks. At full scale: about 350,000 contacts."""
 
-from bench.sql import children_sql, insert_select, last_day, window_start_sql
-
 from .models import Contact
 
 # (site kind, kind, purpose, method, professional role, every n weeks, weekday offset)
@@ -21,13 +19,13 @@ PATTERN = [
 
 
 def bench_seed(ctx) -> None:
-    today = last_day(ctx)  # the end of the history
+    today = ctx.last_day()  # the end of the history
     pattern = " UNION ALL ".join(
         f"SELECT '{site}' AS site_kind, '{kind}' AS kind, '{purpose}' AS purpose, "
         f"'{method}' AS method, '{role}' AS role, {every} AS every, {offset} AS offset_days"
         for site, kind, purpose, method, role, every, offset in PATTERN
     )
-    insert_select(
+    ctx.insert_select(
         Contact,
         {
             "site": "c.site_id",
@@ -47,10 +45,10 @@ def bench_seed(ctx) -> None:
             "created_at": "w.day + TIME '16:00'",
             "updated_at": "w.day + TIME '16:00'",
         },
-        f"""FROM ({children_sql(ctx)}) c
+        f"""FROM ({ctx.children_sql()}) c
         JOIN ({pattern}) p ON p.site_kind = c.site_kind
         CROSS JOIN LATERAL generate_series(
-            {window_start_sql(ctx)}::timestamp + make_interval(days => p.offset_days),
+            {ctx.window_start_sql()}::timestamp + make_interval(days => p.offset_days),
             DATE '{today}', make_interval(weeks => p.every)) g
         CROSS JOIN LATERAL (SELECT g::date AS day) w
         ORDER BY w.day, c.id""",

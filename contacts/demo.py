@@ -18,9 +18,11 @@ from django.utils import timezone
 from behaviour.models import NEGATIVE_KINDS, POSITIVE_KINDS, Kind, Slip, week_start
 from people.models import Child, ChildProfessional, Guardian, KeyWorkerAllocation
 from tenancy.context import organisation_scope
+from tenancy.demo import access_for
 
-from .models import Contact, ContactSettings, ContactSlip, WeeklyUpdate
+from .models import Contact, ContactSettings, WeeklyUpdate
 from .selectors import compose_update, triggers
+from .services import contact_record
 
 WEEKS = 12
 
@@ -147,15 +149,44 @@ def _seed_school(world) -> None:
                         recorded_by=who,
                     )
                 )
-        Contact.objects.bulk_create(contacts)
-        ContactSlip.objects.bulk_create(
-            [
-                ContactSlip(organisation=org, contact=contact, slip=slip)
-                for contact, slips in links
-                for slip in slips
-            ]
-        )
+        _record(contacts, {c.pk: c for c in pupils}, links=links)
         _todays_incident(world, today, tz)
+
+
+# Every confirmation contact_record may ask for: the demo's duplicate call, family time under a
+# restriction and any other child's name were each seen and confirmed, as the member of staff would.
+CONFIRMED = ("confirm_duplicate", "confirm_names", "confirm_restriction")
+
+
+def _record(contacts: list[Contact], children: dict, *, links=()) -> None:
+    """Each demo contact through ``services.contact_record``, as the member of staff who recorded
+    it (``links``: (contact, slips) pairs for same-day calls), in the order given: it gets its
+    quality check, its audit entry and the hooks real use runs. One ``Access`` per person."""
+    slips_for = {id(contact): slips for contact, slips in links}
+    accesses: dict[int, object] = {}
+    for c in contacts:
+        user = c.recorded_by
+        if user.pk not in accesses:
+            accesses[user.pk] = access_for(user, c.organisation)
+        contact_record(
+            access=accesses[user.pk],
+            child=children[c.child_id],
+            kind=c.kind,
+            method=c.method,
+            occurred_at=c.occurred_at,
+            with_whom=c.with_whom,
+            summary=c.summary,
+            direction=c.direction,
+            purpose=c.purpose,
+            outcome=c.outcome,
+            professional_role=c.professional_role,
+            guardian=c.guardian,
+            professional=c.professional,
+            supervised=c.supervised,
+            placement_to_18=c.placement_to_18,
+            slips=slips_for.get(id(c), ()),
+            confirmed=CONFIRMED,
+        )
 
 
 def _todays_incident(world, today, tz) -> None:
@@ -220,6 +251,7 @@ def _seed_homes(world) -> None:
             monday = week_start(today)
             children = list(Child.objects.filter(site=site).select_related("site").order_by("pk"))
             staff = _allocations(children)
+            pending: list[Contact] = []  # recorded through the service after the site's loop
             workers = {
                 link.child_id: link.professional
                 for link in ChildProfessional.objects.filter(
@@ -288,21 +320,23 @@ def _seed_homes(world) -> None:
                     day = today - datetime.timedelta(days=100)
                     last_visit = today - datetime.timedelta(days=90)
                 while sw is not None and day < last_visit:
-                    Contact.objects.create(
-                        organisation=org,
-                        site=site,
-                        child=child,
-                        kind=Contact.Kind.VISIT,
-                        method=Contact.Method.IN_PERSON,
-                        direction=Contact.Direction.RECEIVED,
-                        occurred_at=_at(day, 16, 0, tz),
-                        with_whom=sw.name,
-                        professional=sw,
-                        professional_role=Contact.ProfessionalRole.SOCIAL_WORKER,
-                        placement_to_18=index % 2 == 0,
-                        summary="Statutory visit: the social worker saw the young person alone "
-                        "and looked at their bedroom. Talked about school and family time.",
-                        recorded_by=who,
+                    pending.append(
+                        Contact(
+                            organisation=org,
+                            site=site,
+                            child=child,
+                            kind=Contact.Kind.VISIT,
+                            method=Contact.Method.IN_PERSON,
+                            direction=Contact.Direction.RECEIVED,
+                            occurred_at=_at(day, 16, 0, tz),
+                            with_whom=sw.name,
+                            professional=sw,
+                            professional_role=Contact.ProfessionalRole.SOCIAL_WORKER,
+                            placement_to_18=index % 2 == 0,
+                            summary="Statutory visit: the social worker saw the young person alone "
+                            "and looked at their bedroom. Talked about school and family time.",
+                            recorded_by=who,
+                        )
                     )
                     day += datetime.timedelta(days=rng.randint(30, 40))
                 guardian = guardians.get(child.pk)
@@ -310,32 +344,37 @@ def _seed_homes(world) -> None:
                     day = monday - datetime.timedelta(weeks=w) + datetime.timedelta(days=5)
                     if guardian is None or day < child.start_date:
                         continue
-                    Contact.objects.create(
-                        organisation=org,
-                        site=site,
-                        child=child,
-                        kind=Contact.Kind.FAMILY_TIME,
-                        method=Contact.Method.IN_PERSON,
-                        occurred_at=_at(day, 13, 0, tz),
-                        with_whom=f"{guardian.name} ({guardian.relationship})",
-                        guardian=guardian,
-                        supervised=bool(guardian.contact_restrictions),
-                        summary=rng.choice(FAMILY),
-                        recorded_by=who,
+                    pending.append(
+                        Contact(
+                            organisation=org,
+                            site=site,
+                            child=child,
+                            kind=Contact.Kind.FAMILY_TIME,
+                            method=Contact.Method.IN_PERSON,
+                            occurred_at=_at(day, 13, 0, tz),
+                            with_whom=f"{guardian.name} ({guardian.relationship})",
+                            guardian=guardian,
+                            supervised=bool(guardian.contact_restrictions),
+                            summary=rng.choice(FAMILY),
+                            recorded_by=who,
+                        )
                     )
                 for role, label, text in rng.sample(PROFESSIONAL, 2):
-                    Contact.objects.create(
-                        organisation=org,
-                        site=site,
-                        child=child,
-                        kind=Contact.Kind.PROFESSIONAL,
-                        method=Contact.Method.PHONE,
-                        direction=Contact.Direction.RECEIVED,
-                        occurred_at=_at(
-                            today - datetime.timedelta(days=rng.randint(3, 60)), 11, 0, tz
-                        ),
-                        with_whom=label,
-                        professional_role=role,
-                        summary=text,
-                        recorded_by=who,
+                    pending.append(
+                        Contact(
+                            organisation=org,
+                            site=site,
+                            child=child,
+                            kind=Contact.Kind.PROFESSIONAL,
+                            method=Contact.Method.PHONE,
+                            direction=Contact.Direction.RECEIVED,
+                            occurred_at=_at(
+                                today - datetime.timedelta(days=rng.randint(3, 60)), 11, 0, tz
+                            ),
+                            with_whom=label,
+                            professional_role=role,
+                            summary=text,
+                            recorded_by=who,
+                        )
                     )
+            _record(pending, {c.pk: c for c in children})

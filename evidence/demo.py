@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from behaviour.models import Kind, Slip
+from behaviour.models import Kind
+from behaviour.services import slip_record
 from compliance.selectors import holidays_for
 from people.models import Child
 from sessions_app.models import KeyWorkSession, SessionTopic, Target, Topic
 from tenancy.context import organisation_scope
+from tenancy.demo import access_for
 
 from . import impact
 
@@ -69,10 +71,10 @@ def seed(world) -> None:
             for n, days in ((before + spread, before_days), (max(0, after + later), after_days)):
                 for k in range(n):
                     day = days[(k * len(days)) // n]
-                    Slip.objects.create(
-                        organisation=org, site=site, child=child, kind=Kind.LOW,
+                    slip_record(
+                        access=access_for(author, org), child=child, kind=Kind.LOW,
                         occurred_at=datetime.datetime.combine(day, datetime.time(11), tzinfo=tz),
-                        recorded_by=author, what_happened="Left the lesson without permission.",
+                        what_happened="Left the lesson without permission.",
                     )  # fmt: skip
             made += 1
         world.stdout.write(f"  {made} targets with before and after behaviour for What works")

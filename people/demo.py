@@ -224,3 +224,38 @@ def seed_children(
                     changed_by=manager,
                 )
     return children
+
+
+def seed(world) -> None:
+    """The demo's children (run by ``seed_demo`` before every later app's seed, which reads them):
+    only in an organisation this run created, so a second run adds nobody."""
+    users = world.users
+    if world.new_school:
+        # 42 pupils: 41 over 8 TAs, so Emma holds 6 (over the limit of 5); one new pupil waits.
+        seed_children(
+            site=world.school,
+            count=42,
+            key_workers=users["tas"],
+            manager=users["deputy"],
+            rng=world.rng,
+            leave_unallocated=1,
+            changes=4,
+        )
+    if world.new_provider:
+        seed_children(
+            site=world.oak,
+            count=5,
+            key_workers=users["oak_rsw"],
+            manager=users["oak_manager"],
+            rng=world.rng,
+            names=[("Amber", "Smith")],
+            changes=1,
+        )
+        seed_children(
+            site=world.willow,
+            count=4,
+            key_workers=users["willow_rsw"],
+            manager=users["willow_manager"],
+            rng=world.rng,
+            changes=1,
+        )

@@ -2,8 +2,6 @@
 bench``). Schools: EHCP, IEP and pupil on a page; homes: Placement Plan, Risk Assessment, BMP and
 Monthly Review. Review dates spread from a month overdue to five months ahead."""
 
-from bench.sql import children_sql, insert_select
-
 from .models import Plan, PlanType, PlanVersion
 
 TYPES = {
@@ -25,7 +23,7 @@ def bench_seed(ctx) -> None:
         for kind, plan_types in TYPES.items()
         for plan_type in plan_types
     )
-    insert_select(
+    ctx.insert_select(
         Plan,
         {
             "child": "c.id",
@@ -33,11 +31,11 @@ def bench_seed(ctx) -> None:
             "shared_with_staff": "t.plan_type = 'pupil_on_a_page'",
             "created_at": "c.start_date",
         },
-        f"FROM ({children_sql(ctx)}) c JOIN ({types}) t ON t.site_kind = c.site_kind",
+        f"FROM ({ctx.children_sql()}) c JOIN ({types}) t ON t.site_kind = c.site_kind",
     )
     # Versions 1 and 2 superseded, 3 current (reviewed every 6 months, the last one recently).
     plan_date = f"DATE '{today}' - 180 * (3 - v.n) - mod(p.id, 150)::int"
-    insert_select(
+    ctx.insert_select(
         PlanVersion,
         {
             "plan": "p.id",
@@ -53,7 +51,7 @@ def bench_seed(ctx) -> None:
             "published_by": "c.manager_id",
         },
         f"""FROM plans_plan p
-        JOIN ({children_sql(ctx)}) c ON c.id = p.child_id
+        JOIN ({ctx.children_sql()}) c ON c.id = p.child_id
         CROSS JOIN generate_series(1, 3) AS v(n)
         WHERE p.organisation_id = {org_id}""",
     )

@@ -1,6 +1,8 @@
-"""The record-quality checker applied to a plan's text (quality.checker): its free-text fields
+"""The record-quality checker applied to a plan's text (checking.checker): its free-text fields
 under the names the plan form posts (``s__<section>__<field>``, ``s__<section>__<row>__<field>``),
 so the live check beside the form and the check stored with each saved draft agree."""
+
+from checking.context import record_check
 
 from .sections import Section
 
@@ -56,7 +58,5 @@ def form_text_fields(form) -> tuple[list[str], dict[str, str]]:
 
 
 def check_version(access, version, sections: list[Section]) -> tuple[int, dict]:
-    from quality.selectors import record_check
-
     fields, _ = fields_and_labels(sections, version.content or {}, version.change_summary)
     return record_check(access, fields=fields, child=version.child, record_kind="note")

@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from checking.checker import check
 from sessions_app.models import KeyWorkSession
 from sessions_app.quality_link import checker_fields
 from tenancy.access import Access
 from tenancy.context import organisation_scope
 from tenancy.models import Membership
 
-from .checker import check
 from .models import (
     Moderation,
     ModerationScore,

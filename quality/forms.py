@@ -1,11 +1,11 @@
 from django import forms
 
+from checking.checker import MAX_CHECKED_CHARS, QUALITY_STANDARDS
 from people.forms import DateInput
 from people.models import Child
 from tenancy.forms import VersionedFormMixin
 from tenancy.text import normalise
 
-from .checker import MAX_CHECKED_CHARS, QUALITY_STANDARDS
 from .models import SCORE_LABELS, ModerationSettings, QualitySettings
 
 MAX_TEXT = MAX_CHECKED_CHARS  # one number: what a form accepts is what the checker checks

@@ -3,10 +3,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from checking.checker.safeguarding import DEFAULT_DISCLOSURE_PHRASES
 from tenancy.concurrency import Versioned
 from tenancy.models import Site, TenantModel
-
-from .checker.safeguarding import DEFAULT_DISCLOSURE_PHRASES
 
 DEFAULT_DISCLOSURE_TEXT = "\n".join(DEFAULT_DISCLOSURE_PHRASES)
 

@@ -3,31 +3,23 @@ the children, staff and sites they may see."""
 
 import datetime
 
-from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import (
-    Case,
     Exists,
     F,
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
-    TextField,
-    Value,
-    When,
 )
 from django.http import Http404
 from django.utils import timezone
 
+from checking.checker import Context, Report
+from checking.context import check_context, record_check, run_check  # noqa: F401 (re-exported)
 from compliance.calendar import england_default
-from people.models import Child, Guardian
-from people.selectors import children_visible_to
 from sessions_app.models import KeyWorkSession
 from tenancy.access import Access
-from tenancy.models import Membership, Role
+from tenancy.models import Role
 
-from .checker import SITE_DEFAULT, Context, Person, Report, check
-from .checker.safeguarding import DEFAULT_DISCLOSURE_PHRASES
 from .models import (
     Moderation,
     ModerationScore,
@@ -50,95 +42,6 @@ def can_edit_settings(access: Access) -> bool:
 def site_kinds(access: Access) -> list[str]:
     """The kinds of site the user works in, schools first."""
     return sorted({site.kind for site in access.all_sites})
-
-
-def check_context(
-    access: Access,
-    *,
-    site_kind: str,
-    record_kind: str = "note",
-    child: Child | None = None,
-    settings: QualitySettings | None = None,
-) -> Context:
-    """Everything the checker needs about the organisation, in three queries: the children's names,
-    the staff's names and (unless given) the organisation's settings. Sites come with ``access``."""
-    if settings is None:
-        settings = quality_settings(access)
-    rows = children_visible_to(access).order_by("pk")
-    if child is not None:
-        # The chosen child's family members' names ride on the same query (their surnames are
-        # not another child's): a subquery evaluated for that one row only.
-        family = (
-            Guardian.objects.filter(child_id=OuterRef("pk"), retracted_at__isnull=True)
-            .order_by()
-            .values("child_id")
-            .annotate(names=StringAgg("name", "\n"))
-            .values("names")
-        )
-        rows = rows.annotate(
-            family=Case(
-                When(pk=child.pk, then=Subquery(family)),
-                default=Value(""),
-                output_field=TextField(),
-            )
-        )
-    else:
-        rows = rows.annotate(family=Value("", output_field=TextField()))
-    children, family_names = [], ()
-    for pk, first, last, preferred, names in rows.values_list(
-        "pk", "first_name", "last_name", "preferred_name", "family"
-    ):  # query: the children's names (and the chosen child's family's)
-        children.append(Person(first, last, preferred, pk))
-        if names:
-            family_names = tuple(sorted(n for n in names.split("\n") if n.strip()))
-    staff = tuple(
-        sorted(
-            {
-                f"{first} {last}".strip()
-                for first, last in Membership.objects.filter(
-                    Q(site_id__in=access.visible_site_ids) | Q(site__isnull=True),
-                    is_active=True,
-                ).values_list("user__first_name", "user__last_name")
-            }
-        )
-    )
-    places = tuple(sorted({site.name for site in access.all_sites} | {access.organisation.name}))
-    return Context(
-        site_kind=site_kind,
-        record_kind=record_kind,
-        extra_phrases=settings.phrase_list if settings else (),
-        accepted_words=settings.word_list if settings else (),
-        children=tuple(children),
-        staff_names=staff,
-        place_names=places,
-        child_id=child.pk if child else None,
-        family_names=family_names,
-        disclosure_phrases=settings.disclosure_list if settings else DEFAULT_DISCLOSURE_PHRASES,
-    )
-
-
-def run_check(
-    access: Access,
-    *,
-    fields: dict[str, str],
-    site_kind: str,
-    record_kind: str = "note",
-    child: Child | None = None,
-    duration_minutes: int | None = None,
-    quality_standards: tuple[int, ...] = (),
-    max_minutes=SITE_DEFAULT,
-) -> Report:
-    """Check a record as ``access``'s organisation sees it: the one call a form's live check and a
-    service's submit both make (store ``report.as_dict()`` and ``report.score`` with the record).
-    ``max_minutes``: the site's longest session, from its compliance policy."""
-    context = check_context(access, site_kind=site_kind, record_kind=record_kind, child=child)
-    return check(
-        fields,
-        context,
-        duration_minutes=duration_minutes,
-        quality_standards=tuple(quality_standards),
-        max_minutes=max_minutes,
-    )
 
 
 # ------------------------------------------------------------------------------- moderation
@@ -329,9 +232,8 @@ def moderation_history(access: Access, *, limit: int = 20) -> list[Moderation]:
 
 def stored_findings(session: KeyWorkSession) -> dict:
     """The automatic check stored with the record, as the findings partial shows it."""
+    from checking.findings import rows_for
     from sessions_app.quality_link import checker_fields
-
-    from .findings import rows_for
 
     if not session.quality_report:
         return {}
@@ -343,13 +245,3 @@ def stored_findings(session: KeyWorkSession) -> dict:
         "groups": rows_for(report, fields, context),
         "checked": True,
     }
-
-
-def record_check(
-    access: Access, *, fields: dict[str, str], child: Child, record_kind: str = "note"
-) -> tuple[int, dict]:
-    """The check a service stores with a record it saves: (score, report as JSON)."""
-    report = run_check(
-        access, fields=fields, site_kind=child.site.kind, record_kind=record_kind, child=child
-    )
-    return report.score, report.as_dict()

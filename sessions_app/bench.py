@@ -4,8 +4,6 @@ Rates per child and week of history (from the start of the placement, at most ``
 back): 1.5 sessions in a children's home (4-6 a month), 1 in a school. At full scale that is about
 230,000 sessions. Recent ones are still awaiting sign-off, a few are drafts, the rest signed off."""
 
-from bench.sql import children_sql, insert_select, last_day, window_start_sql
-
 from .models import KeyWorkSession, SessionTopic, Target
 from .services import topics_ensure_defaults
 
@@ -22,12 +20,12 @@ ACCOUNT = (
 def bench_seed(ctx) -> None:
     org_id = ctx.organisation.pk
     topics_ensure_defaults(organisation_id=org_id)
-    today = last_day(ctx)  # the end of the history
+    today = ctx.last_day()  # the end of the history
     rate = f"CASE c.site_kind WHEN 'home' THEN {RATE['home']} ELSE {RATE['school']} END::numeric"
     # One row per session: the n-th session of a child falls n × 7 / rate days into its window.
     sessions = f"""
-        FROM ({children_sql(ctx)}) c
-        CROSS JOIN LATERAL (SELECT {window_start_sql(ctx)} AS first, {rate} AS rate) w
+        FROM ({ctx.children_sql()}) c
+        CROSS JOIN LATERAL (SELECT {ctx.window_start_sql()} AS first, {rate} AS rate) w
         CROSS JOIN LATERAL generate_series(
             0, GREATEST(floor((DATE '{today}' - w.first) * w.rate / 7)::int - 1, -1)
         ) AS n
@@ -43,7 +41,7 @@ def bench_seed(ctx) -> None:
         "CASE WHEN d.age < 2 AND mod(c.id, 4) = 0 THEN 'draft' "
         "WHEN d.age < 10 THEN 'submitted' ELSE 'signed_off' END"
     )
-    insert_select(
+    ctx.insert_select(
         KeyWorkSession,
         {
             "child": "c.id",
@@ -73,7 +71,7 @@ def bench_seed(ctx) -> None:
         sessions + " ORDER BY d.day, c.id",
     )
     # One topic per session, turning through the organisation's list.
-    insert_select(
+    ctx.insert_select(
         SessionTopic,
         {"session": "s.id", "topic": "t.ids[mod(s.id, array_length(t.ids, 1)) + 1]"},
         f"""FROM sessions_app_keyworksession s,
@@ -82,7 +80,7 @@ def bench_seed(ctx) -> None:
            WHERE s.organisation_id = {org_id}""",
     )
     # A target in every other session, reviewed and closed in the child's next session.
-    insert_select(
+    ctx.insert_select(
         Target,
         {
             "child": "s.child_id",

@@ -22,7 +22,7 @@ def period_bounds(
     if preset == "fortnight":
         return today - datetime.timedelta(days=13), today
     if preset == "half_term":  # the school's own term calendar (compliance keeps it)
-        from compliance.selectors import half_term
+        from tenancy.siterules import half_term
 
         return half_term(site_ids, today)
     if preset == "month":

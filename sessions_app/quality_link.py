@@ -1,6 +1,11 @@
 """The record-quality checker applied to a key-work session: the session's fields under the names
 the checker knows, checked as the organisation sees them (its phrases, words and children's names)."""
 
+from checking import checker
+from checking.context import run_check
+from checking.findings import rows_for
+from tenancy.siterules import session_max_minutes
+
 
 def checker_fields(session) -> dict[str, str]:
     """The session's text under the checker's section names. A declined attempt is checked as a
@@ -39,9 +44,6 @@ def record_kind(session) -> str:
 
 def check_session(access, session):
     """The check against the site's own longest session (its compliance policy; one query)."""
-    from compliance.selectors import session_max_minutes
-    from quality.selectors import run_check
-
     return run_check(
         access,
         fields=checker_fields(session),
@@ -56,9 +58,6 @@ def check_session(access, session):
 
 def findings_context(access, session) -> dict:
     """What the quality partial shows for a saved draft or a submitted record."""
-    from quality import checker
-    from quality.findings import rows_for
-
     fields = checker_fields(session)
     report = check_session(access, session)
     context = checker.Context(site_kind=session.child.site.kind, record_kind=record_kind(session))

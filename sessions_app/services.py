@@ -79,7 +79,7 @@ def content_fields(child: Child) -> list[str]:
 def next_due(child: Child, day: datetime.date) -> datetime.date:
     """The next session's due date after one on ``day``, by the site's compliance policy (a
     school's fortnight stops in its holidays; a home's N a month)."""
-    from compliance.selectors import next_session_due
+    from tenancy.siterules import next_session_due
 
     return next_session_due(child.site, day)
 

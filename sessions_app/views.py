@@ -12,11 +12,11 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import confirmation_needed
-from compliance.selectors import half_term_progress
 from people.selectors import get_child_or_404, my_children
 from tenancy.audit import Action
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
+from tenancy.siterules import half_term_progress
 from tenancy.timeutils import site_today
 
 from . import exports, selectors, services

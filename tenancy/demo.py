@@ -43,6 +43,19 @@ def organisation(slug: str, name: str, kind: str) -> tuple[Organisation, bool]:
     return Organisation.objects.get_or_create(slug=slug, defaults={"name": name, "kind": kind})
 
 
+def access_for(user, org: Organisation):
+    """``user``'s ``Access`` in ``org`` (all their memberships there), for a seed that writes
+    through a service as the member of staff who would have done it. Call inside the org scope."""
+    from .access import Access
+
+    memberships = tuple(
+        Membership.objects.filter(user=user, organisation=org, is_active=True).select_related(
+            "site"
+        )
+    )
+    return Access(user=user, organisation=org, memberships=memberships)
+
+
 def site(org: Organisation, name: str, kind: str, caseload_limit: int) -> Site:
     with organisation_scope(org.pk):
         found, _ = Site.objects.get_or_create(
@@ -51,4 +64,13 @@ def site(org: Organisation, name: str, kind: str, caseload_limit: int) -> Site:
     return found
 
 
-__all__ = ["DEMO_PASSWORD", "DemoLogin", "Role", "demo_user", "member", "organisation", "site"]
+__all__ = [
+    "DEMO_PASSWORD",
+    "DemoLogin",
+    "Role",
+    "access_for",
+    "demo_user",
+    "member",
+    "organisation",
+    "site",
+]

@@ -12,7 +12,7 @@ the committed state itself). ``python manage.py list_hooks`` prints every subscr
 
 Shapes:
     subscribe(event: str, handler: Callable[..., None], *, name: str | None = None) -> None
-    publish(event: str, **payload) -> None          # handlers run on commit
+    publish(event: str, **payload) -> None          # handlers run on commit (MERGED: once)
     collect(event: str, **payload) -> list          # handlers run now; their results, in order
     subscriptions() -> dict[str, list[str]]         # event -> handler names, sorted
 
@@ -68,12 +68,49 @@ def _run(event: str, organisation_id: int | None, payload: dict) -> None:
             logger.exception("Hook %s for %s failed", label, event)
 
 
+# Events whose payload is only ``child_ids``: published many times in one transaction (a roll
+# import, the demo seed), their handlers run once on commit with every child, sorted. (A child
+# added inside a savepoint that later rolls back may still be passed: the handlers recompute, so a
+# child too many costs a refresh, never a wrong record.)
+MERGED = frozenset({CHILDREN_CHANGED})
+# (connection, event, organisation id) -> (the on-commit callback, the child ids it will pass)
+_pending: dict[tuple[int, str, int | None], tuple[Callable[[], None], set[int]]] = {}
+
+
+def _publish_merged(event: str, organisation_id: int | None, child_ids) -> bool:
+    """Add ``child_ids`` to the event's callback already waiting for this transaction's commit,
+    or queue one. False outside a transaction (the caller then runs the handlers at once)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return False
+    key = (id(connection), event, organisation_id)
+    found = _pending.get(key)
+    # Still queued? A rolled-back savepoint or transaction drops its callbacks: start afresh.
+    if found and any(entry[1] is found[0] for entry in connection.run_on_commit):
+        found[1].update(int(pk) for pk in child_ids)
+        return True
+    ids = {int(pk) for pk in child_ids}
+
+    def callback() -> None:
+        if _pending.get(key, (None,))[0] is callback:
+            del _pending[key]
+        _run(event, organisation_id, {"child_ids": sorted(ids)})
+
+    _pending[key] = (callback, ids)
+    transaction.on_commit(callback)
+    return True
+
+
 def publish(event: str, **payload) -> None:
     """Announce ``event``: each subscriber runs once the current transaction commits (at once
-    when there is none)."""
+    when there is none). A ``MERGED`` event published again before the commit joins the first:
+    its handlers run once, with the union of the ``child_ids``."""
     if event not in _handlers:
         return
     organisation_id = current_organisation_id()  # handlers act for the publisher's organisation
+    if event in MERGED and set(payload) == {"child_ids"}:
+        if _publish_merged(event, organisation_id, payload["child_ids"]):
+            return
     transaction.on_commit(lambda: _run(event, organisation_id, payload))
 
 

@@ -1,5 +1,6 @@
 """The import contracts in .importlinter hold, and they catch a new upward import."""
 
+import configparser
 import subprocess
 import sys
 from pathlib import Path
@@ -29,3 +30,34 @@ def test_a_new_upward_import_breaks_the_layers_contract():
         probe.unlink()
     assert result.returncode != 0
     assert "people._layer_probe -> compliance.models" in result.stdout
+
+
+def test_no_upward_import_is_excused():
+    """The debt list (``ignore_imports``) is empty: every app depends downwards only."""
+    config = configparser.ConfigParser()
+    config.read(ROOT / ".importlinter")
+    assert not config.has_option("importlinter:contract:layers", "ignore_imports")
+
+
+def test_the_checker_package_may_not_reach_up_to_quality():
+    """``checking`` sits below the editors: importing ``quality`` from it breaks the layers."""
+    probe = ROOT / "checking" / "_layer_probe.py"
+    probe.write_text("from quality import selectors  # noqa: F401\n")
+    try:
+        result = lint()
+    finally:
+        probe.unlink()
+    assert result.returncode != 0
+    assert "checking._layer_probe -> quality.selectors" in result.stdout
+
+
+def test_a_module_of_a_selectors_package_may_not_import_services():
+    """``behaviour.selectors`` is a package: its modules are held to the selectors contract too."""
+    probe = ROOT / "behaviour" / "selectors" / "_layer_probe.py"
+    probe.write_text("from behaviour import services  # noqa: F401\n")
+    try:
+        result = lint()
+    finally:
+        probe.unlink()
+    assert result.returncode != 0
+    assert "Selectors never import views or services BROKEN" in result.stdout

@@ -41,8 +41,8 @@ def quality_feedback_banner(context):
 @register.inclusion_tag("quality/_stored.html")
 def quality_stored(report, fields, *, site_kind, record_kind="note", labels=None):
     """The check stored with a saved record, folded under its score."""
-    from ..checker import Context, Report
-    from ..findings import rows_for
+    from checking.checker import Context, Report
+    from checking.findings import rows_for
 
     if not report:
         return {"report": None}

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from behaviour.models import AttendanceMark, Slip
 from people.models import Child, KeyWorkerAllocation
 from tenancy.context import organisation_scope
-from tenancy.models import Organisation
+from tenancy.models import AuditEvent, Organisation
 
 
 @pytest.mark.django_db
@@ -43,6 +43,17 @@ def test_demo_plants_the_named_patterns_and_is_idempotent(client):
     client.force_login(users.get(username="deputy@penkford.example"))
     radar_rows = client.get("/behaviour/analysis/?preset=fortnight").context["radar"]
     assert radar.pk in {r.child.pk for r in radar_rows}
+
+    # Seeded through behaviour.services.slip_record: every slip has its audit entry, by the
+    # member of staff who recorded it, and the child's history page lists it as real use would.
+    with organisation_scope(school.pk):
+        created = AuditEvent.objects.filter(object_type="behaviour.slip", action="create")
+        assert created.count() == Slip.objects.count()
+        slip = Slip.objects.filter(child=monday).select_related("recorded_by").latest("occurred_at")
+        entry = created.get(object_id=slip.pk)
+        assert entry.actor_id == slip.recorded_by_id and entry.child_id == monday.pk
+    history = client.get(f"/children/{monday.pk}/history/", {"show": "changes"}).content.decode()
+    assert slip.recorded_by.get_full_name() in history and str(slip) in history
 
     call_command("seed_demo", stdout=io.StringIO())
     with organisation_scope(school.pk):

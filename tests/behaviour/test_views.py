@@ -242,6 +242,24 @@ def test_since_last_session_falls_back_to_a_fortnight_and_says_so(client, org):
 
 
 @pytest.mark.django_db
+def test_since_last_session_starts_on_the_last_submitted_session(client, org):
+    """Behaviour asks the sessions app through tenancy.hooks.collect (no upward import)."""
+    from ..sessions_app.factories import KeyWorkSessionFactory
+
+    child = ChildFactory(site=org.school)
+    KeyWorkerAllocationFactory(child=child, staff=org.users["key_worker"])
+    day = timezone.localdate() - datetime.timedelta(days=5)
+    KeyWorkSessionFactory(child=child, author=org.users["key_worker"], date=day)
+    later = day + datetime.timedelta(days=3)  # a draft does not count
+    KeyWorkSessionFactory(child=child, author=org.users["key_worker"], status="draft", date=later)
+    client.force_login(org.users["key_worker"])
+    response = client.get("/behaviour/", {"child": child.pk, "preset": "since_session"})
+    period = response.context["period"]
+    assert period.start == day and not period.note
+    assert period.label == f"Since the last key-work session ({day:%-d %b %Y})"
+
+
+@pytest.mark.django_db
 def test_recording_a_slip_with_another_child_involved(client, org):
     other = ChildFactory(site=org.school, first_name="Involved")
     client.force_login(org.users["manager"])  # key workers and managers record slips

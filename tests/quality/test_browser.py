@@ -34,7 +34,7 @@ def test_key_worker_sees_findings_appear_while_writing_and_fixes_them(page, org)
 
 
 def test_a_moderator_works_the_queue_and_the_key_worker_acknowledges(page, org):
-    from quality.checker import check
+    from checking.checker import check
     from quality.models import RubricCriterion
     from quality.selectors import check_context
     from quality.services import rubric_ensure

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quality.checker import Context, Person, check, quoted_spans
+from checking.checker import Context, Person, check, quoted_spans
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AMBER, LEAH, JACK = 1, 2, 3

@@ -6,9 +6,9 @@ import tracemalloc
 
 import pytest
 
-from quality import spelling
-from quality.checker import MAX_CHECKED_CHARS, MAX_LISTED, Context, Person, check, quoted_spans
-from quality.checker.safeguarding import DEFAULT_DISCLOSURE_PHRASES
+from checking import spelling
+from checking.checker import MAX_CHECKED_CHARS, MAX_LISTED, Context, Person, check, quoted_spans
+from checking.checker.safeguarding import DEFAULT_DISCLOSURE_PHRASES
 
 LOGAN, QUINN, ZOE, LOGAN_2 = 1, 2, 3, 4
 SCHOOL = Context(

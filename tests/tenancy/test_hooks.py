@@ -51,3 +51,31 @@ def test_subscribing_twice_by_name_is_one_subscription(clean_event, capsys):
     assert hooks.subscriptions()[clean_event] == ["t.print"]
     call_command("list_hooks")
     assert "t.print" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_children_changed_published_many_times_runs_once_with_every_child(clean_event, monkeypatch):
+    """A roll import or the demo seed publishes per record: the handlers (compliance's refresh)
+    run once on commit with every child; a savepoint that queued the callback and rolled back
+    drops its children without losing the ones published after it."""
+    monkeypatch.setattr(hooks, "MERGED", frozenset({clean_event}))
+    seen = []
+    hooks.subscribe(clean_event, lambda **p: seen.append(p["child_ids"]), name="t.seen")
+    with transaction.atomic():
+        hooks.publish(clean_event, child_ids=[3, 1])
+        hooks.publish(clean_event, child_ids=[2, 3])
+        assert seen == []
+    assert seen == [[1, 2, 3]]
+    seen.clear()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint
+                hooks.publish(clean_event, child_ids=[7])
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        hooks.publish(clean_event, child_ids=[8])
+    assert seen == [[8]]
+    seen.clear()
+    hooks.publish(clean_event, child_ids=[9])  # outside a transaction: at once
+    assert seen == [[9]]

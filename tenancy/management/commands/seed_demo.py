@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from people.demo import seed_children
 from tenancy import demo
 from tenancy.demo import DEMO_PASSWORD, Role
 
@@ -69,18 +68,6 @@ class Command(BaseCommand):
         demo.member(school_admin, school_org, Role.ORG_ADMIN, None, "School business manager")
         for ta in tas:
             demo.member(ta, school_org, Role.KEY_WORKER, school, "Teaching assistant (TA3)")
-        if new_school:
-            # 42 pupils: 41 over 8 TAs, so Emma holds 6 (over the limit of 5); one new pupil waits.
-            seed_children(
-                site=school,
-                count=42,
-                key_workers=tas,
-                manager=deputy,
-                rng=rng,
-                leave_unallocated=1,
-                changes=4,
-            )
-
         # A children's-home provider: two homes, 4-6 young people each.
         provider, new_provider = demo.organisation("brightwater", "Brightwater Care", "provider")
         oak = demo.site(provider, "Oak House", "home", caseload_limit=2)
@@ -124,20 +111,6 @@ class Command(BaseCommand):
             demo.member(rsw, provider, Role.KEY_WORKER, oak, "Residential support worker")
         for rsw in willow_rsw:
             demo.member(rsw, provider, Role.KEY_WORKER, willow, "Residential support worker")
-        if new_provider:
-            seed_children(
-                site=oak,
-                count=5,
-                key_workers=oak_rsw,
-                manager=oak_mgr,
-                rng=rng,
-                names=[("Amber", "Smith")],
-                changes=1,
-            )
-            seed_children(
-                site=willow, count=4, key_workers=willow_rsw, manager=willow_mgr, rng=rng, changes=1
-            )
-
         # Someone in both organisations, to show the organisation switcher.
         consultant = user(
             "consultant@keywork.example",
@@ -150,9 +123,12 @@ class Command(BaseCommand):
         )
         demo.member(consultant, provider, Role.MODERATOR, oak, "Independent quality consultant")
 
-        # Each later app seeds its own demo data from <app>/demo.py: seed(world), idempotent itself.
+        # Each app seeds its own demo data from <app>/demo.py: seed(world), idempotent itself
+        # (people's children only in an organisation made by this run: ``new_school``, …).
         world = SimpleNamespace(
             rng=rng,
+            new_school=new_school,
+            new_provider=new_provider,
             school_org=school_org,
             school=school,
             provider=provider,
@@ -176,7 +152,7 @@ class Command(BaseCommand):
         )
         # Every installed app with a demo.py, in INSTALLED_APPS order (no list to keep up to date).
         local = [app for app in settings.INSTALLED_APPS if "." not in app]
-        for app in [a for a in local if a not in ("tenancy", "people")]:
+        for app in [a for a in local if a != "tenancy"]:
             try:
                 module = import_module(f"{app}.demo")
             except ModuleNotFoundError as error:

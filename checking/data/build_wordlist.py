@@ -6,7 +6,7 @@ Source: the LibreOffice / Marco A. G. Pinto ``en_GB`` Hunspell dictionary (LGPL;
 model: one prefix and one suffix, crossed where both allow it) into the full set of word forms, so
 the checker needs no spelling library at run time: a lookup is one set membership test.
 
-    python quality/data/build_wordlist.py path/to/en_GB.aff path/to/en_GB.dic
+    python checking/data/build_wordlist.py path/to/en_GB.aff path/to/en_GB.dic
 
 Run it again only to update the dictionary; the output is sorted, so the diff shows the change.
 """

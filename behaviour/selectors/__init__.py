@@ -4,7 +4,6 @@ of queries whatever the number of rows."""
 
 import datetime
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay, TruncWeek
@@ -14,43 +13,45 @@ from people.selectors import children_visible_to
 from tenancy.access import Access
 from tenancy.models import Site
 
-from . import codes, patterns, periods
-from .models import (
-    DEFAULT_WEEKLY_POINTS_TARGET,
-    NEGATIVE_KINDS,
-    Appointment,
-    AssessmentPoint,
-    AttendanceMark,
+from .. import patterns, periods
+from ..models import (
     ClassPoints,
-    Grade,
     Kind,
-    PointsSettings,
     SavedFilter,
     Slip,
     SlipType,
-    Subject,
 )
-
-PATTERN_WEEKS = 12
-
-
-def _tz(site: Site) -> ZoneInfo:
-    return ZoneInfo(site.time_zone)
-
-
-def day_bounds(site: Site, start: datetime.date, end: datetime.date):
-    """Aware datetimes from the start of ``start`` to the end of ``end`` in the site's time zone."""
-    tz = _tz(site)
-    return (
-        datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
-        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz),
-    )
-
-
-def current_children(site: Site, day: datetime.date) -> QuerySet[Child]:
-    return Child.objects.filter(site=site, start_date__lte=day).filter(
-        Q(leaving_date__isnull=True) | Q(leaving_date__gt=day)
-    )
+from .attendance import (
+    Certificate,
+    PatternRow,
+    RegisterRow,
+    academic_year_start,
+    appointments_for,
+    certificate,
+    child_patterns,
+    lessons_used,
+    marks_for,
+    my_children_patterns,
+    pattern_window,
+    patterns_for,
+    points_sheet,
+    register,
+)
+from .base import (
+    PATTERN_WEEKS,
+    _tz,
+    current_children,
+    day_bounds,
+    weekly_target,
+)
+from .progress import (
+    GradeSheet,
+    grade_sheet,
+    subjects_for,
+)
+from .summary import (
+    key_work_summary,
+)
 
 
 def recording_sites(access: Access) -> list[Site]:
@@ -131,11 +132,6 @@ def slip_totals(qs: QuerySet[Slip]) -> list[dict]:
 
 def saved_filters(access: Access) -> QuerySet[SavedFilter]:
     return SavedFilter.objects.filter(user=access.user)
-
-
-def weekly_target(site: Site) -> int:
-    found = PointsSettings.objects.filter(site=site).values_list("weekly_target", flat=True)
-    return next(iter(found), DEFAULT_WEEKLY_POINTS_TARGET)
 
 
 # ---- analysis -----------------------------------------------------------------------------------
@@ -360,267 +356,3 @@ def below_the_radar(
         ):
             rows.append(RadarRow(child=child, points=total, per_week=round(total / n_weeks)))
     return rows
-
-
-# ---- attendance -------------------------------------------------------------------------------
-
-
-def marks_for(child: Child, start: datetime.date, end: datetime.date) -> list[patterns.MarkRow]:
-    return [
-        patterns.MarkRow(*row)
-        for row in AttendanceMark.objects.filter(child=child, date__gte=start, date__lte=end)
-        .order_by("date", "session")
-        .values_list("date", "session", "code", "note")
-    ]
-
-
-def appointments_for(child: Child, start, end) -> list[patterns.AppointmentRow]:
-    return [
-        patterns.AppointmentRow(*row)
-        for row in Appointment.objects.filter(child=child, date__gte=start, date__lte=end)
-        .order_by("date")
-        .values_list("date", "session", "kind")
-    ]
-
-
-def pattern_window(end: datetime.date) -> tuple[datetime.date, datetime.date]:
-    return end - datetime.timedelta(weeks=PATTERN_WEEKS) + datetime.timedelta(days=1), end
-
-
-def patterns_for(children: list[Child], end: datetime.date) -> dict[int, list[patterns.Pattern]]:
-    """Attendance and behaviour patterns of several children over the 12 weeks to ``end``
-    (3 queries however many children). Weeks are the first child's site's weeks."""
-    if not children:
-        return {}
-    start, end = pattern_window(end)
-    ids = [c.pk for c in children]
-    site = children[0].site
-    tz = _tz(site)
-    lo, hi = day_bounds(site, start, end)
-    marks: dict[int, list] = {pk: [] for pk in ids}
-    for child_id, *row in (
-        AttendanceMark.objects.filter(child_id__in=ids, date__gte=start, date__lte=end)
-        .order_by("child_id", "date", "session")
-        .values_list("child_id", "date", "session", "code", "note")
-    ):
-        marks[child_id].append(patterns.MarkRow(*row))
-    appointments: dict[int, list] = {pk: [] for pk in ids}
-    for child_id, *row in (
-        Appointment.objects.filter(child_id__in=ids, date__gte=start, date__lte=end)
-        .order_by("date")
-        .values_list("child_id", "date", "session", "kind")
-    ):
-        appointments[child_id].append(patterns.AppointmentRow(*row))
-    weekly: dict[int, dict] = {pk: {} for pk in ids}
-    for row in (
-        Slip.objects.filter(
-            child_id__in=ids,
-            kind=Kind.HIGH,
-            retracted_at__isnull=True,
-            occurred_at__gte=lo,
-            occurred_at__lt=hi,
-        )
-        .annotate(week=TruncWeek("occurred_at", tzinfo=tz))
-        .values("child_id", "week")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        weekly[row["child_id"]][row["week"].astimezone(tz).date()] = row["n"]
-    week_list = periods.weeks(start, end)
-    return {
-        pk: patterns.attendance_patterns(marks[pk], appointments[pk])
-        + patterns.rising_incidents([weekly[pk].get(w, 0) for w in week_list])
-        for pk in ids
-    }
-
-
-def child_patterns(child: Child, end: datetime.date) -> list[patterns.Pattern]:
-    """One child's patterns over the 12 weeks to ``end`` (3 queries)."""
-    return patterns_for([child], end)[child.pk]
-
-
-@dataclass
-class PatternRow:
-    child: Child
-    patterns: list
-
-
-def my_children_patterns(access: Access, end: datetime.date) -> list[PatternRow]:
-    """The key worker's own children (key worker or cover today) and their patterns (4 queries)."""
-    from people.selectors import my_children
-
-    children = list(my_children(access).order_by("last_name", "first_name"))
-    found = patterns_for(children, end)
-    return [PatternRow(child=c, patterns=found[c.pk]) for c in children]
-
-
-@dataclass
-class Certificate:
-    child: Child
-    start: datetime.date
-    end: datetime.date
-    tally: codes.Tally
-    rows: list[dict]  # per code: code, description, group, meaning, count
-
-
-def certificate(child: Child, start: datetime.date, end: datetime.date) -> Certificate:
-    marks = marks_for(child, start, end)
-    tally = patterns.tally(marks)
-    rows = [
-        {
-            "code": c.code,
-            "description": c.description,
-            "group": c.group,
-            "meaning": c.meaning.value,
-            "count": tally.by_code.get(c.code, 0),
-        }
-        for c in codes.CODES.values()
-        if tally.by_code.get(c.code)
-    ]
-    return Certificate(child=child, start=start, end=end, tally=tally, rows=rows)
-
-
-def academic_year_start(day: datetime.date) -> datetime.date:
-    year = day.year if day.month >= 9 else day.year - 1
-    return datetime.date(year, 9, 1)
-
-
-@dataclass
-class RegisterRow:
-    child: Child
-    mark: AttendanceMark | None
-
-
-def register(site: Site, day: datetime.date, session: str) -> list[RegisterRow]:
-    """The site's current children and their mark for one session (2 queries)."""
-    marks = {
-        m.child_id: m for m in AttendanceMark.objects.filter(site=site, date=day, session=session)
-    }
-    return [
-        RegisterRow(child=c, mark=marks.get(c.pk))
-        for c in current_children(site, day).order_by("last_name", "first_name")
-    ]
-
-
-# ---- class points -----------------------------------------------------------------------------
-
-
-def points_sheet(site: Site, day: datetime.date, lesson: str) -> list[tuple[Child, int | None]]:
-    existing = dict(
-        ClassPoints.objects.filter(site=site, date=day, lesson=lesson).values_list(
-            "child_id", "points"
-        )
-    )
-    return [
-        (c, existing.get(c.pk))
-        for c in current_children(site, day).order_by("last_name", "first_name")
-    ]
-
-
-def lessons_used(site: Site) -> list[str]:
-    return list(
-        ClassPoints.objects.filter(site=site)
-        .order_by("lesson")
-        .values_list("lesson", flat=True)
-        .distinct()[:30]
-    )
-
-
-# ---- progress ---------------------------------------------------------------------------------
-
-
-@dataclass
-class GradeSheet:
-    points: list[AssessmentPoint]
-    rows: list[dict]  # {"subject", "cells": [Grade|None], "trend": float|None, "latest": Grade}
-
-
-def grade_sheet(child: Child) -> GradeSheet:
-    grades = list(Grade.objects.filter(child=child).select_related("subject", "assessment_point"))
-    points = sorted({g.assessment_point for g in grades}, key=lambda p: (p.date, p.name))
-    subjects = sorted({g.subject for g in grades}, key=lambda s: s.name)
-    index = {(g.subject_id, g.assessment_point_id): g for g in grades}
-    rows = []
-    for subject in subjects:
-        cells = [index.get((subject.pk, p.pk)) for p in points]
-        present = [c for c in cells if c is not None]
-        trend = float(present[-1].working_at - present[0].working_at) if len(present) > 1 else None
-        rows.append({"subject": subject, "cells": cells, "trend": trend, "latest": present[-1]})
-    return GradeSheet(points=points, rows=rows)
-
-
-def subjects_for(site: Site) -> QuerySet[Subject]:
-    return Subject.objects.filter(site=site)
-
-
-# ---- the key-work summary (frozen into each school key-work session record) ------------------------
-
-
-def key_work_summary(child: Child, start: datetime.date, end: datetime.date) -> dict:
-    """What a key worker reviews before a session, JSON-ready (dates as ISO strings).
-
-    The caller has fetched ``child`` through the access helpers and runs inside its organisation
-    scope. Patterns look back 12 weeks from ``end`` (a fortnight is too short to see a weekday)."""
-    site = child.site
-    lo, hi = day_bounds(site, start, end)
-    slips = Slip.objects.filter(
-        child=child, retracted_at__isnull=True, occurred_at__gte=lo, occurred_at__lt=hi
-    )
-    by_kind = {k: 0 for k in Kind.values}
-    by_type: dict[str, int] = {}
-    labels = dict(Kind.choices)
-    for row in slips.order_by().values("kind", "slip_type__name").annotate(n=Count("pk")):
-        by_kind[row["kind"]] += row["n"]
-        name = row["slip_type__name"] or labels[row["kind"]]
-        by_type[name] = by_type.get(name, 0) + row["n"]
-    target = weekly_target(site)
-    weeks = []
-    pts = {
-        r["week"]: r["total"]
-        for r in ClassPoints.objects.filter(child=child, date__gte=start, date__lte=end)
-        .order_by()
-        .annotate(week=TruncWeek("date"))
-        .values("week")
-        .annotate(total=Sum("points"))
-    }
-    for w in periods.weeks(start, end):
-        total = pts.get(w, pts.get(datetime.datetime.combine(w, datetime.time.min), 0)) or 0
-        days = periods.weekdays_covered(w, start, end)
-        # A week the period covers only part of is never judged against the whole week's target:
-        # it carries a target prorated by its weekdays, and "met" only for complete weeks.
-        weeks.append(
-            {
-                "week_start": w.isoformat(),
-                "points": total,
-                "target": target,
-                "days": days,
-                "partial": days < 5,
-                "prorated_target": round(target * days / 5) if target else target,
-                "met": (total >= target) if days >= 5 else None,
-            }
-        )
-    tally = patterns.tally(marks_for(child, start, end))
-    window = pattern_window(end)
-    return {
-        "child_id": child.pk,
-        "period": {"start": start.isoformat(), "end": end.isoformat()},
-        "slips": {
-            "total": sum(by_kind.values()),
-            "by_kind": by_kind,
-            "by_type": dict(sorted(by_type.items())),
-            "negative": sum(by_kind[k] for k in NEGATIVE_KINDS),
-        },
-        "positives": {
-            "green_slips": by_kind[Kind.GREEN],
-            "growth_mindset": by_kind[Kind.GROWTH],
-            "total": by_kind[Kind.GREEN] + by_kind[Kind.GROWTH],
-        },
-        "class_points": {
-            "total": sum(w["points"] for w in weeks),
-            "weekly_target": target,
-            "weeks": weeks,
-        },
-        "attendance": tally.as_dict(),
-        "patterns": [p.as_dict() for p in child_patterns(child, end)],
-        "patterns_window": {"start": window[0].isoformat(), "end": window[1].isoformat()},
-    }
