@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.models import Child
-from tenancy import schooldays
+from tenancy import records, schooldays
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import CURRENT, save_if_unchanged
@@ -127,62 +127,36 @@ def can_change_slip(access: Access, slip: Slip) -> bool:
     return slip.recorded_by_id == access.user.pk or access.can_manage_site(slip.site_id)
 
 
-@transaction.atomic
-def slip_correct(*, access: Access, slip: Slip, version: int | None, reason: str, **fields) -> Slip:
-    """A new version of the slip's text and outcome, with the reason; the earlier one is audited."""
-    if not can_change_slip(access, slip):
-        raise PermissionDenied("Only the person who recorded the slip or a manager can correct it.")
-    if slip.is_retracted:
-        raise ValidationError("A retracted slip cannot be corrected.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the slip is being corrected."})
-    allowed = (
-        "what_happened",
-        "action_taken",
-        "outcome",
-        "outcome_detail",
-        "points",
-        "lesson",
-        "location",
-    )
-    before = snapshot(slip)
-    for name in allowed:
-        if name in fields:
-            value = fields[name]
-            setattr(slip, name, value.strip() if isinstance(value, str) else value)
+SLIP = "behaviour.slip"  # its kind in tenancy.records (behaviour/records.py)
+SLIP_CORRECTABLE = (
+    "what_happened",
+    "action_taken",
+    "outcome",
+    "outcome_detail",
+    "points",
+    "lesson",
+    "location",
+)
+
+
+def slip_check(access: Access, slip: Slip, *, options: dict) -> list[str]:
+    """A corrected slip still says what happened (tenancy.records' ``validate`` hook)."""
     if not slip.what_happened:
         raise ValidationError({"what_happened": "Say what happened."})
-    slip.correction_reason = reason.strip()
-    save_if_unchanged(slip, version, [*allowed, "correction_reason"])
-    audit_write(
-        actor=access.user, action=Action.CORRECT, instance=slip, before=before, summary=reason
+    return []
+
+
+def slip_correct(*, access: Access, slip: Slip, version: int | None, reason: str, **fields) -> Slip:
+    """A new version of the slip's text and outcome (``SLIP_CORRECTABLE``), with the reason; the
+    earlier one is audited. Refusals: ``tenancy.records.correct``."""
+    return records.correct(
+        SLIP, access=access, instance=slip, version=version, reason=reason, fields=fields
     )
-    return slip
 
 
-@transaction.atomic
 def slip_retract(*, access: Access, slip: Slip, reason: str, version: int | None = None) -> Slip:
-    """Hide a slip recorded in error, keeping it and the reason."""
-    if not can_change_slip(access, slip):
-        raise PermissionDenied("Only the person who recorded the slip or a manager can retract it.")
-    if slip.is_retracted:
-        raise ValidationError("This slip has already been retracted.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the slip is being retracted."})
-    before = snapshot(slip)
-    slip.retracted_at = timezone.now()
-    slip.retracted_by = access.user
-    slip.retraction_reason = reason.strip()
-    save_if_unchanged(slip, version, ["retracted_at", "retracted_by", "retraction_reason"])
-    audit_write(
-        actor=access.user,
-        action=Action.RETRACT,
-        instance=slip,
-        before=before,
-        after=snapshot(slip),
-        summary=reason,
-    )
-    return slip
+    """Hide a slip recorded in error, keeping it and the reason (``tenancy.records.retract``)."""
+    return records.retract(SLIP, access=access, instance=slip, version=version, reason=reason)
 
 
 @transaction.atomic

@@ -14,10 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.session_limits import recently_confirmed
 from people.selectors import can, get_child_or_404
-from tenancy import schooldays
+from tenancy import record_pages, records, schooldays
 from tenancy.access import require_manager
 from tenancy.audit import Action
-from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
 from tenancy.exports import attach
 from tenancy.forms import apply_service_errors
@@ -32,9 +31,7 @@ from .forms import (
     PeriodForm,
     PointsChooseForm,
     RegisterChooseForm,
-    RetractForm,
     SavedFilterForm,
-    SlipCorrectForm,
     SlipForm,
     SlipTypeForm,
     TargetForm,
@@ -246,6 +243,7 @@ def slip_detail(request, slip_id):
             "child": slip.child,
             "linked": linked,
             "can_change": services.can_change_slip(access, slip) and not slip.is_retracted,
+            "can_see_history": records.may_see_history(services.SLIP, access, slip),
             "tz": selectors._tz(slip.child.site),
         },
     )
@@ -254,59 +252,18 @@ def slip_detail(request, slip_id):
 @staff_view
 @require_http_methods(["GET", "POST"])
 def slip_correct(request, slip_id):
-    access = request.access
-    slip = selectors.get_slip_or_404(access, slip_id)
-    if not services.can_change_slip(access, slip):
-        raise PermissionDenied("Only the person who recorded the slip or a manager can correct it.")
-    initial = {
-        f: getattr(slip, f)
-        for f in ("what_happened", "action_taken", "outcome", "outcome_detail", "points")
-    }
-    form = SlipCorrectForm(request.POST or None, instance=slip, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.slip_correct(
-                access=access,
-                slip=slip,
-                version=data.pop("version"),
-                reason=data.pop("reason"),
-                **data,
-            )
-        except EditConflict as error:
-            form.add_error(None, error)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Slip corrected; the earlier version is kept.")
-            return redirect("behaviour:slip_detail", slip_id=slip.pk)
-    return _form_page(request, form, slip.child, "Correct a slip", "Save correction", slip=slip)
+    return record_pages.correct_page(request, "behaviour.slip", slip_id=slip_id)
 
 
 @staff_view
 @require_http_methods(["GET", "POST"])
 def slip_retract(request, slip_id):
-    access = request.access
-    slip = selectors.get_slip_or_404(access, slip_id)
-    if not services.can_change_slip(access, slip):
-        raise PermissionDenied("Only the person who recorded the slip or a manager can retract it.")
-    form = RetractForm(request.POST or None, instance=slip)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.slip_retract(
-                access=access,
-                slip=slip,
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
-            )
-        except EditConflict as error:
-            form.add_error(None, error)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Slip retracted. It is kept, with your reason, but hidden.")
-            return redirect("behaviour:child_overview", child_id=slip.child_id)
-    return _form_page(request, form, slip.child, "Retract a slip", "Retract", slip=slip)
+    return record_pages.retract_page(request, "behaviour.slip", slip_id=slip_id)
+
+
+@staff_view
+def slip_history(request, slip_id):
+    return record_pages.history_page(request, "behaviour.slip", slip_id=slip_id)
 
 
 def _form_page(request, form, child, title, submit, *, intro="", slip=None, multipart=False):
