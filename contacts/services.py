@@ -12,11 +12,13 @@ from django.utils import timezone
 
 from behaviour.models import Slip
 from people.models import Child, Guardian, Professional
+from tenancy import records
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import EditConflict, parse_version, save_if_unchanged
 from tenancy.hooks import CHILDREN_CHANGED, publish
 from tenancy.models import Site
+from tenancy.records import NeedsConfirmation
 from tenancy.timeutils import site_today
 
 from . import selectors
@@ -37,16 +39,6 @@ SITE_KINDS = {
     Contact.Kind.FAMILY_TIME: Site.Kind.HOME,
     Contact.Kind.VISIT: Site.Kind.HOME,
 }
-
-
-class NeedsConfirmation(ValidationError):
-    """Saving needs the person to confirm they have seen these warnings (nothing was saved).
-    ``confirmations`` names the checkboxes that are still unticked."""
-
-    def __init__(self, warnings: list[str], confirmations: list[str]):
-        super().__init__(warnings, code="needs_confirmation")
-        self.warnings = warnings
-        self.confirmations = confirmations
 
 
 def can_record_contacts(access: Access, site_id: int) -> bool:
@@ -287,28 +279,13 @@ CORRECTABLE = (
 )
 
 
-@transaction.atomic
-def contact_correct(
-    *,
-    access: Access,
-    contact: Contact,
-    version: int | None,
-    reason: str,
-    confirmed: tuple[str, ...] | list[str] = (),
-    **fields,
-) -> Contact:
-    """Correct a contact: a new version with a reason; the earlier one stays in the audit trail."""
-    if not can_change_contact(access, contact):
-        raise PermissionDenied("Only the person who recorded it or a manager can correct it.")
-    if contact.is_retracted:
-        raise ValidationError("This contact has been retracted.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the record is being corrected."})
-    before = snapshot(contact)
-    for name in CORRECTABLE:
-        if name in fields:
-            value = fields[name]
-            setattr(contact, name, value.strip() if isinstance(value, str) else value)
+CONTACT = "contacts.contact"  # its kind in tenancy.records (contacts/records.py)
+
+
+def contact_check(access: Access, contact: Contact, *, options: dict) -> list[str]:
+    """A corrected contact passes the checks of a new one (when, the fields its kind needs, no
+    other child named without the person confirming) and is checked for quality again
+    (tenancy.records' ``validate`` hook). ``options["confirmed"]``: the warnings ticked."""
     _check_when(contact.occurred_at)
     _check_fields(
         contact.child,
@@ -320,7 +297,7 @@ def contact_correct(
     names = selectors.other_children_named(
         access, contact.child, [contact.summary, contact.outcome, contact.follow_up]
     )
-    if names and "confirm_names" not in confirmed:
+    if names and "confirm_names" not in options.get("confirmed", ()):
         raise NeedsConfirmation(
             [
                 "The text names another child ("
@@ -329,50 +306,40 @@ def contact_correct(
             ],
             ["confirm_names"],
         )
-    contact.correction_reason = reason.strip()[:300]
     contact.quality_score, contact.quality_report = check_contact(access, contact.child, contact)
-    save_if_unchanged(
-        contact, version, [*CORRECTABLE, "correction_reason", "quality_score", "quality_report"]
-    )
-    audit_write(
-        actor=access.user,
-        action=Action.CORRECT,
+    return ["quality_score", "quality_report"]
+
+
+def contact_correct(
+    *,
+    access: Access,
+    contact: Contact,
+    version: int | None,
+    reason: str,
+    confirmed: tuple[str, ...] | list[str] = (),
+    **fields,
+) -> Contact:
+    """Correct a contact (``CORRECTABLE`` fields): a new version with a reason; the earlier one
+    stays in the audit trail. Refusals: ``tenancy.records.correct`` and ``contact_check``."""
+    return records.correct(
+        CONTACT,
+        access=access,
         instance=contact,
-        before=before,
-        after=snapshot(contact),
-        summary=reason.strip(),
+        version=version,
+        reason=reason,
+        fields=fields,
+        options={"confirmed": tuple(confirmed)},
     )
-    publish(CHILDREN_CHANGED, child_ids=[contact.child_id])
-    return contact
 
 
-@transaction.atomic
 def contact_retract(
     *, access: Access, contact: Contact, reason: str, version: int | None = None
 ) -> Contact:
     """Withdraw a contact recorded in error: hidden from lists (a call due it cleared is due
-    again), kept for inspectors."""
-    if not can_change_contact(access, contact):
-        raise PermissionDenied("Only the person who recorded it or a manager can retract it.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the record is being retracted."})
-    if contact.is_retracted:
-        raise ValidationError("This contact has already been retracted.")
-    before = snapshot(contact)
-    contact.retracted_at = timezone.now()
-    contact.retracted_by = access.user
-    contact.retraction_reason = reason.strip()
-    save_if_unchanged(contact, version, ["retracted_at", "retracted_by", "retraction_reason"])
-    audit_write(
-        actor=access.user,
-        action=Action.RETRACT,
-        instance=contact,
-        before=before,
-        after=snapshot(contact),
-        summary=reason.strip(),
+    again: ``records.children_changed`` is published), kept for inspectors."""
+    return records.retract(
+        CONTACT, access=access, instance=contact, version=version, reason=reason
     )
-    publish(CHILDREN_CHANGED, child_ids=[contact.child_id])  # a call it cleared is due again
-    return contact
 
 
 SETTINGS_FIELDS = (

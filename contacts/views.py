@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import confirmation_needed
 from people.models import Guardian
 from people.selectors import get_child_or_404
+from tenancy import record_pages, records
 from tenancy.access import require_manager
 from tenancy.audit import Action
 from tenancy.concurrency import EditConflict
@@ -21,11 +22,9 @@ from tenancy.timeutils import site_today
 
 from . import quality_link, selectors, services
 from .forms import (
-    ContactCorrectForm,
     ContactFilterForm,
     ContactForm,
     ContactSettingsForm,
-    RetractForm,
     UncertainUpdateForm,
     WeeklyUpdateForm,
 )
@@ -323,6 +322,7 @@ def contact_detail(request, contact_id):
             "child": contact.child,
             "update": update,
             "can_change": services.can_change_contact(access, contact) and not contact.is_retracted,
+            "can_see_history": records.may_see_history(services.CONTACT, access, contact),
             "quality_fields": quality_link.checker_fields(contact),
             "quality_labels": quality_link.LABELS,
         },
@@ -332,78 +332,18 @@ def contact_detail(request, contact_id):
 @staff_view
 @require_http_methods(["GET", "POST"])
 def contact_correct(request, contact_id):
-    access = request.access
-    contact = selectors.get_contact_or_404(access, contact_id)
-    if not services.can_change_contact(access, contact):
-        raise PermissionDenied("Only the person who recorded it or a manager can correct it.")
-    form = ContactCorrectForm(request.POST or None, instance=contact)
-    warnings = []
-    if request.method == "POST":
-        confirmed = form.confirmed()
-        form.add_confirmations(confirmed)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            version = data.pop("version")
-            reason = data.pop("reason")
-            for name in list(data):
-                if name.startswith("confirm_"):
-                    data.pop(name)
-            try:
-                services.contact_correct(
-                    access=access,
-                    contact=contact,
-                    version=version,
-                    reason=reason,
-                    confirmed=confirmed,
-                    **data,
-                )
-            except services.NeedsConfirmation as needs:
-                warnings = needs.warnings
-                form.add_confirmations(needs.confirmations)
-            except EditConflict as error:
-                form.add_error(None, error)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, "Contact corrected.")
-                return redirect("contacts:contact_detail", contact_id=contact.pk)
-    return _form_page(
-        request,
-        form=form,
-        child=contact.child,
-        title="Correct a contact",
-        submit="Save",
-        warnings=warnings,
-        extra=QUALITY_PANEL,
-    )
+    return record_pages.correct_page(request, services.CONTACT, contact_id=contact_id)
 
 
 @staff_view
 @require_http_methods(["GET", "POST"])
 def contact_retract(request, contact_id):
-    access = request.access
-    contact = selectors.get_contact_or_404(access, contact_id)
-    if not services.can_change_contact(access, contact):
-        raise PermissionDenied("Only the person who recorded it or a manager can retract it.")
-    form = RetractForm(request.POST or None, instance=contact)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_retract(
-                access=access,
-                contact=contact,
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data.get("version"),
-            )
-        except EditConflict as error:
-            form.add_error(None, error)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Contact retracted: hidden from lists, kept in the record.")
-            return redirect("contacts:child_contacts", child_id=contact.child_id)
-    return _form_page(
-        request, form=form, child=contact.child, title="Retract a contact", submit="Retract"
-    )
+    return record_pages.retract_page(request, services.CONTACT, contact_id=contact_id)
+
+
+@staff_view
+def contact_history(request, contact_id):
+    return record_pages.history_page(request, services.CONTACT, contact_id=contact_id)
 
 
 # ---- the weekly social-worker update ----------------------------------------------------------
