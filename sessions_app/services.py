@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from people.models import Child
+from tenancy import records
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import save_if_unchanged
@@ -696,7 +697,38 @@ def can_correct(access: Access, session: KeyWorkSession) -> bool:
     )
 
 
-@transaction.atomic
+SESSION = "sessions_app.session"  # its kind in tenancy.records (sessions_app/records.py)
+
+
+def session_before_correct(access: Access, session: KeyWorkSession, *, reason: str, options):
+    """Keep the record as it stands as a readable revision (tenancy.records' ``before_correct``)."""
+    SessionRevision.objects.create(
+        organisation_id=session.organisation_id,
+        session=session,
+        record_version=session.record_version,
+        content=content_snapshot(session),
+        reason=reason,
+        corrected_by=access.user,
+    )
+
+
+def session_check(access: Access, session: KeyWorkSession, *, options: dict) -> list[str]:
+    """The corrected record passes submission's checks (targets aside) and goes back for sign-off
+    as the next record version (tenancy.records' ``validate``). ``options["topics"]``: the
+    topics chosen."""
+    _check_record(session, topic_count=len(list(options["topics"])), check_targets=False)
+    session.record_version += 1
+    session.status = Status.SUBMITTED
+    session.reviewed_by = None
+    session.reviewed_at = None
+    return ["record_version", "status", "reviewed_by", "reviewed_at"]
+
+
+def session_after_correct(access: Access, session: KeyWorkSession, *, options: dict) -> None:
+    _set_topics(session, options["topics"])
+    _open_plan_tasks(actor=access.user, session=session)
+
+
 def session_correct(
     *,
     access: Access,
@@ -706,41 +738,18 @@ def session_correct(
     topics,
     reason: str,
 ) -> KeyWorkSession:
-    """A new version of a submitted record, with a reason; the earlier version stays readable and
-    the new one goes back for sign-off."""
-    if not can_correct(access, session):
-        raise PermissionDenied("Only the author or a manager can correct a submitted record.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the record is being corrected."})
-    before = snapshot(KeyWorkSession.objects.get(pk=session.pk))
-    SessionRevision.objects.create(
-        organisation_id=session.organisation_id,
-        session=session,
-        record_version=session.record_version,
-        content=content_snapshot(session),
-        reason=reason.strip(),
-        corrected_by=access.user,
-    )
-    fields = _assign(session, data)
-    _check_record(session, topic_count=len(list(topics)), check_targets=False)
-    session.record_version += 1
-    session.status = Status.SUBMITTED
-    session.reviewed_by = None
-    session.reviewed_at = None
-    session.correction_reason = reason.strip()
-    fields += ["record_version", "status", "reviewed_by", "reviewed_at", "correction_reason"]
-    save_if_unchanged(session, expected_version, sorted(set(fields)))
-    _set_topics(session, topics)
-    _open_plan_tasks(actor=access.user, session=session)
-    audit_write(
-        actor=access.user,
-        action=Action.CORRECT,
+    """A new version of a submitted record, with a reason; the earlier version stays readable (a
+    ``SessionRevision``) and the new one goes back for sign-off. ``data``: the content fields
+    (``content_fields``); ``topics``: Topic rows. Refusals: ``tenancy.records.correct``."""
+    return records.correct(
+        SESSION,
+        access=access,
         instance=session,
-        before=before,
-        summary=reason[:300],
+        version=expected_version,
+        reason=reason,
+        fields=data,
+        options={"topics": list(topics)},
     )
-    publish(CHILDREN_CHANGED, child_ids=[session.child_id])  # the date or focus may have changed
-    return session
 
 
 # -- Bundles ------------------------------------------------------------------------------------

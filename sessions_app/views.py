@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.decorators import confirmation_needed
 from compliance.selectors import half_term_progress
 from people.selectors import get_child_or_404, my_children
+from tenancy import record_pages, records
 from tenancy.audit import Action
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
@@ -24,7 +25,6 @@ from .filters import SessionFilter
 from .forms import (
     AttachmentForm,
     BundleForm,
-    CorrectionForm,
     ReturnForm,
     ReviewForm,
     SessionForm,
@@ -389,6 +389,7 @@ def session_detail(request, session_id):
             "return_form": ReturnForm(initial={"version": session.version}),
             "can_edit": session.is_editable and session.author_id == request.user.pk,
             "can_correct": services.can_correct(access, session),
+            "can_see_history": records.may_see_history(services.SESSION, access, session),
         },
     )
 
@@ -469,37 +470,12 @@ def session_review(request, session_id):
 @staff_view
 @require_http_methods(["GET", "POST"])
 def session_correct(request, session_id):
-    access = request.access
-    session = selectors.get_session_or_404(access, session_id)
-    if not services.can_correct(access, session):
-        raise PermissionDenied("Only the author or a manager corrects a submitted record.")
-    form = CorrectionForm(request.POST or None, session=session)
-    extra: dict = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_correct(
-                access=access,
-                session=session,
-                expected_version=_version(request),
-                data=form.service_data(),
-                topics=list(form.cleaned_data.get("topics") or []),
-                reason=form.cleaned_data["reason"],
-            )
-        except EditConflict as error:
-            form.add_error(None, error)
-        except ValidationError as error:
-            _apply_errors(form, error, extra)
-        else:
-            messages.success(
-                request, f"Version {session.record_version} saved; the earlier one is kept."
-            )
-            return redirect("sessions_app:session_detail", session_id=session.pk)
-        session.refresh_from_db()
-    return render(
-        request,
-        "sessions_app/correct.html",
-        {"s": session, "child": session.child, "form": form, "extra_errors": extra},
-    )
+    return record_pages.correct_page(request, services.SESSION, session_id=session_id)
+
+
+@staff_view
+def session_history(request, session_id):
+    return record_pages.history_page(request, services.SESSION, session_id=session_id)
 
 
 # -- Bundles ------------------------------------------------------------------------------------
