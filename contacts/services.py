@@ -337,9 +337,7 @@ def contact_retract(
 ) -> Contact:
     """Withdraw a contact recorded in error: hidden from lists (a call due it cleared is due
     again: ``records.children_changed`` is published), kept for inspectors."""
-    return records.retract(
-        CONTACT, access=access, instance=contact, version=version, reason=reason
-    )
+    return records.retract(CONTACT, access=access, instance=contact, version=version, reason=reason)
 
 
 SETTINGS_FIELDS = (

@@ -137,6 +137,4 @@ def history_page(request, key: str, **lookup):
     context = _context(
         record, instance, form=None, title="history_title", submit="history_title", intro=""
     )
-    return render(
-        request, "tenancy/record_history.html", {**context, "page": page, "query": ""}
-    )
+    return render(request, "tenancy/record_history.html", {**context, "page": page, "query": ""})

@@ -90,9 +90,7 @@ def _default_history(instance):
     from .models import AuditEvent
 
     return (
-        AuditEvent.objects.filter(
-            object_type=instance._meta.label_lower, object_id=instance.pk
-        )
+        AuditEvent.objects.filter(object_type=instance._meta.label_lower, object_id=instance.pk)
         .exclude(action__in=[Action.VIEW, Action.EXPORT])
         .select_related("actor")
         .order_by("-created_at", "-pk")
