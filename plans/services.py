@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from people.selectors import allocated_staff_ids
-from tenancy import schooldays, uploads
+from tenancy import records, schooldays, uploads
 from tenancy.access import Access
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import EditConflict, save_if_unchanged
@@ -486,28 +486,22 @@ def document_upload(
     return document
 
 
-@transaction.atomic
-def document_retract(*, access: Access, document: PlanDocument, reason: str) -> PlanDocument:
-    """Hide a document uploaded in error. The file and the record are kept."""
-    _require_editor(access, document.child)
-    if not reason.strip():
-        raise ValidationError({"reason": "Give a reason."})
-    if document.retracted_at:
-        return document
-    before = snapshot(document)
-    document.retracted_at = timezone.now()
-    document.retracted_by = access.user
-    document.retraction_reason = reason.strip()[:300]
-    document.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
-    audit_write(
-        actor=access.user,
-        action=Action.RETRACT,
-        instance=document,
-        before=before,
-        after=snapshot(document),
-        summary=reason[:300],
+DOCUMENT = "plans.document"  # its kind in tenancy.records (plans/records.py)
+
+
+def can_change_document(access: Access, document: PlanDocument) -> bool:
+    """The child's key worker (or cover) and the site's managers: the plans' editors."""
+    return can_edit_plans(access, document.child, allocated_staff_ids(document.child))
+
+
+def document_retract(
+    *, access: Access, document: PlanDocument, reason: str, version: int | None = None
+) -> PlanDocument:
+    """Hide a document uploaded in error. The file and the record are kept
+    (``tenancy.records.retract``: the version the page showed is required)."""
+    return records.retract(
+        DOCUMENT, access=access, instance=document, version=version, reason=reason
     )
-    return document
 
 
 # ---------------------------------------------------------------- health and clothing (homes)

@@ -8,6 +8,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from people.selectors import get_child_or_404
+from tenancy import record_pages
 from tenancy.audit import Action
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
@@ -21,7 +22,6 @@ from .forms import (
     HealthAppointmentForm,
     HealthRegistrationForm,
     PlanVersionForm,
-    RetractForm,
     SectionTitlesForm,
 )
 from .models import PlanType, PlanVersion
@@ -357,26 +357,15 @@ def document_file(request, child_id, document_id):
 @staff_view
 @require_http_methods(["GET", "POST"])
 def document_retract(request, child_id, document_id):
-    child = _editor_child(request, child_id)
-    document = selectors.get_document_or_404(request.access, child, document_id)
-    form = RetractForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_retract(
-                access=request.access, document=document, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Document hidden. It is kept in the record.")
-            return redirect("plans:child_plans", child_id=child.pk)
-    return _form_page(
-        request,
-        form=form,
-        child=child,
-        title=f"Hide “{document.title}”",
-        submit="Hide document",
-        intro="For a document uploaded in error. It is kept, with your reason, but no longer shown.",
+    return record_pages.retract_page(
+        request, services.DOCUMENT, child_id=child_id, document_id=document_id
+    )
+
+
+@staff_view
+def document_history(request, child_id, document_id):
+    return record_pages.history_page(
+        request, services.DOCUMENT, child_id=child_id, document_id=document_id
     )
 
 
