@@ -54,5 +54,10 @@ SLIP = register(
         cancel_url=_detail,
         corrected_url=_detail,
         retracted_url=lambda slip: reverse("behaviour:child_overview", args=[slip.child_id]),
+        urls={
+            "correct": "behaviour:slip_correct",
+            "retract": "behaviour:slip_retract",
+            "history": "behaviour:slip_history",
+        },
     )
 )

@@ -48,6 +48,11 @@ CONTACT = register(
         corrected_url=lambda contact: reverse("contacts:contact_detail", args=[contact.pk]),
         retracted_url=_child_contacts,
         correct_template="contacts/record_form.html",
+        urls={
+            "correct": "contacts:contact_correct",
+            "retract": "contacts:contact_retract",
+            "history": "contacts:contact_history",
+        },
         page_context=lambda contact: {
             "quality_fields": quality_link.FIELDS,
             "quality_labels": quality_link.LABELS,

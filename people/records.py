@@ -52,5 +52,7 @@ GUARDIAN = register(
         crumbs=_crumbs,
         cancel_url=_child_page,
         retracted_url=_child_page,
+        urls={"retract": "people:guardian_retract", "history": "people:guardian_history"},
+        url_args=lambda guardian: [guardian.child_id, guardian.pk],
     )
 )

@@ -51,5 +51,7 @@ DOCUMENT = register(
         crumbs=_crumbs,
         cancel_url=_child_plans,
         retracted_url=_child_plans,
+        urls={"retract": "plans:document_retract", "history": "plans:document_history"},
+        url_args=lambda document: [document.child_id, document.pk],
     )
 )

@@ -56,5 +56,9 @@ SESSION = register(
         cancel_url=_detail,
         corrected_url=_detail,
         correct_template="sessions_app/correct.html",
+        urls={
+            "correct": "sessions_app:session_correct",
+            "history": "sessions_app:session_history",
+        },
     )
 )

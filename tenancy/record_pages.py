@@ -32,7 +32,7 @@ def _context(record, instance, *, form, title, submit, intro, warnings=()):
         "cancel_url": record.cancel_url(instance) if record.cancel_url else "",
         "title": record.text(title, instance),
         "submit": record.text(submit, instance),
-        "intro": record.text(intro, instance),
+        "intro": record.text(intro, instance) if intro else "",
         "warnings": warnings,
         **(record.page_context(instance) if record.page_context else {}),
     }

@@ -139,10 +139,18 @@ class RecordKind:
     correct_template: str = "tenancy/record_form.html"
     retract_template: str = "tenancy/record_form.html"
     page_context: Callable | None = None  # instance -> extra template context
+    urls: dict = field(default_factory=dict)  # "correct"/"retract"/"history" -> URL name
+    url_args: Callable = lambda instance: [instance.pk]  # the URL's arguments
 
     @property
     def corrects(self) -> bool:
         return bool(self.correctable)
+
+    def url(self, page: str, instance) -> str:
+        """The address of the record's ``page`` ("correct", "retract" or "history")."""
+        from django.urls import reverse
+
+        return reverse(self.urls[page], args=self.url_args(instance))
 
     def text(self, name: str, instance) -> str:
         return getattr(self.wording, name).format(record=instance)
