@@ -233,3 +233,44 @@ def test_every_kind_carries_a_version():
     for key in KINDS:
         model = records.kind(key).model
         assert "version" in {f.name for f in model._meta.concrete_fields}, key
+
+
+def _add_corrections(world, instance, count):
+    with organisation_scope(world.org.pk):
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    organisation_id=world.org.pk,
+                    actor=world.users["manager" if i % 2 else "key_worker"],
+                    action=AuditEvent.Action.CORRECT,
+                    object_type=instance._meta.label_lower,
+                    object_id=instance.pk,
+                    object_repr=str(instance)[:200],
+                    child_id=world.child.pk,
+                    summary=f"Walk correction {i}",
+                    before={"note": f"before {i}"},
+                    after={"note": f"after {i}"},
+                )
+                for i in range(count)
+            ]
+        )
+
+
+@pytest.mark.parametrize("key", KINDS)
+def test_the_history_page_runs_the_same_queries_however_long_the_history(client, org, key):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    instance = _fresh(org, key)
+    url = records.kind(key).url("history", instance)
+    client.force_login(org.users["manager"])
+    counts = []
+    for count in (2, 30):
+        _add_corrections(org, instance, count)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert f"Walk correction {count - 1}" in response.content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
