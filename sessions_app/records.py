@@ -35,7 +35,7 @@ SESSION = register(
         ),
         retractable=False,
         before_correct=services.session_before_correct,
-        assign=services._assign,
+        assign=services.assign_content,
         validate=services.session_check,
         after_correct=services.session_after_correct,
         children_changed=True,  # the date or focus may have changed

@@ -186,7 +186,7 @@ def _editor_parts(request, session, data=None):
         school_max=services.SCHOOL_MAX_TARGETS,
         default_due=services.next_due(session.child, session.date),
     )
-    reviewable = services._reviewable_targets(session)
+    reviewable = services.reviewable_targets(session)
     review_form = ReviewForm(data, targets=reviewable, reviews=session.planned_reviews)
     return form, targets, review_form
 
