@@ -29,3 +29,16 @@ def test_a_new_upward_import_breaks_the_layers_contract():
         probe.unlink()
     assert result.returncode != 0
     assert "people._layer_probe -> compliance.models" in result.stdout
+
+
+def test_a_module_of_a_views_package_is_for_urls_only():
+    """behaviour's views are a package (slips, attendance, progress, analysis): importing one of
+    its modules from anywhere but a URL configuration breaks the views contract."""
+    probe = ROOT / "behaviour" / "_views_probe.py"
+    probe.write_text("from behaviour.views import slips  # noqa: F401\n")
+    try:
+        result = lint()
+    finally:
+        probe.unlink()
+    assert result.returncode != 0
+    assert "behaviour._views_probe -> behaviour.views.slips" in result.stdout
