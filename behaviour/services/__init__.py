@@ -1,7 +1,8 @@
-"""Every write about slips, points, attendance and progress. Keyword-only arguments, one transaction
-each, one audit entry per changed record.
+"""Every write about slips, points, attendance and progress. Keyword-only arguments, one
+transaction each, one audit entry per changed record.
 
-Split by responsibility (``slips``, ``progress``, ``attendance``); every public name is re-exported here."""
+Split by responsibility (``slips``, ``progress``, ``attendance``); every public name is re-
+exported here."""
 
 from ._common import SaveResult
 from .attendance import (

@@ -1,4 +1,5 @@
-"""Slips: recording (with linked slips), correcting and retracting (the kind ``behaviour.slip`` of tenancy.records), slip types and saved filters."""
+"""Slips: recording (with linked slips), correcting and retracting (the kind ``behaviour.slip`` of
+tenancy.records), slip types and saved filters."""
 
 import datetime
 import uuid

@@ -1,4 +1,5 @@
-"""Behaviour's pages, by responsibility (imported only by ``behaviour.urls``): ``slips``, ``attendance``, ``progress`` and ``analysis``; ``_common`` holds what they share."""
+"""Behaviour's pages, by responsibility (imported only by ``behaviour.urls``): ``slips``,
+``attendance``, ``progress`` and ``analysis``; ``_common`` holds what they share."""
 
 from .analysis import (
     child_overview,

@@ -1,4 +1,5 @@
-"""What behaviour's pages share: the sites a person records for, the period chooser, the form page and the file import."""
+"""What behaviour's pages share: the sites a person records for, the period chooser, the form page
+and the file import."""
 
 import logging
 

@@ -1,4 +1,5 @@
-"""Attendance pages: the AM/PM register, the attendance import, the attendance certificate (page and PDF) and appointments."""
+"""Attendance pages: the AM/PM register, the attendance import, the attendance certificate (page
+and PDF) and appointments."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -1,4 +1,5 @@
-"""Slip pages: the list and its exports, recording, the slip, its correction, retraction and history (tenancy.record_pages), slip types and saved filters."""
+"""Slip pages: the list and its exports, recording, the slip, its correction, retraction and
+history (tenancy.record_pages), slip types and saved filters."""
 
 from urllib.parse import urlencode
 

@@ -1,7 +1,8 @@
 """Every write about contacts. Keyword-only arguments, one transaction each, one audit entry per
 changed record. Emails leave only from the Celery task, after the transaction commits.
 
-Split by responsibility (``recording``, ``weekly``, ``outbox``); every public name is re-exported here."""
+Split by responsibility (``recording``, ``weekly``, ``outbox``); every public name is re-
+exported here."""
 
 from tenancy.records import NeedsConfirmation
 

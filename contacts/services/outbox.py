@@ -1,4 +1,6 @@
-"""The weekly update's delivery: the queue event, claiming a send, the email, retries and failures, recording the sent contact, and recovering lost or stuck sends. The Celery task (contacts.tasks) calls these; nothing here imports the tasks."""
+"""The weekly update's delivery: the queue event, claiming a send, the email, retries and failures,
+recording the sent contact, and recovering lost or stuck sends. The Celery task (contacts.tasks)
+calls these; nothing here imports the tasks."""
 
 import datetime
 

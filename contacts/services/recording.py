@@ -1,4 +1,6 @@
-"""Recording a contact (with its warnings), correcting and retracting one (the kind ``contacts.contact`` of tenancy.records), the site's contact settings, bringing a statutory visit forward."""
+"""Recording a contact (with its warnings), correcting and retracting one (the kind
+``contacts.contact`` of tenancy.records), the site's contact settings, bringing a statutory
+visit forward."""
 
 import datetime
 

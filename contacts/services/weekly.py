@@ -1,4 +1,5 @@
-"""The weekly social-worker update: saving, sending (queued, never sent here), the addendum and confirming it arrived."""
+"""The weekly social-worker update: saving, sending (queued, never sent here), the addendum and
+confirming it arrived."""
 
 import datetime
 

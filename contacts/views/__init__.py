@@ -1,4 +1,5 @@
-"""Contacts' pages, by responsibility (imported only by ``contacts.urls``): ``lists``, ``detail`` (one contact) and ``weekly``; ``_common`` holds what they share."""
+"""Contacts' pages, by responsibility (imported only by ``contacts.urls``): ``lists``, ``detail``
+(one contact) and ``weekly``; ``_common`` holds what they share."""
 
 from .detail import (
     contact_correct,

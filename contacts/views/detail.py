@@ -1,4 +1,5 @@
-"""One contact: recording it, reading it, and its correction, retraction and history (tenancy.record_pages)."""
+"""One contact: recording it, reading it, and its correction, retraction and history
+(tenancy.record_pages)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

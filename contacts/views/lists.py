@@ -1,4 +1,5 @@
-"""Lists of contacts: all contacts and their CSV export, calls due, a child's contacts; the site's contact settings."""
+"""Lists of contacts: all contacts and their CSV export, calls due, a child's contacts; the site's
+contact settings."""
 
 import datetime
 

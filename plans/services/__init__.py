@@ -1,9 +1,9 @@
 """Writes for plans. The task service is the contract other apps use: a key-work session that says
-"the Placement Plan / BMP / Risk Assessment needs updating" calls ``plan_update_task_open``; publishing
-a new plan version calls ``plan_update_tasks_close``.
+"the Placement Plan / BMP / Risk Assessment needs updating" calls ``plan_update_task_open``;
+publishing a new plan version calls ``plan_update_tasks_close``.
 
-Split by responsibility (``update_tasks``, ``versions``, ``documents``, ``health``); every public
-name is re-exported here."""
+Split by responsibility (``update_tasks``, ``versions``, ``documents``, ``health``); every
+public name is re-exported here."""
 
 from people.selectors import allocated_staff_ids  # the plans pages ask who is allocated
 

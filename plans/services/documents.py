@@ -1,4 +1,5 @@
-"""Uploaded documents: the upload, checked by content, and hiding one (the kind ``plans.document`` of tenancy.records)."""
+"""Uploaded documents: the upload, checked by content, and hiding one (the kind ``plans.document``
+of tenancy.records)."""
 
 import datetime
 import uuid

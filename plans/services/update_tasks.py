@@ -1,4 +1,5 @@
-""" "Needs updating" tasks: opened by a record (a key-work session), closed by a new plan version."""
+"""The plans' "needs updating" tasks: opened by a record (a key-work session), closed by a new
+plan version."""
 
 from django.db import transaction
 from django.utils import timezone

@@ -1,4 +1,5 @@
-"""Plans and their versions: drafts, saving, publishing, sharing, the Placement Plan's section titles."""
+"""Plans and their versions: drafts, saving, publishing, sharing, the Placement Plan's section
+titles."""
 
 import datetime
 import uuid

@@ -1,4 +1,5 @@
-"""Plans' pages, by responsibility (imported only by ``plans.urls``): ``versions``, ``documents`` and ``health``; ``_common`` holds what they share."""
+"""Plans' pages, by responsibility (imported only by ``plans.urls``): ``versions``, ``documents``
+and ``health``; ``_common`` holds what they share."""
 
 from .documents import (
     document_file,

@@ -1,4 +1,5 @@
-"""Plans and their versions: a child's plans, a plan, its editor, a version and its PDF, sharing, tasks, reviews and the section titles."""
+"""Plans and their versions: a child's plans, a plan, its editor, a version and its PDF, sharing,
+tasks, reviews and the section titles."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -1,8 +1,8 @@
 """Every write about key-work sessions and targets. Keyword-only arguments, one transaction each.
 
-``session_submit`` is the one place a record becomes submitted (record quality checks hook in there).
-The package is split by responsibility; every public name is re-exported here, so callers import
-``sessions_app.services`` as before:
+``session_submit`` is the one place a record becomes submitted (record quality checks hook in
+there). The package is split by responsibility; every public name is re-exported here, so
+callers import ``sessions_app.services`` as before:
 
 - ``drafts``: the session's fields, the topic list, drafts (start, autosave, discard), attachments;
 - ``submission``: submitting (checks, targets and reviews, plan tasks), sign-off and return;

@@ -1,4 +1,5 @@
-"""Submitting a record (its checks, targets and reviews, the plan tasks it opens) and the manager's sign-off or return."""
+"""Submitting a record (its checks, targets and reviews, the plan tasks it opens) and the manager's
+sign-off or return."""
 
 import datetime
 from zoneinfo import ZoneInfo

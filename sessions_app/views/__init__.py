@@ -1,4 +1,5 @@
-"""Key-work sessions' pages, by responsibility (imported only by ``sessions_app.urls``): ``lists``, ``recording`` and ``reading``; ``_common`` holds what they share."""
+"""Key-work sessions' pages, by responsibility (imported only by ``sessions_app.urls``): ``lists``,
+``recording`` and ``reading``; ``_common`` holds what they share."""
 
 from .lists import (
     child_sessions,

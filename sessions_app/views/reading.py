@@ -1,4 +1,5 @@
-"""A submitted record: reading it, earlier versions, its PDF and bundles, sign-off or return, correction and history (tenancy.record_pages)."""
+"""A submitted record: reading it, earlier versions, its PDF and bundles, sign-off or return,
+correction and history (tenancy.record_pages)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

@@ -1,4 +1,5 @@
-"""Recording a session: starting, the editor with its autosave and live quality check, discarding a draft, attachments."""
+"""Recording a session: starting, the editor with its autosave and live quality check, discarding a
+draft, attachments."""
 
 import datetime
 import secrets
