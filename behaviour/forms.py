@@ -133,7 +133,9 @@ class SlipCorrectForm(VersionedFormMixin, forms.Form):
 
     def __init__(self, *args, instance, **kwargs):
         self.instance = instance
-        super().__init__(*args, **kwargs)
+        fields = ("what_happened", "action_taken", "outcome", "outcome_detail", "points")
+        initial = {name: getattr(instance, name) for name in fields}
+        super().__init__(*args, initial=initial, **kwargs)
         self.fields["version"].initial = instance.version
 
 

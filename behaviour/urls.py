@@ -13,6 +13,7 @@ urlpatterns = [
     path("slips/<int:slip_id>/", views.slip_detail, name="slip_detail"),
     path("slips/<int:slip_id>/correct/", views.slip_correct, name="slip_correct"),
     path("slips/<int:slip_id>/retract/", views.slip_retract, name="slip_retract"),
+    path("slips/<int:slip_id>/history/", views.slip_history, name="slip_history"),
     path("types/", views.slip_types, name="slip_types"),
     path("filters/save/", views.saved_filter_save, name="saved_filter_save"),
     path("filters/<int:filter_id>/delete/", views.saved_filter_delete, name="saved_filter_delete"),

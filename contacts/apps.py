@@ -7,6 +7,6 @@ class ContactsConfig(AppConfig):
     def ready(self):
         from tenancy.hooks import subscribe
 
-        from . import services, tasks
+        from . import records, services, tasks  # noqa: F401  (records registers contacts)
 
         subscribe(services.QUEUED_EVENT, tasks.enqueue, name="contacts.tasks.enqueue")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:contact_id>/", views.contact_detail, name="contact_detail"),
     path("<int:contact_id>/correct/", views.contact_correct, name="contact_correct"),
     path("<int:contact_id>/retract/", views.contact_retract, name="contact_retract"),
+    path("<int:contact_id>/history/", views.contact_history, name="contact_history"),
     path("updates/<int:update_id>/", views.weekly_update, name="weekly_update"),
     path(
         "updates/<int:update_id>/addendum/",

@@ -4,8 +4,8 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from tenancy import records
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import CURRENT, save_if_unchanged
@@ -300,30 +300,23 @@ def professional_unlink(*, access: Access, link: ChildProfessional, ended_on) ->
     return link
 
 
-@transaction.atomic
+GUARDIAN = "people.guardian"  # its kind in tenancy.records (people/records.py)
+
+
+def can_change_guardian(access: Access, guardian: Guardian) -> bool:
+    """The child's key worker (or cover) and the site's managers change family contacts."""
+    child = guardian.child
+    return can_edit_child_details(access, child, allocated_staff_ids(child))
+
+
 def guardian_retract(
     *, access: Access, guardian: Guardian, reason: str, version: int | None = None
 ):
-    """Withdraw a family contact recorded in error: hidden from the child's page, kept in history."""
-    _require_editor(access, guardian.child)
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why this contact is being removed."})
-    if guardian.is_retracted:
-        raise ValidationError("This contact has already been removed.")
-    before = snapshot(guardian)
-    guardian.retracted_at = timezone.now()
-    guardian.retracted_by = access.user
-    guardian.retraction_reason = reason.strip()
-    save_if_unchanged(guardian, version, ["retracted_at", "retracted_by", "retraction_reason"])
-    audit_write(
-        actor=access.user,
-        action=Action.RETRACT,
-        instance=guardian,
-        before=before,
-        after=snapshot(guardian),
-        summary=reason.strip(),
+    """Withdraw a family contact recorded in error: hidden from the child's page, kept in history
+    (``tenancy.records.retract``)."""
+    return records.retract(
+        GUARDIAN, access=access, instance=guardian, version=version, reason=reason
     )
-    return guardian
 
 
 def _professional_for(access: Access, child: Child, role: str, details: dict, started_on):

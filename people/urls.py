@@ -22,6 +22,11 @@ urlpatterns = [
         views.guardian_retract,
         name="guardian_retract",
     ),
+    path(
+        "<int:child_id>/family/<int:guardian_id>/history/",
+        views.guardian_history,
+        name="guardian_history",
+    ),
     path("<int:child_id>/history/", views.child_history, name="child_history"),
     path("<int:child_id>/professionals/add/", views.professional_add, name="professional_add"),
     path(

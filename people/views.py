@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from tenancy import record_pages
 from tenancy.access import require_manager
 from tenancy.decorators import staff_view
 from tenancy.forms import apply_service_errors
@@ -26,7 +27,6 @@ from .forms import (
     HistoryFilterForm,
     PenPortraitForm,
     ProfessionalLinkForm,
-    RetractForm,
 )
 from .models import ChildProfessional, Guardian, KeyWorkerAllocation
 
@@ -338,29 +338,15 @@ def professional_end(request, child_id, link_id):
 @staff_view
 @require_http_methods(["GET", "POST"])
 def guardian_retract(request, child_id, guardian_id):
-    access = request.access
-    child, _ = _editable_child(request, child_id)
-    guardian = get_object_or_404(
-        Guardian.objects.filter(child=child, retracted_at__isnull=True), pk=guardian_id
+    return record_pages.retract_page(
+        request, services.GUARDIAN, child_id=child_id, guardian_id=guardian_id
     )
-    form = RetractForm(request.POST or None, instance=guardian)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.guardian_retract(access=access, guardian=guardian, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"{guardian.name} removed. The record is kept in the history."
-            )
-            return redirect("people:child_detail", child_id=child.pk)
-    return _form_page(
-        request,
-        form=form,
-        child=child,
-        title=f"Remove {guardian.name}",
-        submit="Remove",
-        intro="Use this for a contact recorded in error or no longer involved.",
+
+
+@staff_view
+def guardian_history(request, child_id, guardian_id):
+    return record_pages.history_page(
+        request, services.GUARDIAN, child_id=child_id, guardian_id=guardian_id
     )
 
 

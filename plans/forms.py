@@ -1,6 +1,7 @@
 from django import forms
 
 from people.forms import DateInput
+from tenancy.forms import RetractForm as BaseRetractForm
 from tenancy.forms import VersionedFormMixin
 
 from .models import ClothingPurchase, HealthAppointment, HealthRegistration, PlanDocument, PlanType
@@ -178,8 +179,8 @@ class DocumentForm(forms.Form):
         self.fields["kind"].choices = [(k.value, k.label) for k in kinds]
 
 
-class RetractForm(forms.Form):
-    reason = forms.CharField(max_length=300, help_text="Why this document should be hidden.")
+class RetractForm(BaseRetractForm):
+    reason_help = "Why this document should be hidden."
 
 
 class HealthRegistrationForm(forms.ModelForm):

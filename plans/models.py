@@ -250,7 +250,7 @@ class ClothingPurchase(TenantModel):
         return f"{self.items} ({self.bought_on:%d %b %Y})"
 
 
-class PlanDocument(TenantModel):
+class PlanDocument(TenantModel, Versioned):
     """An uploaded document: the local authority's Care Plan, Pathway Plan, health assessment,
     specialist reports; a school's positive handling plan or Signs of Safety. Retracted, never
     deleted; served only through ``plans:document_file``."""

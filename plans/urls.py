@@ -21,6 +21,11 @@ urlpatterns = [
         name="document_retract",
     ),
     path(
+        "child/<int:child_id>/documents/<int:document_id>/history/",
+        views.document_history,
+        name="document_history",
+    ),
+    path(
         "child/<int:child_id>/health/registration/",
         views.health_registration_add,
         name="health_registration_add",

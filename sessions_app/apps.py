@@ -16,6 +16,8 @@ class SessionsAppConfig(AppConfig):
     def ready(self):
         from tenancy.hooks import subscribe
 
+        from . import records  # noqa: F401  (registers sessions with tenancy.records)
+
         subscribe(
             "behaviour.last_session_date",
             _last_session_date,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:session_id>/quality/", views.session_quality, name="session_quality"),
     path("<int:session_id>/review/", views.session_review, name="session_review"),
     path("<int:session_id>/correct/", views.session_correct, name="session_correct"),
+    path("<int:session_id>/history/", views.session_history, name="session_history"),
     path(
         "<int:session_id>/versions/<int:revision_id>/",
         views.session_revision,

@@ -61,3 +61,16 @@ def test_a_module_of_a_selectors_package_may_not_import_services():
         probe.unlink()
     assert result.returncode != 0
     assert "Selectors never import views or services BROKEN" in result.stdout
+
+
+def test_a_module_of_a_views_package_is_for_urls_only():
+    """behaviour's views are a package (slips, attendance, progress, analysis): importing one of
+    its modules from anywhere but a URL configuration breaks the views contract."""
+    probe = ROOT / "behaviour" / "_views_probe.py"
+    probe.write_text("from behaviour.views import slips  # noqa: F401\n")
+    try:
+        result = lint()
+    finally:
+        probe.unlink()
+    assert result.returncode != 0
+    assert "behaviour._views_probe -> behaviour.views.slips" in result.stdout

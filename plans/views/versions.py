@@ -1,7 +1,10 @@
+"""Plans and their versions: a child's plans, a plan, its editor, a version and its PDF, sharing,
+tasks, reviews and the section titles."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -14,68 +17,15 @@ from tenancy.decorators import staff_view
 from tenancy.forms import apply_service_errors
 from tenancy.timeutils import site_today
 
-from . import exports, selectors, services
-from .forms import (
-    ClothingForm,
-    DocumentForm,
-    HealthAppointmentForm,
-    HealthRegistrationForm,
+from .. import exports, selectors, services
+from ..forms import (
     PlanVersionForm,
-    RetractForm,
     SectionTitlesForm,
 )
-from .models import PlanType, PlanVersion
-from .quality_link import fields_and_labels, form_text_fields
-from .sections import changed_sections
-
-PAGE_SIZE = 25
-
-
-def _plan_type(plan_type: str) -> str:
-    if plan_type not in PlanType.values:
-        raise Http404("No such plan.")
-    return plan_type
-
-
-def _visible_plan(request, child_id, plan_type):
-    """The child, its plan (or None) and who-may-what, or 404/403."""
-    access = request.access
-    child = get_child_or_404(access, child_id)
-    plan_type = _plan_type(plan_type)
-    plan = selectors.get_plan_for_child(child, plan_type)
-    allocated = services.allocated_staff_ids(child)
-    if not selectors.can_view_plan(access, child, plan_type, plan, allocated):
-        raise PermissionDenied("Only the key worker and managers can see this plan.")
-    return child, plan, selectors.can_edit_plans(access, child, allocated)
-
-
-def _outcome_labels(child, plan_type) -> dict | None:
-    """IEP targets name the EHCP outcome they serve; other plans need nothing extra."""
-    if plan_type != PlanType.IEP:
-        return None
-    return {o.get("ref"): o.get("outcome", "") for o in selectors.ehcp_outcomes(child)}
-
-
-def _editor_child(request, child_id):
-    child = get_child_or_404(request.access, child_id)
-    if not selectors.can_edit_plans(request.access, child, services.allocated_staff_ids(child)):
-        raise PermissionDenied("Only the child's key worker (or cover) or a manager can do that.")
-    return child
-
-
-def _form_page(request, *, form, child, title, submit, intro="", multipart=False):
-    return render(
-        request,
-        "plans/form_page.html",
-        {
-            "form": form,
-            "child": child,
-            "title": title,
-            "submit": submit,
-            "intro": intro,
-            "multipart": multipart,
-        },
-    )
+from ..models import PlanType, PlanVersion
+from ..quality_link import fields_and_labels, form_text_fields
+from ..sections import changed_sections
+from ._common import PAGE_SIZE, _form_page, _outcome_labels, _visible_plan
 
 
 @staff_view
@@ -293,178 +243,6 @@ def plan_share(request, child_id, plan_type):
             else "No longer shared: only the key worker and managers can see it.",
         )
     return redirect("plans:plan_detail", child_id=child.pk, plan_type=plan_type)
-
-
-# ---------------------------------------------------------------- documents
-
-
-@staff_view
-@require_http_methods(["GET", "POST"])
-def document_upload(request, child_id):
-    """Upload a document. The size limit is enforced while the file streams in and again while
-    it is checked (tenancy.uploads, the one upload check)."""
-    child = _editor_child(request, child_id)
-    form = DocumentForm(request.POST or None, request.FILES or None, school=child.site.is_school)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.document_upload(
-                access=request.access,
-                child=child,
-                kind=data["kind"],
-                title=data["title"],
-                document_date=data["document_date"],
-                upload=data["file"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Document uploaded.")
-            return redirect("plans:child_plans", child_id=child.pk)
-    return _form_page(
-        request,
-        form=form,
-        child=child,
-        title="Upload a document",
-        submit="Upload",
-        intro="Care Plans, Pathway Plans, health assessments and reports are seen only by the key "
-        "worker and managers.",
-        multipart=True,
-    )
-
-
-@staff_view
-def document_file(request, child_id, document_id):
-    access = request.access
-    child = get_child_or_404(access, child_id)
-    document = selectors.get_document_or_404(access, child, document_id)
-    allocated = services.allocated_staff_ids(child)
-    if not selectors.can_view_document(access, child, document, allocated):
-        raise PermissionDenied("Only the key worker and managers can open this document.")
-    disposition = "inline" if document.content_type != services.DOCX_TYPE else "attachment"
-    ext = services.ALLOWED_TYPES[document.content_type]
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type,
-        as_attachment=disposition == "attachment",
-        filename=f"{document.kind}-{document.document_date:%Y-%m-%d}.{ext}",
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@staff_view
-@require_http_methods(["GET", "POST"])
-def document_retract(request, child_id, document_id):
-    child = _editor_child(request, child_id)
-    document = selectors.get_document_or_404(request.access, child, document_id)
-    form = RetractForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_retract(
-                access=request.access, document=document, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Document hidden. It is kept in the record.")
-            return redirect("plans:child_plans", child_id=child.pk)
-    return _form_page(
-        request,
-        form=form,
-        child=child,
-        title=f"Hide “{document.title}”",
-        submit="Hide document",
-        intro="For a document uploaded in error. It is kept, with your reason, but no longer shown.",
-    )
-
-
-# ---------------------------------------------------------------- health and clothing (homes)
-
-
-def _home_form(request, child_id, form_class, service, title, done):
-    child = _editor_child(request, child_id)
-    if child.site.is_school:
-        raise Http404("Kept by children's homes only.")
-    form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            service(access=request.access, child=child, **data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("plans:child_plans", child_id=child.pk)
-    return _form_page(request, form=form, child=child, title=title, submit="Save")
-
-
-@staff_view
-@require_http_methods(["GET", "POST"])
-def health_registration_add(request, child_id):
-    return _home_form(
-        request,
-        child_id,
-        HealthRegistrationForm,
-        services.health_registration_add,
-        "Add a health registration",
-        "Registration saved.",
-    )
-
-
-@staff_view
-@require_http_methods(["GET", "POST"])
-def health_appointment_add(request, child_id):
-    return _home_form(
-        request,
-        child_id,
-        HealthAppointmentForm,
-        services.health_appointment_add,
-        "Add a health appointment",
-        "Appointment saved.",
-    )
-
-
-@staff_view
-@require_http_methods(["GET", "POST"])
-def health_appointment_edit(request, child_id, appointment_id):
-    child = _editor_child(request, child_id)
-    appointment = selectors.get_appointment_or_404(child, appointment_id)
-    form = HealthAppointmentForm(request.POST or None, instance=appointment)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        expected = data.pop("version", None)
-        try:
-            services.health_appointment_update(
-                access=request.access, appointment=appointment, expected_version=expected, **data
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Appointment saved.")
-            return redirect("plans:child_plans", child_id=child.pk)
-    return _form_page(
-        request,
-        form=form,
-        child=child,
-        title=f"{appointment.get_kind_display()} appointment",
-        submit="Save",
-        intro="Record the date it happened, or correct the due date.",
-    )
-
-
-@staff_view
-@require_http_methods(["GET", "POST"])
-def clothing_add(request, child_id):
-    return _home_form(
-        request,
-        child_id,
-        ClothingForm,
-        services.clothing_add,
-        "Log a clothing purchase",
-        "Purchase logged.",
-    )
 
 
 # ---------------------------------------------------------------- tasks and settings

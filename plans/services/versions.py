@@ -1,116 +1,33 @@
-"""Writes for plans. The task service is the contract other apps use: a key-work session that says
-"the Placement Plan / BMP / Risk Assessment needs updating" calls ``plan_update_task_open``; publishing
-a new plan version calls ``plan_update_tasks_close``."""
+"""Plans and their versions: drafts, saving, publishing, sharing, the Placement Plan's section
+titles."""
 
 import datetime
 import uuid
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from people.selectors import allocated_staff_ids
-from tenancy import schooldays, uploads
+from tenancy import schooldays
 from tenancy.access import Access
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import EditConflict, save_if_unchanged
 from tenancy.hooks import CHILDREN_CHANGED, publish
 from tenancy.timeutils import site_today
 
-from .models import (
-    ClothingPurchase,
-    HealthAppointment,
-    HealthRegistration,
+from ..models import (
     Plan,
-    PlanDocument,
     PlanSectionTitle,
     PlanType,
-    PlanUpdateTask,
     PlanVersion,
 )
-from .quality_link import check_version
-from .sections import DEFAULT_PLACEMENT_SECTIONS, REVIEW_DAYS, missing_sections, plan_types_for
-from .selectors import can_edit_plans, month_records
-from .selectors import sections as plan_sections
-
-
-@transaction.atomic
-def plan_update_task_open(
-    *, actor, child, plan_type: str, details: str, source=None
-) -> PlanUpdateTask:
-    """The one open "needs updating" task for ``child``'s ``plan_type``: a new one if none is
-    open, otherwise the open one with ``details`` added (dated, naming the source), so a plan
-    flagged by three sessions is one task for the manager, not three (issue 17). A source that
-    already added to the task (a record corrected after submission) adds nothing again."""
-    from people.models import Child
-
-    if plan_type not in PlanType.values:
-        raise ValueError(f"Unknown plan type {plan_type!r}")
-    source_type = source._meta.label_lower if source is not None else ""
-    source_id = source.pk if source is not None else None
-    # Two submissions at once for one child wait here, so they cannot both open a task.
-    Child.objects.select_for_update().filter(pk=child.pk).first()
-    task = (
-        PlanUpdateTask.objects.select_for_update()
-        .filter(child=child, plan_type=plan_type, status=PlanUpdateTask.Status.OPEN)
-        .order_by("created_at", "pk")
-        .first()
-    )
-    if task is None:
-        task = PlanUpdateTask.objects.create(
-            organisation_id=child.organisation_id,
-            child=child,
-            plan_type=plan_type,
-            source_type=source_type,
-            source_id=source_id,
-            details=details,
-            created_by=actor,
-        )
-        audit_write(actor=actor, action=Action.CREATE, instance=task, before=None)
-        return task
-    if task.source_type == source_type and task.source_id == source_id:
-        return task
-    marker = f"({source._meta.verbose_name} {source_id})" if source is not None else ""
-    if marker and marker in task.details:
-        return task
-    before = snapshot(task)
-    when = site_today(child.site).strftime("%d %B %Y").lstrip("0")
-    who = actor.get_full_name() or actor.get_username()
-    addition = f"Also flagged on {when} by {who}" + (f" {marker}" if marker else "")
-    task.details = f"{task.details.rstrip()}\n\n{addition}: {details.strip()}"
-    task.save(update_fields=["details"])
-    audit_write(actor=actor, action=Action.UPDATE, instance=task, before=before, summary="Added to")
-    return task
-
-
-@transaction.atomic
-def plan_update_tasks_close(*, actor, child, plan_type: str, note: str = "") -> int:
-    """Close every open task for this child's plan: a new version has been published."""
-    closed = 0
-    for task in PlanUpdateTask.objects.select_for_update().filter(
-        child=child, plan_type=plan_type, status=PlanUpdateTask.Status.OPEN
-    ):
-        before = snapshot(task)
-        task.status = PlanUpdateTask.Status.DONE
-        task.closed_at = timezone.now()
-        task.closed_by = actor
-        task.closed_note = note[:300]
-        task.save()
-        audit_write(actor=actor, action=Action.UPDATE, instance=task, before=before)
-        closed += 1
-    return closed
-
-
-# ---------------------------------------------------------------- plans and their versions
-
-
-def _require_editor(access: Access, child) -> None:
-    if not can_edit_plans(access, child, allocated_staff_ids(child)):
-        raise PermissionDenied(
-            "Only the child's key worker (or cover) or a manager can change this."
-        )
+from ..quality_link import check_version
+from ..sections import DEFAULT_PLACEMENT_SECTIONS, REVIEW_DAYS, missing_sections, plan_types_for
+from ..selectors import month_records
+from ..selectors import sections as plan_sections
+from ._common import _require_editor
+from .update_tasks import plan_update_tasks_close
 
 
 def normalise_content(plan_type: str, content: dict) -> dict:
@@ -436,191 +353,3 @@ def placement_sections_set(*, access: Access, titles: list[str]) -> list[PlanSec
             row.save(update_fields=["is_active"])
             audit_write(actor=access.user, action=Action.UPDATE, instance=row, before=before)
     return result
-
-
-# ---------------------------------------------------------------- uploads
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ALLOWED_TYPES = {
-    "application/pdf": "pdf",
-    DOCX_TYPE: "docx",
-    "image/png": "png",
-    "image/jpeg": "jpg",
-}
-
-
-def check_upload(upload) -> str:
-    """A plan document's real content type, or a ValidationError (tenancy.uploads: size counted
-    while reading, type from the content, a PDF that parses, an image that decodes)."""
-    return uploads.check_upload(
-        upload, kinds=("pdf", "docx", "png", "jpeg"), max_bytes=MAX_UPLOAD_BYTES
-    ).content_type
-
-
-@transaction.atomic
-def document_upload(
-    *, access: Access, child, kind: str, title: str, document_date: datetime.date, upload
-) -> PlanDocument:
-    _require_editor(access, child)
-    if kind not in PlanDocument.Kind.values:
-        raise ValidationError({"kind": "Choose the kind of document."})
-    if document_date > site_today(child.site):
-        raise ValidationError({"document_date": "The document's date cannot be in the future."})
-    content_type = check_upload(upload)
-    document = PlanDocument(
-        organisation_id=child.organisation_id,
-        child=child,
-        kind=kind,
-        title=title.strip(),
-        document_date=document_date,
-        content_type=content_type,
-        size=upload.size,
-        original_name=(upload.name or "")[:255],
-        uploaded_by=access.user,
-    )
-    # The stored name is ours, never the uploader's: organisation, child, random, real extension.
-    name = f"{child.organisation_id}/{child.pk}/{uuid.uuid4().hex}.{ALLOWED_TYPES[content_type]}"
-    document.file.save(name, upload, save=False)
-    document.save()
-    audit_write(actor=access.user, action=Action.CREATE, instance=document, before=None)
-    return document
-
-
-@transaction.atomic
-def document_retract(*, access: Access, document: PlanDocument, reason: str) -> PlanDocument:
-    """Hide a document uploaded in error. The file and the record are kept."""
-    _require_editor(access, document.child)
-    if not reason.strip():
-        raise ValidationError({"reason": "Give a reason."})
-    if document.retracted_at:
-        return document
-    before = snapshot(document)
-    document.retracted_at = timezone.now()
-    document.retracted_by = access.user
-    document.retraction_reason = reason.strip()[:300]
-    document.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
-    audit_write(
-        actor=access.user,
-        action=Action.RETRACT,
-        instance=document,
-        before=before,
-        after=snapshot(document),
-        summary=reason[:300],
-    )
-    return document
-
-
-# ---------------------------------------------------------------- health and clothing (homes)
-
-
-def _home_only(child) -> None:
-    if child.site.is_school:
-        raise ValidationError("Health registrations and the clothing log are kept by homes.")
-
-
-@transaction.atomic
-def health_registration_add(
-    *,
-    access: Access,
-    child,
-    kind: str,
-    practice: str,
-    registered_on: datetime.date,
-    phone: str = "",
-) -> HealthRegistration:
-    _require_editor(access, child)
-    _home_only(child)
-    if registered_on > site_today(child.site):
-        raise ValidationError({"registered_on": "The registration date cannot be in the future."})
-    row = HealthRegistration.objects.create(
-        organisation_id=child.organisation_id,
-        child=child,
-        kind=kind,
-        practice=practice.strip(),
-        phone=phone.strip(),
-        registered_on=registered_on,
-        created_by=access.user,
-    )
-    audit_write(actor=access.user, action=Action.CREATE, instance=row, before=None)
-    return row
-
-
-@transaction.atomic
-def health_appointment_add(
-    *,
-    access: Access,
-    child,
-    kind: str,
-    due_on: datetime.date,
-    attended_on: datetime.date | None = None,
-    notes: str = "",
-) -> HealthAppointment:
-    _require_editor(access, child)
-    _home_only(child)
-    if attended_on and attended_on > site_today(child.site):
-        raise ValidationError({"attended_on": "An appointment cannot be attended in the future."})
-    row = HealthAppointment.objects.create(
-        organisation_id=child.organisation_id,
-        child=child,
-        kind=kind,
-        due_on=due_on,
-        attended_on=attended_on,
-        notes=notes.strip(),
-        created_by=access.user,
-    )
-    audit_write(actor=access.user, action=Action.CREATE, instance=row, before=None)
-    return row
-
-
-@transaction.atomic
-def clothing_add(
-    *,
-    access: Access,
-    child,
-    bought_on: datetime.date,
-    items: str,
-    amount: Decimal,
-    shop: str = "",
-) -> ClothingPurchase:
-    _require_editor(access, child)
-    _home_only(child)
-    if bought_on > site_today(child.site):
-        raise ValidationError({"bought_on": "The date cannot be in the future."})
-    if amount < 0:
-        raise ValidationError({"amount": "The amount cannot be negative."})
-    row = ClothingPurchase.objects.create(
-        organisation_id=child.organisation_id,
-        child=child,
-        bought_on=bought_on,
-        items=items.strip(),
-        amount=amount,
-        shop=shop.strip(),
-        created_by=access.user,
-    )
-    audit_write(actor=access.user, action=Action.CREATE, instance=row, before=None)
-    return row
-
-
-@transaction.atomic
-def health_appointment_update(
-    *,
-    access: Access,
-    appointment: HealthAppointment,
-    expected_version: int | None,
-    kind: str,
-    due_on: datetime.date,
-    attended_on: datetime.date | None = None,
-    notes: str = "",
-) -> HealthAppointment:
-    """Correct an appointment or record that it happened. Refused if someone saved it meanwhile."""
-    child = appointment.child
-    _require_editor(access, child)
-    if attended_on and attended_on > site_today(child.site):
-        raise ValidationError({"attended_on": "An appointment cannot be attended in the future."})
-    before = snapshot(appointment)
-    appointment.kind, appointment.due_on = kind, due_on
-    appointment.attended_on, appointment.notes = attended_on, notes.strip()
-    save_if_unchanged(appointment, expected_version, ["kind", "due_on", "attended_on", "notes"])
-    audit_write(actor=access.user, action=Action.UPDATE, instance=appointment, before=before)
-    return appointment

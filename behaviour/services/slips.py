@@ -1,0 +1,173 @@
+"""Slips: recording (with linked slips), correcting and retracting (the kind ``behaviour.slip`` of
+tenancy.records), slip types and saved filters."""
+
+import datetime
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from people.models import Child
+from tenancy import records
+from tenancy.access import Access
+from tenancy.audit import Action, audit_write
+from tenancy.hooks import publish
+
+from ..models import (
+    Kind,
+    Outcome,
+    SavedFilter,
+    Slip,
+    SlipType,
+)
+from ._common import _require_site_member
+
+# ---- slips ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def slip_record(
+    *,
+    access: Access,
+    child: Child,
+    kind: str,
+    occurred_at: datetime.datetime,
+    what_happened: str,
+    slip_type: SlipType | None = None,
+    lesson: str = "",
+    location: str = "",
+    action_taken: str = "",
+    outcome: str = "",
+    outcome_detail: str = "",
+    points: int = 0,
+    worth_a_call: bool = False,
+    others: list[Child] | tuple = (),
+) -> Slip:
+    """Record a slip for ``child``, recorded by the signed-in user, and a linked slip for each other
+    child involved (each child's slip shows nothing of the others). The one place slips are made, so
+    later hooks (same-day calls home) attach here."""
+    _require_site_member(access, child.site_id)
+    if timezone.is_naive(occurred_at):
+        raise ValidationError({"occurred_at": "A date and time in the site's time zone is needed."})
+    if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": "A slip cannot be recorded for the future."})
+    if slip_type is not None:
+        kind = slip_type.kind
+    if kind not in Kind.values:
+        raise ValidationError({"kind": "Choose a type of slip."})
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": "Choose an outcome from the list."})
+    if not what_happened.strip():
+        raise ValidationError({"what_happened": "Say what happened."})
+    for other in others:
+        if other.pk == child.pk:
+            raise ValidationError(
+                {"others": f"{child.display_name} is the child this slip is for: remove them."}
+            )
+        if other.site_id != child.site_id:
+            raise ValidationError(
+                {"others": f"{other.display_name} is at another site: record their slip there."}
+            )
+    ref = uuid.uuid4().hex
+    common = dict(
+        organisation_id=child.organisation_id,
+        site_id=child.site_id,
+        kind=kind,
+        slip_type=slip_type,
+        occurred_at=occurred_at,
+        lesson=lesson.strip(),
+        location=location.strip(),
+        recorded_by=access.user,
+        what_happened=what_happened.strip(),
+        action_taken=action_taken.strip(),
+        outcome=outcome,
+        outcome_detail=outcome_detail.strip(),
+        points=points,
+        worth_a_call=worth_a_call,
+        incident_ref=ref,
+    )
+    slip = Slip.objects.create(child=child, **common)
+    audit_write(actor=access.user, action=Action.CREATE, instance=slip, before=None)
+    for other in others:
+        linked = Slip.objects.create(child=other, is_linked=True, **common)
+        audit_write(
+            actor=access.user,
+            action=Action.CREATE,
+            instance=linked,
+            before=None,
+            summary="Linked slip: named as involved in an incident",
+        )
+    publish("behaviour.slip_recorded", slip_id=slip.pk)
+    return slip
+
+
+def can_change_slip(access: Access, slip: Slip) -> bool:
+    return slip.recorded_by_id == access.user.pk or access.can_manage_site(slip.site_id)
+
+
+SLIP = "behaviour.slip"  # its kind in tenancy.records (behaviour/records.py)
+SLIP_CORRECTABLE = (
+    "what_happened",
+    "action_taken",
+    "outcome",
+    "outcome_detail",
+    "points",
+    "lesson",
+    "location",
+)
+
+
+def slip_check(access: Access, slip: Slip, *, options: dict) -> list[str]:
+    """A corrected slip still says what happened (tenancy.records' ``validate`` hook)."""
+    if not slip.what_happened:
+        raise ValidationError({"what_happened": "Say what happened."})
+    return []
+
+
+def slip_correct(*, access: Access, slip: Slip, version: int | None, reason: str, **fields) -> Slip:
+    """A new version of the slip's text and outcome (``SLIP_CORRECTABLE``), with the reason; the
+    earlier one is audited. Refusals: ``tenancy.records.correct``."""
+    return records.correct(
+        SLIP, access=access, instance=slip, version=version, reason=reason, fields=fields
+    )
+
+
+def slip_retract(*, access: Access, slip: Slip, reason: str, version: int | None = None) -> Slip:
+    """Hide a slip recorded in error, keeping it and the reason (``tenancy.records.retract``)."""
+    return records.retract(SLIP, access=access, instance=slip, version=version, reason=reason)
+
+
+@transaction.atomic
+def slip_type_add(*, access: Access, name: str, kind: str) -> SlipType:
+    if not access.is_manager_anywhere and not access.is_org_admin:
+        raise PermissionDenied("Only managers add slip types.")
+    name = name.strip()
+    if SlipType.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"There is already a slip type called “{name}”."})
+    slip_type = SlipType.objects.create(
+        organisation_id=access.organisation.pk, name=name, kind=kind
+    )
+    audit_write(actor=access.user, action=Action.CREATE, instance=slip_type, before=None)
+    return slip_type
+
+
+@transaction.atomic
+def saved_filter_save(*, access: Access, name: str, query: str) -> SavedFilter:
+    name = name.strip()[:80]
+    if not name:
+        raise ValidationError({"name": "Give the filter a name."})
+    found, created = SavedFilter.objects.update_or_create(
+        organisation_id=access.organisation.pk,
+        user=access.user,
+        name=name,
+        defaults={"query": query[:1000]},
+    )
+    return found
+
+
+@transaction.atomic
+def saved_filter_delete(*, access: Access, saved: SavedFilter) -> None:
+    if saved.user_id != access.user.pk:
+        raise PermissionDenied("That is someone else's filter.")
+    saved.delete()  # a user's own shortcut, not a record about a child
