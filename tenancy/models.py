@@ -6,8 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 
-from . import bankholidays
-from .managers import TenantManager
+from . import authcache, bankholidays
+from .managers import TenantManager, TenantQuerySet
 
 
 class Organisation(models.Model):
@@ -159,6 +159,32 @@ class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", "Organisation admin"
 
 
+class MembershipQuerySet(TenantQuerySet):
+    """Bulk writes send no signal: these give the people concerned a new version of their cached
+    access (``tenancy.authcache``) as ``save`` and ``delete`` do through the receivers in apps.py."""
+
+    def update(self, **kwargs):
+        users = set(self.order_by().values_list("user_id", flat=True))
+        updated = super().update(**kwargs)
+        authcache.bump(users)
+        return updated
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        authcache.bump(m.user_id for m in created)
+        return created
+
+    def bulk_update(self, objs, *args, **kwargs):
+        objs = list(objs)
+        updated = super().bulk_update(objs, *args, **kwargs)
+        authcache.bump(m.user_id for m in objs)
+        return updated
+
+
+class MembershipManager(TenantManager):
+    _queryset_class = MembershipQuerySet
+
+
 class Membership(TenantModel):
     """A user's role at a site, or across the organisation for an organisation admin (site empty)."""
 
@@ -170,6 +196,9 @@ class Membership(TenantModel):
     job_title = models.CharField(max_length=100, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipManager()
+    unscoped = models.Manager.from_queryset(MembershipQuerySet)()
 
     class Meta:
         constraints = [
@@ -193,6 +222,12 @@ class Membership(TenantModel):
             # The middleware's lookup of the signed-in user's memberships on every request.
             models.Index(fields=["user", "is_active"], name="membership_user_active"),
         ]
+
+    def valid_until(self):
+        """When this role stops by itself (an aware datetime), or None for a role that lasts until
+        it is changed. A time-limited role returns its end here: the cached memberships of a
+        session (``tenancy.authcache``) are reloaded at that moment, with no write needed."""
+        return None
 
     def __str__(self):
         where = self.site.name if self.site_id else "all sites"
