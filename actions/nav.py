@@ -14,8 +14,11 @@ def items(request):
 
 def badges(request):
     """*Actions* in the top bar with the unread alerts from records (matters for the manager,
-    incidents, concerns for the DSL), counted after the page has loaded."""
-    return [("Actions", reverse("actions:index"), reverse("actions:badge"))]
+    incidents, concerns for the DSL): cached per person (``tenancy.badges``, kind "notices")."""
+    from . import selectors
+
+    user = request.user
+    return [("Actions", reverse("actions:index"), "notices", lambda: selectors.unread_count(user))]
 
 
 def child_links(request, child):

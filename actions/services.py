@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from compliance.selectors import next_session_due
 from people.models import Child
+from tenancy import badges
 from tenancy.access import Access, require_manager
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import save_if_unchanged
+from tenancy.context import require_organisation_id
 from tenancy.models import Membership, Role
 from tenancy.timeutils import site_today
 
@@ -82,6 +84,7 @@ def notify(
         return 0
     before = Notice.objects.filter(key=key[:100]).count()
     Notice.objects.bulk_create(rows, ignore_conflicts=True)
+    badges.forget("notices", organisation_id=organisation_id, user_ids=[r.user_id for r in rows])
     return Notice.objects.filter(key=key[:100]).count() - before
 
 
@@ -89,6 +92,7 @@ def notices_mark_read(*, user, ids=None) -> int:
     qs = Notice.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
+    badges.forget("notices", organisation_id=require_organisation_id(), user_ids=[user.pk])
     return qs.update(read_at=timezone.now())
 
 

@@ -81,7 +81,6 @@ LISTS = {
     "people:retention",
     "compliance:index",
     "compliance:alerts",
-    "compliance:alert_badge",
     "compliance:my_week",
     "compliance:overview",
     "contacts:contact_list",
@@ -101,7 +100,6 @@ LISTS = {
     # Forms and lists over many children or none: actions, concerns (each read is audited on the
     # concern's own page), staff, sites, settings, the roll import and an admission form.
     "actions:index",
-    "actions:badge",
     "people:child_admit",
     "roll:upload",
     "roll:template",
