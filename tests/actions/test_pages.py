@@ -53,7 +53,7 @@ def test_my_actions_list_shows_overdue_and_runs_a_fixed_number_of_queries(
         response = page()
     assert response.status_code == 200
     make_actions(org, 6)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = page()
     body = response.content.decode()
     assert body.count('badge text-bg-danger">Overdue') == 9
@@ -71,7 +71,7 @@ def test_a_child_page_lists_the_childs_actions(client, org, in_org, django_asser
     with django_assert_num_queries(7):
         client.get(f"/actions/child/{org.child.pk}/")
     make_actions(org, 5, child=org.child)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = client.get(f"/actions/child/{org.child.pk}/")
     assert response.content.decode().count("/actions/") >= 8
     response = client.get(f"/children/{org.child.pk}/")

@@ -39,7 +39,7 @@ def test_the_contact_list_runs_a_fixed_number_of_queries(
         assert client.get(url).status_code == 200
     with scope(org.org):
         _add(org, 6)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.content.decode().count("Call number") == 8
 
@@ -60,7 +60,7 @@ def test_a_childs_timeline_runs_a_fixed_number_of_queries(
         assert client.get(url).status_code == 200
     with scope(org.org):
         _add(org, 5)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
 
 

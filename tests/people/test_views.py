@@ -57,7 +57,7 @@ def test_children_list_runs_a_fixed_number_of_queries(client, org, django_assert
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
     with django_assert_num_queries(9):
         response = client.get("/children/")
-    assert len(small) == 11
+    assert len(small) == 9
     assert response.context["page"].paginator.count == 34
 
 
@@ -76,7 +76,7 @@ def test_child_page_runs_a_fixed_number_of_queries(client, org, django_assert_nu
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
     with django_assert_num_queries(13):
         client.get(url)
-    assert len(small) == 15
+    assert len(small) == 13
 
 
 @pytest.mark.django_db

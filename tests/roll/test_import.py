@@ -268,7 +268,7 @@ def test_the_import_list_runs_a_fixed_number_of_queries(client, org, django_asse
                 kind="csv",
                 file_date=datetime.date(2026, 9, 1),
             )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get("/roll/")
 
 
