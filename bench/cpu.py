@@ -2,9 +2,11 @@
 and its PostgreSQL backends', which, unlike wall-clock time, does not grow when other work shares
 the machine's cores (it grows a little with cache contention, not with queueing).
 
-``/proc/<pid>/schedstat`` gives each process's time on a CPU in nanoseconds (its first field);
-where it is missing, ``/proc/<pid>/stat``'s user and system times (fields 14 and 15, in clock
-ticks of 1/``SC_CLK_TCK`` s) are used instead."""
+``/proc/<pid>/schedstat`` gives a process's main thread's time on a CPU in nanoseconds (its first
+field): precise, and enough for a single-threaded process (a PostgreSQL backend, this process while
+it renders pages). ``/proc/<pid>/stat``'s user and system times (fields 14 and 15, in clock ticks of
+1/``SC_CLK_TCK`` s, 10 ms here) count every thread of the process, those that ended too: the load
+test uses them (gthread workers serve requests on other threads), over runs of seconds."""
 
 import os
 from pathlib import Path
@@ -26,23 +28,26 @@ def parse_stat(text: str, ticks_per_second: int) -> int:
     return ticks * 1_000_000_000 // ticks_per_second
 
 
-def process_cpu_ns(pid: int, proc: Path = PROC) -> int | None:
-    """Time ``pid`` has spent on a CPU so far, in nanoseconds; None once it has exited."""
-    try:
-        return parse_schedstat((proc / str(pid) / "schedstat").read_text())
-    except (OSError, ValueError, IndexError):
-        pass  # no schedstat (kernel without schedstats) or the process is gone: try stat
+def process_cpu_ns(pid: int, proc: Path = PROC, *, all_threads: bool = False) -> int | None:
+    """Time ``pid`` has spent on a CPU so far, in nanoseconds; None once it has exited. With
+    ``all_threads``, every thread's (from ``stat``, to the clock tick); otherwise the main thread's
+    (from ``schedstat``, to the nanosecond, falling back to ``stat``)."""
+    if not all_threads:
+        try:
+            return parse_schedstat((proc / str(pid) / "schedstat").read_text())
+        except (OSError, ValueError, IndexError):
+            pass  # no schedstat (kernel without schedstats) or the process is gone: try stat
     try:
         return parse_stat((proc / str(pid) / "stat").read_text(), os.sysconf("SC_CLK_TCK"))
     except (OSError, ValueError, IndexError):
         return None
 
 
-def snapshot(pids, proc: Path = PROC) -> dict[int, int]:
-    """pid → CPU nanoseconds for each running process of ``pids``."""
+def snapshot(pids, proc: Path = PROC, *, all_threads: bool = False) -> dict[int, int]:
+    """pid → CPU nanoseconds for each running process of ``pids`` (see ``process_cpu_ns``)."""
     found = {}
     for pid in pids:
-        ns = process_cpu_ns(pid, proc)
+        ns = process_cpu_ns(pid, proc, all_threads=all_threads)
         if ns is not None:
             found[pid] = ns
     return found

@@ -238,7 +238,8 @@ def run(
                 log(f"{name}: {len(mix)} distinct requests, {duration}s")
                 pids = cpu.children_of(server.pid) + [server.pid]
                 backends = cpu.database_backends(connection)
-                web_before, db_before = cpu.snapshot(pids), cpu.snapshot(backends)
+                web_before = cpu.snapshot(pids, all_threads=True)
+                db_before = cpu.snapshot(backends, all_threads=True)
                 done = subprocess.run(
                     [wrk, "-t2", f"-c{users}", f"-d{duration}s", "--timeout", "10s",
                      "-s", str(script), url],
@@ -247,8 +248,8 @@ def run(
                 pids = set(pids) | set(cpu.children_of(server.pid))
                 backends = set(backends) | set(cpu.database_backends(connection))
                 used = {
-                    "web": cpu.used_ns(web_before, cpu.snapshot(pids)),
-                    "db": cpu.used_ns(db_before, cpu.snapshot(backends)),
+                    "web": cpu.used_ns(web_before, cpu.snapshot(pids, all_threads=True)),
+                    "db": cpu.used_ns(db_before, cpu.snapshot(backends, all_threads=True)),
                 }
                 result = json.loads(done.stdout.split("RESULT ", 1)[1].splitlines()[0])
                 rows.append(row_from(name, result, cpu_ns=used, think=think))

@@ -1,6 +1,8 @@
 """The bench's own arithmetic, on made-up figures (no timing): CPU from /proc, CPU a request, the
 load rows' verdicts, the page budgets and the raw SQL guard."""
 
+import os
+
 from bench import cpu, load
 from bench.measure import Row, _p95, over_sql_budget
 
@@ -13,7 +15,11 @@ def test_cpu_time_is_read_from_schedstat_or_from_stat(tmp_path):
     fields = ["S", "1"] + ["0"] * 9 + ["150", "50"] + ["0"] * 5
     (tmp_path / "11" / "stat").write_text("11 (post (gres) x) " + " ".join(fields) + "\n")
     assert cpu.process_cpu_ns(10, tmp_path) == 2_500_000_000
+    (tmp_path / "11" / "schedstat").write_text("1000 0 1\n")  # the main thread only
+    assert cpu.process_cpu_ns(11, tmp_path) == 1000
     assert cpu.parse_stat((tmp_path / "11" / "stat").read_text(), 100) == 2_000_000_000
+    every_thread = cpu.process_cpu_ns(11, tmp_path, all_threads=True)
+    assert every_thread == 200 * 1_000_000_000 // os.sysconf("SC_CLK_TCK")
     assert cpu.process_cpu_ns(99, tmp_path) is None  # exited
     assert cpu.snapshot([10, 99], tmp_path) == {10: 2_500_000_000}
 
