@@ -205,6 +205,8 @@ def run(
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "keywork.settings.base",  # DEBUG off, no TLS redirect
         "DEBUG": "false",
+        # Connections kept through both runs: a backend that exits mid-run takes its CPU with it.
+        "DATABASE_CONN_MAX_AGE": "600",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESSLOG": "",
         "GUNICORN_LOGLEVEL": "warning",
