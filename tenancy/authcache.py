@@ -101,13 +101,6 @@ def store(request, entry: Entry) -> None:
     request._kw_authz = Lookup(entry=entry, version=entry.version)
 
 
-def forget(request) -> None:
-    """Drop the session's entry (sign-out)."""
-    session_key = request.session.session_key
-    if session_key:
-        cache.delete(_entry_key(session_key))
-
-
 def _bump(user_ids) -> None:
     cache.set_many(
         {_version_key(uid): secrets.token_hex(8) for uid in user_ids}, timeout=VERSION_SECONDS
