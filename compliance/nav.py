@@ -2,6 +2,8 @@ from django.urls import reverse
 
 from tenancy.models import Role
 
+from .models import Status
+
 
 def items(request):
     """No queries here: the navigation is on every page of every app."""
@@ -33,8 +35,15 @@ def home_panels(request):
     panels = []
     sites = selectors.dashboard_sites(access)
     if sites:
+        due = [
+            i for i in selectors.site_items(sites) if i["status"] not in (Status.OK, Status.PAUSED)
+        ]
         panels.append(
-            ("Compliance", "compliance/_home_sites.html", {"rows": selectors.site_counts(sites)})
+            (
+                "Compliance",
+                "compliance/_home_sites.html",
+                {"rows": selectors.site_counts(sites), "site_items": due},
+            )
         )
     if Role.KEY_WORKER in access.roles:
         panels.append(

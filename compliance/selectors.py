@@ -19,6 +19,7 @@ from people.selectors import children_visible_to
 from tenancy.access import Access
 from tenancy.bankholidays import bank_holidays
 from tenancy.context import require_organisation_id
+from tenancy.hooks import SITE_OBLIGATIONS, collect
 from tenancy.models import Membership, Role, Site
 from tenancy.schooldays import Closure
 from tenancy.timeutils import site_today
@@ -31,7 +32,17 @@ from .calendar import (
     skip_closed,
     week_start,
 )
-from .models import RAG, Alert, Holiday, Obligation, Policy, Rule, Status, StatusChange
+from .models import (
+    RAG,
+    Alert,
+    Holiday,
+    Obligation,
+    Policy,
+    Rule,
+    Status,
+    StatusChange,
+    compute_status,
+)
 
 User = get_user_model()
 
@@ -82,6 +93,24 @@ def site_counts(sites: list[Site]) -> list[dict]:
         }
         for site in sites
     ]
+
+
+def site_items(sites: list[Site]) -> list[dict]:
+    """Obligations of a whole site that higher apps keep (the Regulation 45 review and its report
+    to Ofsted), collected through ``tenancy.hooks.SITE_OBLIGATIONS`` with their status today on
+    each site's calendar, soonest first: dicts {"site", "label", "due_on", "url", "status",
+    "rag"}. The subscribers' own queries only (a fixed number)."""
+    by_id = {s.pk: s for s in sites}
+    items = []
+    for item in collect(SITE_OBLIGATIONS, sites=sites):
+        site = by_id.get(item["site_id"])
+        if site is None:
+            continue
+        status = compute_status(
+            today=site_today(site), due_on=item["due_on"], soon_days=item["soon_days"], paused=False
+        )
+        items.append({**item, "site": site, "status": status, "rag": RAG[status]})
+    return sorted(items, key=lambda i: (i["due_on"], i["label"]))
 
 
 def my_counts(access: Access) -> dict[str, int]:

@@ -78,6 +78,7 @@ def site_dashboard(request, site_id):
             "weeks": weeks,
             "chart": selectors.chart(weeks),
             "contacts_live": adapters.contacts_available(),
+            "site_items": selectors.site_items([site]),
         },
     )
 

@@ -42,6 +42,7 @@ urlpatterns = [
     path("", people_views.home, name="home"),
     path("staff/", people_views.staff_list, name="staff_list"),
     path("evidence/", include("evidence.urls")),
+    path("regulation45/", include("regulation45.urls")),
     path("", include("onboarding.urls")),
     path("actions/", include("actions.urls")),
     path("safeguarding/", include("safeguarding.urls")),

@@ -48,6 +48,7 @@ _TABLE: dict[str, tuple[tuple[Reach, Reach], ...]] = {
     "health":         ((S, O),    (S, S),  (S, _),    (S, S)),
     "contacts":       ((S, S),    (S, S),  (S, _),    (S, S)),
     "weekly_update":  ((S, O),    (S, S),  (S, _),    (S, S)),
+    "reg45_review":   ((_, _),    (S, S),  (_, _),    (S, S)),
 }
 # fmt: on
 ACCESS_TABLE: dict[str, dict[str, tuple[Reach, Reach]]] = {
@@ -68,6 +69,7 @@ RECORD_KINDS: dict[str, str] = {
     "health": "Health registrations and appointments, clothing log (homes)",
     "contacts": "Parent calls, professional contacts and visits",
     "weekly_update": "Weekly update to the social worker (write and send)",
+    "reg45_review": "Regulation 45 review packs of a home: figures, excerpts, evaluations",
 }
 READ, WRITE = "read", "write"
 

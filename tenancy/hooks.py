@@ -39,6 +39,11 @@ logger = logging.getLogger(__name__)
 # recomputes those children's obligations; the ten-minute sweep catches up if a handler fails.
 CHILDREN_CHANGED = "records.children_changed"
 
+# Collected by compliance for its site dashboard and the home page: obligations of a whole site
+# that a higher app keeps (the Regulation 45 review). Payload ``sites: list[Site]``; each handler
+# returns dicts {"site_id", "label", "due_on": date, "soon_days": int, "url"}.
+SITE_OBLIGATIONS = "compliance.site_obligations"
+
 _handlers: dict[str, list[tuple[str, Callable[..., None]]]] = defaultdict(list)
 
 

@@ -117,6 +117,11 @@ PROBES = {
         lambda cl, w: _page(cl, w, "/contacts/updates/{update}/".format(**w.fmt)),
         lambda cl, w: _page(cl, w, "/contacts/child/{child}/weekly-update/".format(**w.fmt)),
     ),
+    # A home's record, not one child's: the review of the world's home.
+    "reg45_review": (
+        lambda cl, w: _page(cl, w, "/regulation45/{review}/".format(**w.fmt)),
+        lambda cl, w: _page(cl, w, "/regulation45/home/{home}/new/".format(**w.fmt)),
+    ),
 }
 
 # Who signs in: each role of the child's site, and a key worker of the site who is not the
@@ -160,6 +165,8 @@ def test_each_role_of_the_site_sees_and_writes_what_the_table_says(client, org, 
         "slip": w.ids["slip_id"],
         "contact": w.ids["contact_id"],
         "update": w.ids["update_id"],
+        "review": w.ids["review_id"],
+        "home": w.home.pk,
     }
     wrong = []
     for name, role, own in PEOPLE:

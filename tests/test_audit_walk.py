@@ -43,6 +43,10 @@ OTHER_ARGUMENTS = {
     "lead_id": "a member of a site's DSL team",
     "member_id": "a member of staff",
     "invitation_id": "an invitation to a member of staff",
+    "home_id": "a children's home's list of Regulation 45 reviews",
+    "review_id": "a home's Regulation 45 review: many children; the pack writes a view (or "
+    "export) entry for each child it names (tests/regulation45/test_pack.py)",
+    "standard": "a Quality Standard (1-9), always with a review_id",
 }
 
 # Pages without ids that can be narrowed to one child: the query that does it.
@@ -114,6 +118,8 @@ LISTS = {
     "evidence:what_works",
     "evidence:what_works_csv",
     "evidence:what_works_chart",
+    # The homes' Regulation 45 reviews: a list of reviews, no child's records.
+    "regulation45:index",
 }
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "safeguarding",
     "roll",
     "evidence",
+    "regulation45",
     "bench",
 ]
 
@@ -60,6 +61,7 @@ NAVIGATION_APPS = [
     "roll",
     "tenancy",
     "evidence",
+    "regulation45",
     "onboarding",
     "actions",
     "safeguarding",

@@ -75,6 +75,21 @@ def _home_update_id(world) -> int:
         return WeeklyUpdateFactory(child=young, author=rsw).pk
 
 
+def _published_review_id(world) -> int:
+    from regulation45 import services
+    from regulation45.models import Review
+
+    with organisation_scope(world.org.pk):
+        review = Review.objects.get(pk=world.ids["review_id"])
+        draft = services.review_start(
+            actor=world.users["org_admin"],
+            site=world.home,
+            period_start=review.period_start,
+            period_end=review.period_end,
+        )
+        return services.review_publish(actor=world.users["org_admin"], review=draft, version=1).pk
+
+
 def _world_rows(world):
     """(label, role, page url, post url or None, model label, pk, extra data, changed field)."""
     ids = {
@@ -82,7 +97,12 @@ def _world_rows(world):
         "draft_id": _draft_id(world),
         "plan_draft_id": _plan_draft_id(world),
         "home_update_id": _home_update_id(world),
+        "published_review_id": _published_review_id(world),
     }
+    with organisation_scope(world.org.pk):
+        from regulation45.models import StandardEntry
+
+        entry_id = StandardEntry.objects.get(review_id=ids["review_id"], standard=1).pk
     child = world.child.pk
     return [
         (
@@ -196,6 +216,46 @@ def _world_rows(world):
             "body",
         ),
         (
+            "Regulation 45 standard",
+            "org_admin",
+            reverse("regulation45:standard_edit", args=[ids["review_id"], 1]),
+            None,
+            "regulation45.StandardEntry",
+            entry_id,
+            {},
+            "evaluation",
+        ),
+        (
+            "Regulation 45 overall evaluation",
+            "org_admin",
+            reverse("regulation45:summary_edit", args=[ids["review_id"]]),
+            None,
+            "regulation45.Review",
+            ids["review_id"],
+            {"summary": "Typed by the walk."},
+            "summary",
+        ),
+        (
+            "Regulation 45 publish",
+            "org_admin",
+            reverse("regulation45:publish", args=[ids["review_id"]]),
+            None,
+            "regulation45.Review",
+            ids["review_id"],
+            {},
+            "status",
+        ),
+        (
+            "Regulation 45 sent to Ofsted",
+            "org_admin",
+            reverse("regulation45:sent", args=[ids["published_review_id"]]),
+            None,
+            "regulation45.Review",
+            ids["published_review_id"],
+            {},
+            "sent_to_ofsted_on",
+        ),
+        (
             "compliance policy",
             "manager",
             reverse("compliance:policy_edit", args=[world.school.pk]),
@@ -244,7 +304,7 @@ def test_save_if_unchanged_refuses_a_missing_version_and_saves_nothing(org, scop
         assert session.version == before + 1
 
 
-ROWS = 12
+ROWS = 16
 
 
 @pytest.mark.parametrize("bad", [None, "", "abc", "0"])
@@ -309,6 +369,10 @@ WALKED = {
     "PlanVersionForm": "plan draft",
     "WeeklyUpdateForm": "weekly update",
     "PolicyForm": "compliance policy",
+    "StandardForm": "Regulation 45 standard",
+    "SummaryForm": "Regulation 45 overall evaluation",
+    "PublishForm": "Regulation 45 publish",
+    "SentForm": "Regulation 45 sent to Ofsted",
     # Forms whose record may not exist yet (created on first save, when no version is needed);
     # once it exists the mixin requires the version like every other row of the walk.
     "QualitySettingsForm": "test_a_versioned_form_with_a_saved_record_requires_its_version",
