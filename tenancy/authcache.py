@@ -20,6 +20,7 @@ which the second replaces). An entry is tagged with the version read *before* it
 so a load that races with a revocation can never outlive it. Entries also expire after
 ``ENTRY_SECONDS`` whatever happens. Cache keys hold a digest of the session key, never the key."""
 
+import functools
 import hashlib
 import secrets
 import time
@@ -37,8 +38,22 @@ def _version_key(user_id: int) -> str:
     return f"kw:authz:v:{user_id}"
 
 
+@functools.cache
+def _shape() -> str:
+    """A digest of the cached models' fields: after a deploy that changes them, entries pickled by
+    the old code are not read (their rows would lack the new fields)."""
+    from .models import Membership, Organisation, Site
+
+    names = [
+        f"{m.__name__}.{f.attname}"
+        for m in (Membership, Organisation, Site)
+        for f in m._meta.concrete_fields
+    ]
+    return hashlib.sha256("|".join(names).encode()).hexdigest()[:8]
+
+
 def _entry_key(session_key: str) -> str:
-    return "kw:authz:s:" + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+    return f"kw:authz:s:{_shape()}:" + hashlib.sha256(session_key.encode()).hexdigest()[:40]
 
 
 @dataclass
