@@ -42,13 +42,11 @@ def _version_key(user_id: int) -> str:
 def _shape() -> str:
     """A digest of the cached models' fields: after a deploy that changes them, entries pickled by
     the old code are not read (their rows would lack the new fields)."""
-    from .models import Membership, Organisation, Site
+    from django.apps import apps
 
-    names = [
-        f"{m.__name__}.{f.attname}"
-        for m in (Membership, Organisation, Site)
-        for f in m._meta.concrete_fields
-    ]
+    models = [apps.get_model("tenancy", name) for name in ("Membership", "Organisation", "Site")]
+
+    names = [f"{m.__name__}.{f.attname}" for m in models for f in m._meta.concrete_fields]
     return hashlib.sha256("|".join(names).encode()).hexdigest()[:8]
 
 
