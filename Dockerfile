@@ -28,4 +28,5 @@ RUN SECRET_KEY=build-only DATABASE_URL=postgresql://build@localhost/build \
  && useradd --system --uid 10001 keywork && mkdir -p /app/media && chown keywork /app/media
 USER keywork
 EXPOSE 8000
-CMD ["gunicorn", "keywork.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, class and the rest: keywork/gunicorn.conf.py (one sync worker per core; see the README).
+CMD ["gunicorn", "-c", "keywork/gunicorn.conf.py"]

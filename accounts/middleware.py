@@ -1,3 +1,4 @@
+import functools
 import time
 from urllib.parse import urlencode
 
@@ -7,6 +8,12 @@ from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import is_verified as otp_is_verified
+from django_otp.models import Device
+
+from tenancy import authcache
 
 from .session_limits import expired_reason, idle_remaining_seconds, touch, wants_json
 
@@ -17,9 +24,56 @@ def _with_next(url: str, request) -> str:
     return f"{url}?{urlencode({'next': request.get_full_path()})}"
 
 
+def _device_stub(persistent_id: str, user_id: int):
+    """The verified device named in the session, known from the cache to exist and be confirmed:
+    an unsaved instance of its model with its id and owner only (no secret ever leaves the
+    database for the cache)."""
+    from django.apps import apps
+
+    label, pk = persistent_id.rsplit("/", 1)
+    return apps.get_model(label)(pk=int(pk), user_id=user_id, confirmed=True)
+
+
+class VerifiedDeviceMiddleware:
+    """django-otp's OTPMiddleware (``request.user.otp_device`` and ``is_verified()``) with the
+    verified device taken from the session's cached entry (tenancy.authcache) when it is still
+    valid: no query on the usual request. Otherwise the device is loaded as django-otp does (it
+    must still exist, be confirmed and belong to the user) and TenantMiddleware caches it with the
+    memberships. Sync only (the project runs under WSGI)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None:
+            request.user = SimpleLazyObject(functools.partial(self._verify, request, user))
+        return self.get_response(request)
+
+    @staticmethod
+    def _verify(request, user):
+        user.otp_device = None
+        user.is_verified = functools.partial(otp_is_verified, user)
+        if not user.is_authenticated:
+            return user
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        if not persistent_id:
+            return user
+        found = authcache.lookup(request, user.pk)
+        if found is not None and found.entry is not None and found.entry.device == persistent_id:
+            user.otp_device = _device_stub(persistent_id, user.pk)
+            return user
+        device = Device.from_persistent_id(persistent_id)
+        if device is None or device.user_id != user.pk or not device.confirmed:
+            del request.session[DEVICE_ID_SESSION_KEY]
+            device = None
+        user.otp_device = device
+        return user
+
+
 class RequireTwoFactorMiddleware:
     """Every staff account has a confirmed authenticator and has used it this session before it can
-    reach any page with children's data. Runs after django-otp's OTPMiddleware."""
+    reach any page with children's data. Runs after VerifiedDeviceMiddleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -15,8 +15,11 @@ def items(request):
 
 def badges(request):
     """*Alerts* in the top bar: the unread alerts from records (matters for the manager,
-    incidents, concerns for the DSL), counted after the page has loaded."""
-    return [("Alerts", reverse("actions:alerts"), reverse("actions:badge"))]
+    incidents, concerns for the DSL), cached per person (``tenancy.badges``, kind "notices")."""
+    from . import selectors
+
+    user = request.user
+    return [("Alerts", reverse("actions:alerts"), "notices", lambda: selectors.unread_count(user))]
 
 
 def child_links(request, child):

@@ -3,6 +3,8 @@ acknowledging (read) or dismissing it. No message holds a safeguarding concern's
 
 from django.utils import timezone
 
+from tenancy import badges
+from tenancy.context import require_organisation_id
 from tenancy.models import Membership, Role
 
 from .models import Notice
@@ -37,6 +39,7 @@ def notify(
         return 0
     before = Notice.objects.filter(key=key[:100]).count()
     Notice.objects.bulk_create(rows, ignore_conflicts=True)
+    badges.forget("notices", organisation_id=organisation_id, user_ids=[r.user_id for r in rows])
     return Notice.objects.filter(key=key[:100]).count() - before
 
 
@@ -45,6 +48,7 @@ def notices_mark_read(*, user, ids=None) -> int:
     qs = Notice.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
+    badges.forget("notices", organisation_id=require_organisation_id(), user_ids=[user.pk])
     return qs.update(read_at=timezone.now())
 
 
@@ -57,4 +61,5 @@ def notice_dismiss(*, user, notice_id: int) -> int:
         return 0
     notice.dismissed_at, notice.read_at = now, notice.read_at or now
     notice.save(update_fields=["dismissed_at", "read_at"])
+    badges.forget("notices", organisation_id=notice.organisation_id, user_ids=[user.pk])
     return 1

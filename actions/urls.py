@@ -7,7 +7,6 @@ app_name = "actions"
 urlpatterns = [
     path("", views.index, name="index"),
     path("alerts/", views.alerts, name="alerts"),
-    path("badge/", views.badge, name="badge"),
     path("child/<int:child_id>/", views.child_actions, name="child_actions"),
     path("child/<int:child_id>/new/", views.action_new, name="action_new"),
     path("<int:action_id>/", views.action_detail, name="action_detail"),

@@ -84,12 +84,6 @@ def alerts(request):
 
 
 @staff_view
-def badge(request):
-    """The top bar's link text with the unread count: one query, fetched by htmx after the page."""
-    return render(request, "actions/_badge.html", {"unread": selectors.unread_count(request.user)})
-
-
-@staff_view
 def child_actions(request, child_id):
     access = request.access
     child = get_child_or_404(access, child_id)

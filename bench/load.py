@@ -1,4 +1,16 @@
-"""The load test: gunicorn on this machine, wrk as the load generator, 50 signed-in users.
+"""The load tests: gunicorn on this machine (``keywork/gunicorn.conf.py``), wrk as the load
+generator, 50 signed-in users, in two modes:
+
+- **saturation**: 50 connections each sending its next request as soon as the last is answered.
+  What it measures is throughput; its latency is the queue (about 50 ÷ throughput), not a page.
+- **people**: 50 users, each pausing 1 s ± 0.5 s (uniform) after every answer before the next
+  request, as people read a page before clicking (wrk's ``delay()`` hook). It reports what a person
+  waits: p50 and p95, with the machine far from saturated.
+
+wrk rather than locust or a Python client: it is C, so the generator's own CPU stays small beside
+the server's on the same two cores, and its Lua ``delay()`` gives the think time without a second
+tool. Each mode also reports **CPU milliseconds a request**: the gunicorn workers' CPU and their
+PostgreSQL backends' CPU over the run, from /proc (``bench.cpu``), divided by the requests served.
 
 Two-factor sign-in cannot be typed by a load generator, so each bench user gets a verified session
 made server-side (the test client's ``force_login`` plus the device in the session, exactly what a
@@ -19,9 +31,14 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 
-from bench.measure import Row
+from bench import cpu
+from bench.measure import MIX_CPU_BUDGET_MS, Row
 from tenancy.context import organisation_scope
+
+PEOPLE_P95_BUDGET_MS = 200.0
+THINK_MS = (500, 1500)  # each person's pause after an answer, uniform
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,7 +58,9 @@ function init(args)
   i = id * 7919
   bad = 0
   first_bad = ""
+  math.randomseed(id * 104729)
 end
+%(delay)s
 
 function request()
   i = i + 1
@@ -126,61 +145,120 @@ def workload(org, users: int) -> list[tuple[str, str]]:
     return mix
 
 
-def run(org, *, users=50, duration=30, workers=4, log=print) -> Row:
+DELAY = f"""
+function delay()
+  return math.random({THINK_MS[0]}, {THINK_MS[1]})
+end
+"""
+
+
+def script_text(mix, *, think: bool) -> str:
+    """The Lua script: the requests, cookies, and (people mode) the pause after each answer."""
+    lines = "\n".join(f'requests[{i + 1}] = {{"{p}", "{k}"}}' for i, (p, k) in enumerate(mix))
+    return LUA % {
+        "requests": lines,
+        "cookie": settings.SESSION_COOKIE_NAME,
+        "delay": DELAY if think else "",
+    }
+
+
+def row_from(name, result: dict, *, cpu_ns: dict, think: bool) -> Row:
+    """A table row from wrk's RESULT line and the CPU used: p50/p95, requests a second, errors
+    (any answer but 200, and socket errors), CPU a request (web workers + database backends).
+    Saturation is judged by its CPU a request and errors; people mode by its p95 and errors."""
+    requests = result["requests"]
+    seconds = result["duration_us"] / 1e6
+    errors = result["non_200"] + sum(result[k] for k in ("connect", "read", "write", "timeout"))
+    rps = requests / seconds if seconds else 0.0
+    web_ms = cpu.per_request_ms(cpu_ns["web"], requests)
+    db_ms = cpu.per_request_ms(cpu_ns["db"], requests)
+    row = Row(
+        name=name,
+        median_ms=round(result["p50_us"] / 1000, 1),
+        p95_ms=round(result["p95_us"] / 1000, 1),
+        queries=0,
+        raw_sql_ms=0.0,
+        budget_ms=PEOPLE_P95_BUDGET_MS if think else None,  # applied to the p95
+        raw_rule=False,
+        note=f"{rps:.0f} requests/s, {errors} errors"
+        + (f" (first: {result['first_non_200']})" if result["non_200"] else ""),
+        cpu_ms=round(web_ms + db_ms, 1),
+        web_cpu_ms=round(web_ms, 1),
+        db_cpu_ms=round(db_ms, 1),
+        cpu_budget_ms=None if think else MIX_CPU_BUDGET_MS,
+    )
+    row.rps, row.errors = round(rps, 1), errors
+    return row
+
+
+def run(
+    org, *, users=50, duration=30, workers=None, worker_class=None, threads=None, log=print
+) -> list[Row]:
+    """Both modes against one gunicorn (the shared config; ``workers``, ``worker_class`` and
+    ``threads`` override it for a comparison). Returns the saturation row, then the people row."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("The load test needs wrk: apt-get install -y wrk")
     mix = workload(org, users)
-    lines = "\n".join(f'requests[{i + 1}] = {{"{p}", "{k}"}}' for i, (p, k) in enumerate(mix))
     port = _free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "keywork.settings.base",  # DEBUG off, no TLS redirect
         "DEBUG": "false",
+        # Connections kept through both runs: a backend that exits mid-run takes its CPU with it.
+        "DATABASE_CONN_MAX_AGE": "600",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESSLOG": "",
+        "GUNICORN_LOGLEVEL": "warning",
     }
-    gunicorn = [
-        sys.executable, "-m", "gunicorn", "keywork.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
-        "--backlog", "2048", "--log-level", "warning",
-    ]  # fmt: skip
+    for name, value in (("WORKERS", workers), ("WORKER_CLASS", worker_class), ("THREADS", threads)):
+        if value:
+            env[f"GUNICORN_{name}"] = str(value)
+    gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "keywork" / "gunicorn.conf.py")]
+    rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        script = Path(tmp) / "mix.lua"
-        script.write_text(LUA % {"requests": lines, "cookie": settings.SESSION_COOKIE_NAME})
+        fast, people = Path(tmp) / "mix.lua", Path(tmp) / "people.lua"
+        fast.write_text(script_text(mix, think=False))
+        people.write_text(script_text(mix, think=True))
         server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, start_new_session=True)
+        url = f"http://127.0.0.1:{port}/"  # wrk 4.1 sends nothing to a URL with no path
         try:
             _wait_for(port)
             # Warm every worker (imports, templates, connections), then measure.
             subprocess.run(
-                [wrk, "-t2", f"-c{users}", "-d5s", "-s", str(script), f"http://127.0.0.1:{port}"],
+                [wrk, "-t2", f"-c{users}", "-d5s", "-s", str(fast), url],
                 check=True, capture_output=True,
             )  # fmt: skip
-            log(f"load: {users} users, {len(mix)} distinct requests, {workers} gunicorn workers, "
-                f"{duration}s")  # fmt: skip
-            done = subprocess.run(
-                [wrk, "-t2", f"-c{users}", f"-d{duration}s", "--timeout", "10s",
-                 "-s", str(script), f"http://127.0.0.1:{port}"],
-                check=True, capture_output=True, text=True,
-            )  # fmt: skip
+            shape = (
+                f"{env.get('GUNICORN_WORKERS', 'cores')} × {env.get('GUNICORN_WORKER_CLASS', 'sync')}"
+                + (f" ({threads} threads)" if threads else "")
+            )
+            for think, script, name in (
+                (False, fast, f"load, saturation: {users} connections, no pause [{shape}]"),
+                (True, people, f"load, people: {users} users, 1 s ± 0.5 s pause [{shape}]"),
+            ):
+                log(f"{name}: {len(mix)} distinct requests, {duration}s")
+                pids = cpu.children_of(server.pid) + [server.pid]
+                backends = cpu.database_backends(connection)
+                web_before = cpu.snapshot(pids, all_threads=True)
+                db_before = cpu.snapshot(backends, all_threads=True)
+                done = subprocess.run(
+                    [wrk, "-t2", f"-c{users}", f"-d{duration}s", "--timeout", "10s",
+                     "-s", str(script), url],
+                    check=True, capture_output=True, text=True,
+                )  # fmt: skip
+                pids = set(pids) | set(cpu.children_of(server.pid))
+                backends = set(backends) | set(cpu.database_backends(connection))
+                used = {
+                    "web": cpu.used_ns(web_before, cpu.snapshot(pids, all_threads=True)),
+                    "db": cpu.used_ns(db_before, cpu.snapshot(backends, all_threads=True)),
+                }
+                result = json.loads(done.stdout.split("RESULT ", 1)[1].splitlines()[0])
+                rows.append(row_from(name, result, cpu_ns=used, think=think))
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-    result = json.loads(done.stdout.split("RESULT ", 1)[1].splitlines()[0])
-    seconds = result["duration_us"] / 1e6
-    errors = result["non_200"] + sum(result[k] for k in ("connect", "read", "write", "timeout"))
-    rps = result["requests"] / seconds
-    row = Row(
-        name=f"load: {users} users, mixed pages",
-        median_ms=round(result["p50_us"] / 1000, 1),
-        p95_ms=round(result["p95_us"] / 1000, 1),
-        queries=0,
-        raw_sql_ms=0.0,
-        budget_ms=300.0,  # applied to the p95 below
-        raw_rule=False,
-        note=f"{rps:.0f} requests/s, {errors} errors"
-        + (f" (first: {result['first_non_200']})" if result["non_200"] else ""),
-    )
-    row.rps, row.errors = round(rps, 1), errors
-    return row
+    return rows
 
 
 def _wait_for(port, timeout=30):

@@ -17,9 +17,14 @@ def items(request):
 
 
 def badges(request):
-    """The unread overdue-work alerts in the top bar (*Overdue*), fetched after the page has
-    loaded; alerts from records are actions' *Alerts*."""
-    return [("Overdue", reverse("compliance:alerts"), reverse("compliance:alert_badge"))]
+    """The unread overdue-work alerts in the top bar (*Overdue*), cached per person
+    (``tenancy.badges``, kind "alerts"); alerts from records are actions' *Alerts*."""
+    from . import selectors
+
+    user = request.user
+    return [
+        ("Overdue", reverse("compliance:alerts"), "alerts", lambda: selectors.unread_count(user))
+    ]
 
 
 def home_panels(request):

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("my-week/", views.my_week, name="my_week"),
     path("alerts/", views.alert_list, name="alerts"),
-    path("alerts/unread/", views.alert_badge, name="alert_badge"),
     path("overview/", views.overview, name="overview"),
     path("sites/<int:site_id>/", views.site_dashboard, name="site_dashboard"),
     path("sites/<int:site_id>/overdue/", views.overdue, name="overdue"),

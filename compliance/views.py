@@ -163,16 +163,6 @@ def alert_list(request):
 
 
 @staff_view
-def alert_badge(request):
-    """The top bar's link text with the unread count: one query, fetched by htmx after the page."""
-    return render(
-        request,
-        "compliance/_alert_badge.html",
-        {"unread": selectors.unread_count(request.user)},
-    )
-
-
-@staff_view
 def policy_edit(request, site_id):
     access = request.access
     site = selectors.get_policy_site_or_404(access, site_id)

@@ -25,6 +25,42 @@ def grant_app_role(sender, using, **kwargs):
         )
 
 
+def _members_of(organisation_id) -> list[int]:
+    from .models import Membership
+
+    # Explicit escape from the ORM scope: a change to an organisation or a site reaches every one
+    # of its members, whatever organisation is in scope for the writer.
+    return list(
+        Membership.unscoped.filter(organisation_id=organisation_id)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def bump_membership(sender, instance, **kwargs):
+    from . import authcache
+
+    authcache.bump([instance.user_id])
+
+
+def bump_user(sender, instance, **kwargs):
+    from . import authcache
+
+    authcache.bump([instance.pk])
+
+
+def bump_organisation(sender, instance, **kwargs):
+    from . import authcache
+
+    authcache.bump(_members_of(instance.pk))
+
+
+def bump_site(sender, instance, **kwargs):
+    from . import authcache
+
+    authcache.bump(_members_of(instance.organisation_id))
+
+
 class TenancyConfig(AppConfig):
     name = "tenancy"
     verbose_name = "Organisations, sites and memberships"
@@ -36,3 +72,19 @@ class TenancyConfig(AppConfig):
 
         connection_created.connect(rls.install, dispatch_uid="tenancy.rls.install")
         post_migrate.connect(grant_app_role, dispatch_uid="tenancy.grant_app_role")
+
+        # What a person may do is cached per session (tenancy.authcache): any write to a
+        # membership, a site, an organisation or the user gives the people concerned a new version.
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Membership, Organisation, Site
+
+        for model, receiver in (
+            (Membership, bump_membership),
+            (get_user_model(), bump_user),
+            (Organisation, bump_organisation),
+            (Site, bump_site),
+        ):
+            for signal in (post_save, post_delete):
+                signal.connect(receiver, sender=model, dispatch_uid=f"authcache.{model.__name__}")

@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 
+from . import authcache
 from .access import Access, current_memberships, visitor_may
 from .context import organisation_scope, user_scope
 from .models import Membership
@@ -21,8 +22,11 @@ def _memberships(user) -> list[Membership]:
 class TenantMiddleware:
     """Sets the current organisation from the signed-in user's memberships for the whole request.
 
-    The organisation remembered in the session is tried first (one query on the usual request) and is
-    re-checked against the memberships every time; it is never trusted alone."""
+    The organisation remembered in the session is tried first and is re-checked against the
+    memberships every time; it is never trusted alone. The memberships (and the verified device)
+    come from the session's cached entry while its version holds (``tenancy.authcache``: any
+    change to a membership, role, site, organisation, user or device makes the very next request
+    load them again), so the usual request runs no query for them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -37,16 +41,8 @@ class TenantMiddleware:
                 return self.get_response(request)
         with user_scope(user.pk):
             remembered = request.session.get(SESSION_KEY)
-            with organisation_scope(remembered):
-                # A role past its end date (an independent visitor's) gives nothing.
-                memberships = current_memberships(_memberships(user))
+            memberships, chosen = self._cached(request, user, remembered)
             organisations = {m.organisation_id: m.organisation for m in memberships}
-            chosen = remembered
-            if organisations and chosen not in organisations:
-                chosen = min(organisations.values(), key=lambda o: (o.name, o.pk)).pk
-                request.session[SESSION_KEY] = chosen
-                with organisation_scope(chosen):
-                    memberships = current_memberships(_memberships(user))
             if organisations:
                 request.access = Access(
                     user=user,
@@ -65,3 +61,35 @@ class TenantMiddleware:
         if not visitor_may(request.access, match.view_name if match else None, request.method):
             raise PermissionDenied("An independent visitor reads the home's records only.")
         return None
+
+    def _cached(self, request, user, remembered):
+        """(memberships, chosen organisation id): the current ones (a role past its end date,
+        an independent visitor's, gives nothing), from the session's entry when it is valid for the
+        remembered organisation and the verified device, else from the database (then cached)."""
+        found = authcache.lookup(request, user.pk)
+        device = getattr(getattr(user, "otp_device", None), "persistent_id", None)
+        entry = found.entry if found is not None else None
+        if entry is not None and entry.organisation_id == remembered and entry.device == device:
+            return entry.memberships, remembered
+        with organisation_scope(remembered):
+            memberships = current_memberships(_memberships(user))
+        organisations = {m.organisation_id: m.organisation for m in memberships}
+        chosen = remembered
+        if organisations and chosen not in organisations:
+            chosen = min(organisations.values(), key=lambda o: (o.name, o.pk)).pk
+            request.session[SESSION_KEY] = chosen
+            with organisation_scope(chosen):
+                memberships = current_memberships(_memberships(user))
+        if found is not None and device is not None:
+            authcache.store(
+                request,
+                authcache.Entry(
+                    user_id=user.pk,
+                    version=found.version,
+                    device=device,
+                    organisation_id=chosen if organisations else remembered,
+                    memberships=memberships,
+                    valid_until=authcache.valid_until(memberships),
+                ),
+            )
+        return memberships, chosen

@@ -1,3 +1,4 @@
+import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
@@ -7,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from . import bankholidays
-from .managers import TenantManager
+from . import authcache, bankholidays
+from .managers import TenantManager, TenantQuerySet
 
 
 class Organisation(models.Model):
@@ -180,6 +181,32 @@ class Role(models.TextChoices):
     INDEPENDENT_VISITOR = "independent_visitor", "Independent visitor"
 
 
+class MembershipQuerySet(TenantQuerySet):
+    """Bulk writes send no signal: these give the people concerned a new version of their cached
+    access (``tenancy.authcache``) as ``save`` and ``delete`` do through the receivers in apps.py."""
+
+    def update(self, **kwargs):
+        users = set(self.order_by().values_list("user_id", flat=True))
+        updated = super().update(**kwargs)
+        authcache.bump(users)
+        return updated
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        authcache.bump(m.user_id for m in created)
+        return created
+
+    def bulk_update(self, objs, *args, **kwargs):
+        objs = list(objs)
+        updated = super().bulk_update(objs, *args, **kwargs)
+        authcache.bump(m.user_id for m in objs)
+        return updated
+
+
+class MembershipManager(TenantManager):
+    _queryset_class = MembershipQuerySet
+
+
 class Membership(TenantModel):
     """A user's role at a site, or across the organisation for an organisation admin (site empty)."""
 
@@ -197,6 +224,9 @@ class Membership(TenantModel):
         "An independent visitor's role always has one.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipManager()
+    unscoped = models.Manager.from_queryset(MembershipQuerySet)()
 
     class Meta:
         constraints = [
@@ -235,6 +265,18 @@ class Membership(TenantModel):
         site = self.site if self.site_id and Membership.site.is_cached(self) else None
         zone = ZoneInfo(site.time_zone) if site is not None else None
         return timezone.localdate(now or timezone.now(), timezone=zone) <= self.ends_on
+
+    def valid_until(self):
+        """When this role stops by itself (an aware datetime: midnight after ``ends_on`` on the
+        site's calendar), or None for a role that lasts until it is changed. The cached
+        memberships of a session (``tenancy.authcache``) are reloaded at that moment, with no
+        write needed. Needs ``site`` loaded when it has an end (else the default zone)."""
+        if self.ends_on is None:
+            return None
+        site = self.site if self.site_id and Membership.site.is_cached(self) else None
+        zone = ZoneInfo(site.time_zone) if site is not None else timezone.get_default_timezone()
+        day_after = self.ends_on + datetime.timedelta(days=1)
+        return datetime.datetime.combine(day_after, datetime.time(), tzinfo=zone)
 
     def __str__(self):
         where = self.site.name if self.site_id else "all sites"

@@ -1,8 +1,9 @@
 """The top navigation, gathered from each app's ``nav.py`` (a function ``items(request)`` returning
 ``(label, url, active_prefix)`` tuples, or ``(label, url, active_prefix, group)`` to share a dropdown, and optionally ``admin_items(request)`` returning
-``(label, url)`` for the user menu, and ``badges(request)`` returning ``(label, url, count_url)`` for
-counts in the top bar, loaded by htmx after the page so that no page pays for them), so an app adds
-its pages without editing the base template. ``settings.NAVIGATION_APPS`` gives the order.
+``(label, url)`` for the user menu, and ``badges(request)`` returning ``(label, url, kind, count)``
+for counts in the top bar: ``count()`` is queried only when ``tenancy.badges`` has no cached figure
+for the person, so a page pays one cache read for them all), so an app adds its pages without
+editing the base template. ``settings.NAVIGATION_APPS`` gives the order.
 
 It lives in ``tenancy`` (the bottom layer) because it imports no app by name: any layer may use it
 to gather what the apps above offer, without an upward import."""
@@ -12,7 +13,9 @@ from importlib import import_module
 
 from django.conf import settings
 from django.urls import Resolver404, resolve
+from django.utils.functional import SimpleLazyObject
 
+from . import badges as badge_cache
 from .access import visitor_may
 
 
@@ -74,10 +77,18 @@ def navigation(request):
     return {
         "nav_items": entries,
         "menu_items": [{"label": label, "url": url} for label, url in menu],
-        "nav_badges": [
-            {"label": label, "url": url, "count_url": count_url} for label, url, count_url in badges
-        ],
+        # Counted only when a template shows them (the base template does; fragments do not).
+        "nav_badges": SimpleLazyObject(lambda: _badges(access, badges)),
     }
+
+
+def _badges(access, badges) -> list[dict]:
+    figures = badge_cache.counts(
+        organisation_id=access.organisation.pk,
+        user_id=access.user.pk,
+        wanted={kind: count for _, _, kind, count in badges},
+    )
+    return [{"label": label, "url": url, "count": figures[kind]} for label, url, kind, _ in badges]
 
 
 def child_links(request, child) -> list[dict]:

@@ -87,7 +87,6 @@ LISTS = {
     "people:retention",
     "compliance:index",
     "compliance:alerts",
-    "compliance:alert_badge",
     "compliance:my_week",
     "compliance:overview",
     "contacts:contact_list",
@@ -108,7 +107,6 @@ LISTS = {
     # concern's own page), staff, sites, settings, the roll import and an admission form.
     "actions:index",
     "actions:alerts",
-    "actions:badge",
     "people:child_admit",
     "roll:upload",
     "roll:template",

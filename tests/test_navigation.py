@@ -21,6 +21,6 @@ def test_one_item_is_current_even_when_two_prefixes_match(client, org):
     top_bar = attendance.content.decode().split('aria-label="Main"')[1].split("</nav>")[0]
     assert top_bar.count('aria-current="page"') == 1
     assert active_items(client.get("/behaviour/")) == ["Slips"]
-    # The badges (counts fetched after the page) are offered to every signed-in member.
+    # The badges (counts rendered in the page) are offered to every signed-in member.
     badges = client.get("/behaviour/").context["nav_badges"]
     assert [b["label"] for b in badges] == ["Overdue", "Alerts"]

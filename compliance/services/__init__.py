@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from people.models import Child, KeyWorkerAllocation, child_display_name
 from people.selectors import current_allocations_q
+from tenancy import badges
 from tenancy.bankholidays import bank_holidays
+from tenancy.context import require_organisation_id
 from tenancy.models import Membership, Role, Site
 
 from .. import adapters, calendar
@@ -390,6 +392,7 @@ def _record_changes(organisation_id, changes, now) -> tuple[int, int]:
                 )
             )
     Alert.objects.bulk_create(alerts, batch_size=BATCH, ignore_conflicts=True)
+    badges.forget("alerts", organisation_id=organisation_id, user_ids={a.user_id for a in alerts})
     return len(rows), len(alerts)
 
 
@@ -397,8 +400,6 @@ def obligations_refresh(*, child_ids: list[int], now=None) -> SweepResult:
     """Recompute the obligations of a few children at once, for other apps' services to call after
     recording a session, contact, visit or plan (``transaction.on_commit``). The sweep does the
     same for everyone every ten minutes, so a missed call only delays the change."""
-    from tenancy.context import require_organisation_id
-
     return sweep_organisation(
         organisation_id=require_organisation_id(), now=now, child_ids=list(child_ids)
     )

@@ -9,6 +9,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from tenancy import badges
+from tenancy.context import require_organisation_id
+
 from ..models import (
     Alert,
     DigestSent,
@@ -22,6 +25,7 @@ logger = logging.getLogger("compliance.services")  # the package's logger, as be
 @transaction.atomic
 def alerts_mark_read(*, user, alert_ids=None) -> int:
     alerts = Alert.objects.filter(user=user, read_at__isnull=True)
+    badges.forget("alerts", organisation_id=require_organisation_id(), user_ids=[user.pk])
     if alert_ids is not None:
         alerts = alerts.filter(pk__in=alert_ids)
     return alerts.update(read_at=timezone.now())

@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.HtmxSignInMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.VerifiedDeviceMiddleware",  # django-otp's, cached (tenancy.authcache)
     "accounts.middleware.RequireTwoFactorMiddleware",
     "tenancy.middleware.TenantMiddleware",
     "accounts.middleware.SessionLimitsMiddleware",
@@ -151,6 +151,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whether every process sees the same cache (Redis): only then are the session's device and
+# memberships (tenancy.authcache) and the top bar's counts (tenancy.badges) cached, since a change
+# made in one process must reach all of them. With a per-process cache they are read each request.
+SHARED_CACHE = bool(REDIS_URL)
 
 # Celery: Redis when given, otherwise kombu's filesystem transport so the demo needs no server.
 if REDIS_URL:

@@ -11,3 +11,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATABASE_APP_CAN_TRUNCATE = True
+# Tests run in one process: the caches of tenancy.authcache and tenancy.badges apply as in
+# production even without Redis.
+SHARED_CACHE = True

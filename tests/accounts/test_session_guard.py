@@ -25,7 +25,7 @@ def test_an_expired_session_answers_htmx_with_401_and_pages_with_the_sign_in_pag
     session = client.session
     session[LAST_SEEN] = time.time() - 10 * 3600
     session.save()
-    response = client.get("/compliance/alerts/unread/", HTTP_HX_REQUEST="true")
+    response = client.get("/compliance/alerts/", HTTP_HX_REQUEST="true")
     assert response.status_code == 401
     assert response.json()["signed_in"] is False
     assert client.get("/").status_code == 302  # signed out for good

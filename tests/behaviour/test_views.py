@@ -57,13 +57,13 @@ def test_slip_list_runs_a_fixed_number_of_queries(client, org, django_assert_num
     add_slips(org, 3)
     small = count_queries(client, "/behaviour/")
     add_slips(org, 30)
-    # 1 session, 2 user, 3 memberships, 4 savepoint, 5 organisation slip types (filter choices),
-    # 6 count for the paginator, 7 totals by type, 8 saved filters, 9 child choices, 10 staff
-    # choices, 11 the page of slips with child, recorder and type, 12 release.
-    # + 1: the session's two-factor device, which django-otp loads on every request.
-    with django_assert_num_queries(13):
+    # 1 session, 2 user, 3 savepoint, 4 organisation slip types (filter choices),
+    # 5 count for the paginator, 6 totals by type, 7 saved filters, 8 child choices, 9 staff
+    # choices, 10 the page of slips with child, recorder and type, 11 release.
+    # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
+    with django_assert_num_queries(11):
         response = client.get("/behaviour/")
-    assert small == 13
+    assert small == 11
     assert response.context["page"].paginator.count == 34  # and the walk's slip
 
 
@@ -77,13 +77,13 @@ def test_exports_run_a_fixed_number_of_queries(client, org, fmt, django_assert_n
     add_slips(org, 2)
     small = count_queries(client, f"/behaviour/export.{fmt}?preset=fortnight")
     add_slips(org, 20)
-    # 1 session, 2 user, 3 memberships, 4 savepoint, 5 slip types, 6 the slips with child,
-    # recorder and type, 7 the audit entry for the export, 8 one audit entry for each child in it
-    # (one INSERT), 9 release.
-    # + 1: the session's two-factor device, which django-otp loads on every request.
-    with django_assert_num_queries(10):
+    # 1 session, 2 user, 3 savepoint, 4 slip types, 5 the slips with child,
+    # recorder and type, 6 the audit entry for the export, 7 one audit entry for each child in it
+    # (one INSERT), 8 release.
+    # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
+    with django_assert_num_queries(8):
         response = client.get(f"/behaviour/export.{fmt}?preset=fortnight")
-    assert small == 10
+    assert small == 8
     assert "attachment" in response["Content-Disposition"]
 
 
@@ -101,14 +101,14 @@ def test_site_analysis_runs_a_fixed_number_of_queries(client, org, django_assert
     add_slips(org, 3)
     small = count_queries(client, "/behaviour/analysis/")
     add_slips(org, 25)
-    # 1 session, 2 user, 3 memberships, 4 savepoint, 5 weekly target, 6 slips by week and kind,
-    # 7 by weekday, 8 by hour, 9 by lesson, 10 by location, 11 by staff, 12 points by week,
-    # 13 points by child, 14 children with their slip counts (below the radar), 15 release.
-    # + 1: the session's two-factor device, which django-otp loads on every request.
+    # 1 session, 2 user, 3 savepoint, 4 weekly target, 5 slips by week and kind,
+    # 6 by weekday, 7 by hour, 8 by lesson, 9 by location, 10 by staff, 11 points by week,
+    # 12 points by child, 13 children with their slip counts (below the radar), 14 release.
+    # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
     # + 1: the school's term calendar, for the default period "this half term".
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(15):
         client.get("/behaviour/analysis/")
-    assert small == 17
+    assert small == 15
 
 
 @pytest.mark.django_db
@@ -124,15 +124,15 @@ def test_child_overview_runs_a_fixed_number_of_queries(client, org, django_asser
         AppointmentFactory(child=org.child, date=ago(i + 1).date())
         ClassPointsFactory(child=org.child, date=ago(i).date())
         GradeFactory(child=org.child)
-    # 1 session, 2 user, 3 memberships, 4 savepoint, 5 the child and site, 6 weekly target,
-    # 7-12 slips by week/kind, weekday, hour, lesson, location, staff, 13 points by week,
-    # 14 marks (12 weeks), 15 appointments, 16 high-level slips by week (patterns), 17 marks of the
-    # period (certificate), 18 the audit read, 19 grades with subject and point, 20 latest slips,
-    # 21 release.
-    # + 1: the session's two-factor device, which django-otp loads on every request.
-    with django_assert_num_queries(22):
+    # 1 session, 2 user, 3 savepoint, 4 the child and site, 5 weekly target,
+    # 6-11 slips by week/kind, weekday, hour, lesson, location, staff, 12 points by week,
+    # 13 marks (12 weeks), 14 appointments, 15 high-level slips by week (patterns), 16 marks of the
+    # period (certificate), 17 the audit read, 18 grades with subject and point, 19 latest slips,
+    # 20 release.
+    # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
+    with django_assert_num_queries(20):
         response = client.get(url)
-    assert small == 22
+    assert small == 20
     assert any(p.kind == "coding_error" for p in response.context["patterns"])
 
 
@@ -141,10 +141,10 @@ def test_register_points_sheet_and_panel_run_fixed_queries(client, org, django_a
     client.force_login(org.users["manager"])
     day = "2026-11-02"
     urls = {
-        f"/behaviour/attendance/?site={org.school.pk}&date={day}&session=AM": 12,
-        f"/behaviour/points/?site={org.school.pk}&date={day}&lesson=Maths": 12,
-        f"/behaviour/children/{org.child.pk}/panel/": 12,
-        f"/behaviour/children/{org.child.pk}/progress/": 9,
+        f"/behaviour/attendance/?site={org.school.pk}&date={day}&session=AM": 10,
+        f"/behaviour/points/?site={org.school.pk}&date={day}&lesson=Maths": 10,
+        f"/behaviour/children/{org.child.pk}/panel/": 10,
+        f"/behaviour/children/{org.child.pk}/progress/": 7,
     }
     small = {url: count_queries(client, url) for url in urls}
     for _ in range(12):
@@ -152,14 +152,14 @@ def test_register_points_sheet_and_panel_run_fixed_queries(client, org, django_a
         AttendanceMarkFactory(child=child, date=datetime.date(2026, 11, 2))
         ClassPointsFactory(child=child, date=datetime.date(2026, 11, 2), lesson="Maths")
         GradeFactory(child=org.child)
-    # Register: 1-3 session, user, memberships, 4 savepoint, 5 site (form validation), 6 marks of
-    # the session, 7 the site's term calendar (is it a school day?), 8 children on roll, 9-10 site
-    # choices rendered, 11 release.
-    # Points: the same, with 6 existing points and 8 the lessons used before.
-    # Panel: 5 child, 6 audit read, 7 marks, 8 appointments, 9 high-level slips by week, 10 marks
+    # Register: 1-2 session, user, 3 savepoint, 4 site (form validation), 5 marks of the
+    # session, 6 the site's term calendar (is it a school day?), 7 children on roll, 8-9 site
+    # choices rendered, 10 release.
+    # Points: the same, with 5 existing points and 7 the lessons used before.
+    # Panel: 4 child, 5 audit read, 6 marks, 7 appointments, 8 high-level slips by week, 9 marks
     # (attendance %).
-    # Grade sheet: 5 child, 6 audit read, 7 grades with subjects and points.
-    # Each + 1: the session's two-factor device, which django-otp loads on every request.
+    # Grade sheet: 4 child, 5 audit read, 6 grades with subjects and points.
+    # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
     for url, expected in urls.items():
         with django_assert_num_queries(expected):
             client.get(url)
@@ -480,12 +480,12 @@ def test_my_pupils_patterns_runs_a_fixed_number_of_queries(client, org, django_a
         KeyWorkerAllocationFactory(child=child, staff=kw)
         AttendanceMarkFactory(child=child, date=monday - datetime.timedelta(weeks=1), code="I")
         SlipFactory(child=child, kind=Kind.HIGH, occurred_at=ago(3))
-    # 1 session, 2 user, 3 memberships, 4 savepoint, 5 my children with sites, 6 their current
-    # allocations, 7 marks, 8 appointments, 9 high-level slips by week, 10 release.
-    # + 1: the session's two-factor device, which django-otp loads on every request.
-    with django_assert_num_queries(11):
+    # 1 session, 2 user, 3 savepoint, 4 my children with sites, 5 their current
+    # allocations, 6 marks, 7 appointments, 8 high-level slips by week, 9 release.
+    # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
+    with django_assert_num_queries(9):
         response = client.get("/behaviour/my/")
-    assert small == 11
+    assert small == 9
     rows = {r.child.pk: r.patterns for r in response.context["rows"]}
     assert len(rows) == 7
     assert [p.kind for p in rows[org.child.pk]] == ["same_weekday"]

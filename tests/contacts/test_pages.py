@@ -35,11 +35,11 @@ def test_the_contact_list_runs_a_fixed_number_of_queries(
     # paginator; 7 the page of contacts with child, site and author; 8 release savepoint
     with scope(org.org):
         _add(org, 2)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
     with scope(org.org):
         _add(org, 6)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.content.decode().count("Call number") == 8
 
@@ -56,11 +56,11 @@ def test_a_childs_timeline_runs_a_fixed_number_of_queries(
     # 12 the page of contacts with author and weekly update; 13 their slips; 14 release
     with scope(org.org):
         _add(org, 2)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
     with scope(org.org):
         _add(org, 5)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
 
 

@@ -719,12 +719,12 @@ def test_the_task_list_runs_a_fixed_number_of_queries(client, org, django_assert
     for _ in range(12):
         child = ChildFactory(site=org.school)
         PlanUpdateTaskFactory(child=child, plan_type="iep", created_by=UserFactory())
-    # 1 savepoint, 2 session, 3 user, 4 memberships, 5 count for the paginator, 6 the page of
-    # tasks with their children, sites and authors, 7 release savepoint.
-    # + 1: the session's two-factor device, which django-otp loads on every request.
-    with django_assert_num_queries(8):
+    # 1 savepoint, 2 session, 3 user, 4 count for the paginator, 5 the page of
+    # tasks with their children, sites and authors, 6 release savepoint.
+    # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
+    with django_assert_num_queries(6):
         response = client.get("/plans/tasks/")
-    assert small == 8
+    assert small == 6
     assert response.context["page"].paginator.count == 13
 
 
@@ -751,13 +751,13 @@ def test_a_childs_plans_page_runs_a_fixed_number_of_queries(
         PlanVersionFactory(plan=PlanFactory(child=home.child, plan_type=plan_type))
     for _ in range(3):
         PlanUpdateTaskFactory(child=home.child, created_by=home.kw, details="again")
-    # 1 savepoint, 2 session, 3 user, 4 memberships, 5 the child with its site, 6 current
-    # allocations, 7 plans, 8 their draft and current versions, 9 open tasks, 10 documents,
-    # 11 health registrations, 12 appointments, 13 clothing, 14 the audit read entry, 15 release.
-    # + 1: the session's two-factor device, which django-otp loads on every request.
-    with django_assert_num_queries(16):
+    # 1 savepoint, 2 session, 3 user, 4 the child with its site, 5 current
+    # allocations, 6 plans, 7 their draft and current versions, 8 open tasks, 9 documents,
+    # 10 health registrations, 11 appointments, 12 clothing, 13 the audit read entry, 14 release.
+    # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
+    with django_assert_num_queries(14):
         client.get(url)
-    assert small == 16
+    assert small == 14
 
 
 @pytest.mark.django_db
@@ -768,14 +768,14 @@ def test_a_plan_page_runs_a_fixed_number_of_queries(client, org, home, django_as
     small = queries(client, url)
     for _ in range(4):
         publish_placement(org, home, summary="Again")
-    # 1 savepoint, 2 session, 3 user, 4 memberships, 5 the child with its site, 6 the child's
-    # audit read entry, 7 the plan, 8 current allocations, 9 count of versions, 10 the page of
-    # versions with authors, 11 the draft, 12 open tasks, 13 the plan's audit read entry,
-    # 14 placement section titles, 15 release.
-    # + 1: the session's two-factor device, which django-otp loads on every request.
-    with django_assert_num_queries(16):
+    # 1 savepoint, 2 session, 3 user, 4 the child with its site, 5 the child's
+    # audit read entry, 6 the plan, 7 current allocations, 8 count of versions, 9 the page of
+    # versions with authors, 10 the draft, 11 open tasks, 12 the plan's audit read entry,
+    # 13 placement section titles, 14 release.
+    # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
+    with django_assert_num_queries(14):
         client.get(url)
-    assert small == 16
+    assert small == 14
 
 
 @pytest.mark.django_db
@@ -827,12 +827,12 @@ def test_reviews_due_list_overdue_first_in_a_fixed_number_of_queries(
                 next_review_date=TODAY() - datetime.timedelta(days=2),
             )
         )
-    # 1 savepoint, 2 session, 3 user, 4 memberships, 5 count for the paginator, 6 the page of
-    # versions with their plans, children and sites, 7 release savepoint.
-    # + 1: the session's two-factor device, which django-otp loads on every request.
-    with django_assert_num_queries(8):
+    # 1 savepoint, 2 session, 3 user, 4 count for the paginator, 5 the page of
+    # versions with their plans, children and sites, 6 release savepoint.
+    # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
+    with django_assert_num_queries(6):
         response = client.get("/plans/reviews/")
-    assert small == 8
+    assert small == 6
     rows = list(response.context["page"].object_list)
     assert rows[-1] == org.plan_version and later not in rows and len(rows) == 9
     client.force_login(org.users["moderator"])  # looks after no child's plans

@@ -6,7 +6,7 @@ import datetime
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import setup_test_environment
 from django.utils import timezone
@@ -31,7 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("--load-only", action="store_true")
         parser.add_argument("--users", type=int, default=50)
         parser.add_argument("--duration", type=int, default=30, help="seconds of load")
-        parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+        parser.add_argument(
+            "--workers", type=int, default=None, help="gunicorn workers (default: the config's)"
+        )
+        parser.add_argument("--worker-class", default=None, help="sync or gthread")
+        parser.add_argument("--threads", type=int, default=None, help="gthread's threads")
 
     def handle(
         self,
@@ -44,7 +48,9 @@ class Command(BaseCommand):
         load_only=False,
         users=50,
         duration=30,
-        workers=4,
+        workers=None,
+        worker_class=None,
+        threads=None,
         **options,
     ):
         # The test client, without DEBUG's query log: timed as production runs.
@@ -69,9 +75,15 @@ class Command(BaseCommand):
         if load or load_only:
             from bench import load as load_test
 
-            rows.append(
+            rows.extend(
                 load_test.run(
-                    org, users=users, duration=duration, workers=workers, log=self.stdout.write
+                    org,
+                    users=users,
+                    duration=duration,
+                    workers=workers,
+                    worker_class=worker_class,
+                    threads=threads,
+                    log=self.stdout.write,
                 )
             )
         self.stdout.write(f"\n{counts}\n")
@@ -82,6 +94,9 @@ class Command(BaseCommand):
             {"scale": scale, "data": counts, "when": timezone.now().isoformat(timespec="minutes")},
         )
         self.stdout.write(f"\nwritten to {out}")
+        over = measure.over_sql_budget(rows)
+        if over:
+            raise CommandError("raw SQL over its budget (a plan regression?):\n" + "\n".join(over))
 
     def counts(self, org) -> str:
         from behaviour.models import AttendanceMark, Slip
@@ -122,6 +137,7 @@ class Command(BaseCommand):
                     repeat=max(3, repeat // 4) if heavy else repeat,
                     budget_ms=page.budget_ms,
                     raw_rule=page.raw_rule,
+                    sql_budget_ms=page.sql_budget_ms,
                 )
             )
         rows.append(self.bundle(org))
