@@ -1,4 +1,4 @@
-"""The top bar's Actions count is in the page, cached per person and organisation
+"""The top bar's Alerts count is in the page, cached per person and organisation
 (tenancy.badges): a new alert shows on the next page load; another person or organisation never
 sees the figure."""
 
@@ -10,11 +10,11 @@ from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-LINK = 'href="/actions/">Actions'
+LINK = 'href="/actions/alerts/">Alerts'
 
 
-def actions_count(client) -> int:
-    """The unread figure in the top bar's Actions link (0 when it shows none)."""
+def alerts_count(client) -> int:
+    """The unread figure in the top bar's Alerts link (0 when it shows none)."""
     link = client.get("/").content.decode().split(LINK, 1)[1].split("</a>", 1)[0]
     return int(link.split('data-unread="', 1)[1].split('"', 1)[0]) if link else 0
 
@@ -34,11 +34,11 @@ def alert(world, user, key):
 def test_a_new_alert_shows_on_the_next_page_load(client, org):
     manager = org.users["manager"]
     client.force_login(manager)
-    assert actions_count(client) == 0  # counted, and now cached
+    before = alerts_count(client)  # counted, and now cached
     alert(org, manager, "first")
-    assert actions_count(client) == 1
-    client.post("/actions/")  # marked read
-    assert actions_count(client) == 0
+    assert alerts_count(client) == before + 1
+    client.post("/actions/alerts/", {"do": "read_all"})  # marked read
+    assert alerts_count(client) == 0
 
 
 def test_the_count_is_per_person_and_per_organisation(client, org, other_org):
@@ -50,7 +50,7 @@ def test_the_count_is_per_person_and_per_organisation(client, org, other_org):
     alert(other_org, manager, "c")
     client.force_login(manager)
     first = client.get("/").wsgi_request.access.organisation.pk
-    assert actions_count(client) == (2 if first == org.org.pk else 1)
+    assert alerts_count(client) == (2 if first == org.org.pk else 1)
     client.post(
         "/organisation/switch/",
         {"organisation": other_org.org.pk if first == org.org.pk else org.org.pk},
@@ -58,8 +58,8 @@ def test_the_count_is_per_person_and_per_organisation(client, org, other_org):
     counts = {first: 2 if first == org.org.pk else 1}
     second = client.get("/").wsgi_request.access.organisation.pk
     assert second != first
-    assert actions_count(client) == (2 if second == org.org.pk else 1)
+    assert alerts_count(client) == (2 if second == org.org.pk else 1)
     client.post("/organisation/switch/", {"organisation": first})
-    assert actions_count(client) == counts[first]
+    assert alerts_count(client) == counts[first]
     client.force_login(key_worker)  # nothing for them, whatever is cached for the manager
-    assert actions_count(client) == 0
+    assert alerts_count(client) == 0
