@@ -28,6 +28,7 @@ lint: setup
 
 SCALE ?= full
 bench: setup
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || echo "The load test needs wrk: apt-get install -y wrk"
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py bench --scale $(SCALE) --load
 
