@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from tenancy.concurrency import Versioned
 from tenancy.models import Site, TenantModel
@@ -111,7 +112,7 @@ class Slip(TenantModel, Versioned):
         ]
 
     def __str__(self):
-        return f"{self.type_name} — {self.child_id} {self.occurred_at:%Y-%m-%d}"
+        return f"{self.type_name}, {timezone.localtime(self.occurred_at):%-d %b %Y}"
 
     @property
     def type_name(self) -> str:

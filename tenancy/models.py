@@ -332,7 +332,67 @@ class AuditEvent(TenantModel):
         except (LookupError, ValueError):
             return self.object_type
 
-    def changed_fields(self) -> list[tuple[str, object, object]]:
+    def changed_fields(self) -> list[tuple[str, str, str]]:
+        """The fields this event changed as a person reads them: ``(label, before, after)`` with
+        the field's own label and values as its form shows them (a choice's words, Yes/No, dates
+        as "24 Nov 2026"), in the model's field order. The version counters and stored machine
+        output (a quality report) are left out; a link to another record or a structured value
+        says only that it changed. No query."""
         before, after = self.before or {}, self.after or {}
-        keys = sorted(set(before) | set(after))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        try:
+            from django.apps import apps
+
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            model = None
+        fields = {f.attname: f for f in model._meta.concrete_fields} if model else {}
+        order = {name: i for i, name in enumerate(fields)}
+        keys = sorted(set(before) | set(after), key=lambda k: (order.get(k, len(order)), k))
+        rows = []
+        for key in keys:
+            old, new = before.get(key), after.get(key)
+            if old == new or key in HISTORY_HIDDEN_FIELDS:
+                continue
+            field = fields.get(key)
+            label = str(field.verbose_name).capitalize() if field else key.replace("_", " ")
+            if field is not None and (field.is_relation or isinstance(field, models.JSONField)):
+                if not getattr(field, "base_field", None) and not field.choices:
+                    rows.append((label, "", "changed"))
+                    continue
+            rows.append((label, _readable(field, old), _readable(field, new)))
+        return rows
+
+
+# Bookkeeping a person reading a record's history does not need: the version counters and the
+# checker's stored output (its findings are on the record's page).
+HISTORY_HIDDEN_FIELDS = frozenset(
+    {"version", "record_version", "quality_report", "quality_score", "search_name"}
+)
+
+
+def _readable(field, value) -> str:
+    """One stored (JSON) value as the field's form would show it."""
+    import datetime as _dt
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if field is None:
+        return str(value)
+    base = getattr(field, "base_field", None)
+    if isinstance(value, list):
+        labels = dict((base or field).flatchoices) if (base or field).choices else {}
+        return "; ".join(str(labels.get(v, v)) for v in value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    try:
+        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            return f"{_dt.date.fromisoformat(value):%-d %b %Y}"
+        if isinstance(field, models.TimeField):
+            return f"{_dt.time.fromisoformat(value):%H:%M}"
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, (dict, list)):
+        return "changed"
+    return str(value)
