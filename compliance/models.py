@@ -263,8 +263,17 @@ class Obligation(TenantModel):
     def local_today(self, now: datetime.datetime) -> datetime.date:
         return timezone.localdate(now, timezone=ZoneInfo(self.time_zone))
 
+    @property
+    def is_met(self) -> bool:
+        """Met once and for all, so no due date applies any more: a home's key worker, once
+        appointed (the sweep stores it on track whatever the date)."""
+        return self.rule == Rule.KEY_WORKER and self.status == Status.OK
+
     def status_at(self, now: datetime.datetime) -> str:
-        """Pure: the status at ``now`` from the stored due date (the site's calendar day)."""
+        """Pure: the status at ``now`` from the stored due date (the site's calendar day); a rule
+        met once and for all (``is_met``) stays on track."""
+        if self.is_met:
+            return Status.OK
         return compute_status(
             today=self.local_today(now),
             due_on=self.due_on,

@@ -252,6 +252,7 @@ def my_week(access: Access, now=None) -> dict:
         .select_related("child", "child__site")
         .order_by("due_on", "child__last_name", "pk")
     )  # query: my obligations due by Sunday
+    items = [o for o in items if not o.is_met]  # an appointed key worker is not due again
     return {
         "today": today,
         "week_end": end,

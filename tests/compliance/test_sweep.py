@@ -383,3 +383,27 @@ def test_a_newly_allocated_key_worker_owes_the_first_session_one_interval_after_
     assert fresh.due_on == add_term_days(datetime.date(2026, 6, 1), 14, [])
     assert fresh.status != Status.OVERDUE
     assert session_obligation(world).status == Status.OVERDUE  # held since January, no session
+
+
+@pytest.mark.django_db
+def test_an_appointed_key_worker_is_never_overdue_in_my_week():
+    """A home's "Key worker appointed" is due the day before admission and met once the key worker
+    is appointed: months later it is on track, and My week neither lists it as overdue nor as due
+    this week (a new user saw it under Overdue while the dashboard said On track)."""
+    from compliance.selectors import my_week
+    from tenancy.access import Access
+    from tenancy.models import Membership
+
+    world = build(kind=Site.Kind.HOME, label="Home")
+    now = at(2026, 11, 25, 12)
+    sweep(world, now)
+    with organisation_scope(world.org.pk):
+        appointed = Obligation.objects.get(child=world.child, rule=Rule.KEY_WORKER)
+        assert appointed.due_on < now.date() and appointed.status == Status.OK
+        assert appointed.status_at(now) == Status.OK
+        mine = tuple(Membership.objects.filter(user=world.worker).select_related("site"))
+        access = Access(user=world.worker, organisation=world.org, memberships=mine)
+        week = my_week(access, now=now)
+    listed = week["overdue"] + week["due_today"] + week["this_week"]
+    assert appointed.pk not in [o.pk for o in listed]
+    assert Rule.SESSION in [o.rule for o in listed]  # the week still shows what is due
