@@ -254,7 +254,13 @@ def publish(request, review_id):
                 "and record the date here.",
             )
             return redirect("regulation45:review", review.pk)
-    return render(request, "regulation45/publish.html", {"review": review, "form": form})
+    written = set(review.entries.exclude(evaluation="").values_list("standard", flat=True))
+    unwritten = [label for number, label in QualityStandard.choices if number not in written]
+    return render(
+        request,
+        "regulation45/publish.html",
+        {"review": review, "form": form, "unwritten": unwritten, "no_summary": not review.summary},
+    )
 
 
 @staff_view

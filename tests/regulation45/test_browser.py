@@ -50,7 +50,12 @@ def test_manager_evaluates_publishes_and_downloads_the_pack(page, org):  # noqa:
         "Amy chose the menu for the house meeting."
     )
 
-    page.get_by_role("button", name="Publish the review").click()
+    page.get_by_role("link", name="Publish the review…").click()
+    # The confirmation names what is not written yet: the overall evaluation and the seven
+    # standards still without one (the world evaluated one, this test another).
+    expect(page.get_by_test_id("unwritten")).to_contain_text("the overall evaluation")
+    expect(page.get_by_test_id("unwritten").locator("li")).to_have_count(8)
+    page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.get_by_test_id("review-status")).to_contain_text("Published")
     expect(
         page.get_by_role("link", name="Evaluate and choose excerpts for standard 2")

@@ -63,7 +63,9 @@ def test_raised_from_a_session_the_dsl_is_alerted_and_records_a_referral(
     assert Notice.objects.filter(user=dsl, key=f"concern:{concern.pk}").exists()
     client.force_login(dsl)
     home = client.get("/").content.decode()
-    assert 'href="/actions/">Actions <span class="badge text-bg-danger" data-unread="1">' in home
+    assert (
+        'href="/actions/alerts/">Alerts <span class="badge text-bg-danger" data-unread="1">' in home
+    )
     assert concern.reference in home  # the home page's panel
     page = client.get(f"/safeguarding/concerns/{concern.pk}/").content.decode()
     assert SECRET in page
