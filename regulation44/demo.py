@@ -32,6 +32,13 @@ def _access(user, organisation) -> Access:
 def seed(world) -> None:
     org, home = world.provider, world.oak
     visitor = demo_user("visitor@brightwater.example", "Ruth", "Okafor")
+    world.logins.append(
+        (
+            "visitor@brightwater.example",
+            "Ruth Okafor",
+            "Independent visitor (regulation 44), Oak House: reads only",
+        )
+    )
     with organisation_scope(org.pk):
         today = site_today(home)
         Membership.objects.get_or_create(

@@ -15,7 +15,10 @@ from tenancy.models import Organisation
 
 @pytest.mark.django_db
 def test_the_demo_visitor_reads_oak_house_and_a_report_with_one_response(client):
-    call_command("seed_demo", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    # The printed logins name the visitor, as the README's demo table does.
+    assert "visitor@brightwater.example" in out.getvalue()
     provider = Organisation.objects.get(slug="brightwater")
     with organisation_scope(provider.pk):
         report = VisitReport.objects.get(site__name="Oak House")

@@ -127,6 +127,7 @@ class Command(BaseCommand):
         # (people's children only in an organisation made by this run: ``new_school``, …).
         world = SimpleNamespace(
             rng=rng,
+            logins=logins,  # an app's seed adds the logins it makes (username, name, what)
             new_school=new_school,
             new_provider=new_provider,
             school_org=school_org,
