@@ -171,7 +171,8 @@ def story_docx(*, full, organisation, generated) -> bytes:
         headers,
         [
             (f"{w.start:%d.%m.%Y}", w.negative, w.positive,
-             *([w.points] if school else []), _percent(w.attendance))
+             *(["–" if w.points is None else w.points] if school else []),
+             _percent(w.attendance))
             for w in trends.weeks
         ]
         + [("Whole period", trends.negative, trends.positive,

@@ -153,7 +153,8 @@ def trends(child: Child, start: datetime.date, end: datetime.date) -> Trends:
                 start=row["week"],
                 negative=sum(row["counts"].get(k, 0) for k in NEGATIVE),
                 positive=sum(row["counts"].get(k, 0) for k in POSITIVE),
-                points=points["points"] if school else None,
+                # A week with nobody's points recorded for the child is no data, not 0.
+                points=points["points"] if school and points["pupils"] else None,
                 attendance=tally.percent,
                 possible=tally.possible,
             )
@@ -162,7 +163,7 @@ def trends(child: Child, start: datetime.date, end: datetime.date) -> Trends:
         weeks=weeks,
         negative=sum(w.negative for w in weeks),
         positive=sum(w.positive for w in weeks),
-        points=sum(w.points for w in weeks) if school else None,
+        points=sum(w.points or 0 for w in weeks) if school else None,
         attendance=whole.percent,
     )
     out.slips_png = charts.slips_png(result.by_week)

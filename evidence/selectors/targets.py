@@ -59,8 +59,8 @@ WITH w AS (
     SELECT w.id,
         coalesce(sum(p.points) FILTER (WHERE p.date <= w.b1), 0) AS pts_b,
         coalesce(sum(p.points) FILTER (WHERE p.date >= w.a0), 0) AS pts_a,
-        count(*) FILTER (WHERE p.date <= w.b1) AS ptn_b,
-        count(*) FILTER (WHERE p.date >= w.a0) AS ptn_a
+        count(DISTINCT p.date) FILTER (WHERE p.date <= w.b1) AS ptn_b,
+        count(DISTINCT p.date) FILTER (WHERE p.date >= w.a0) AS ptn_a
     FROM w JOIN behaviour_classpoints p ON p.organisation_id = %(org)s
         AND p.child_id = w.child_id AND p.date BETWEEN w.b0 AND w.a1
     WHERE w.school AND extract(isodow FROM p.date) < 6 AND NOT EXISTS (
@@ -181,14 +181,25 @@ def _impacts(specs: list[_Spec], today: datetime.date) -> dict[int, TargetImpact
             "positive": (before.per_week(pos_b), after.per_week(pos_a)),
         }
         if school[tid]:
-            # No points recorded in a window at all: the site may not use them, not "0 a week".
+            # Points over the school days that have any recorded: days before the school began
+            # recording them are no data, not "0 points" (a new user saw 28 → 115 a week).
             figures["points"] = (
-                before.per_week(pts_b) if ptn_b else None,
-                after.per_week(pts_a) if ptn_a else None,
+                _points_a_week(before, pts_b, ptn_b),
+                _points_a_week(after, pts_a, ptn_a),
             )
             figures["attendance"] = (_percent(att_b, poss_b), _percent(att_a, poss_a))
         out[tid] = TargetImpact(tid, before, after, figures)
     return out
+
+
+def _points_a_week(window: impact.Window, total: int, recorded_days: int) -> float | None:
+    """Class points a week over the window's school days that have points recorded (``total``
+    over ``recorded_days``, times the days of a week); None, "too little data", when fewer than
+    ``impact.MIN_SHARE`` of the window's full length has any (the school not yet recording them,
+    or recording began part-way through the window)."""
+    if not window.enough or recorded_days < window.length * impact.MIN_SHARE:
+        return None
+    return total * window.week / recorded_days
 
 
 def _percent(attended: int, possible: int) -> float | None:

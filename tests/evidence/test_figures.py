@@ -108,8 +108,26 @@ def test_each_figure_of_a_targets_impact(org):
     figures = rows[0].impact.figures
     assert figures["negative"] == (1.0, 0.5)  # 4 and 2 slips in 20 school days
     assert figures["positive"] == (0.0, 1.5)
-    assert figures["points"] == (25.0, 50.0)  # 100 and 200 points
+    # 100 and 200 points on 10 of each window's 20 school days: 10 and 20 a recorded day. A day
+    # without points is no data (not yet recording them), not a day of 0 points.
+    assert figures["points"] == (50.0, 100.0)
     assert figures["attendance"] == (90.0, 100.0)  # 36 of 40 sessions; 20 of 20
+
+
+def test_points_recorded_on_too_few_days_are_too_little_data_not_zero(org):
+    """The school began recording points late in the window before the target: fewer than half of
+    its school days have any, so "before" says too little data instead of a low figure (a new
+    user saw 28 → 115 points a week from weeks of no data counted as 0)."""
+    with organisation_scope(org.org.pk), time_machine.travel(at(TODAY), tick=False):
+        _half_term(org)
+        child = ChildFactory(site=org.school, start_date=D(2025, 9, 1))
+        _school_target(org, child)
+        for day in BEFORE[-6:]:
+            ClassPointsFactory(child=child, date=day, points=20)
+        for day in AFTER[:12]:
+            ClassPointsFactory(child=child, date=day, points=20)
+        rows = selectors.child_impact(child)
+    assert rows[0].impact.figures["points"] == (None, 100.0)
 
 
 def _child_with_slips(org, topic, before, after, **kwargs):
