@@ -194,3 +194,18 @@ def test_the_key_work_story_pdf_matches_the_impact_page(client, org):
     assert bad.status_code == 400
     with organisation_scope(org.org.pk):
         assert AuditEvent.objects.filter(child_id=child.pk, action="export").exists()
+
+
+@pytest.mark.django_db
+def test_what_works_shows_the_change_and_its_interval_to_two_decimals(client, org):
+    """At one decimal two intervals both read "0.0 to 0.4" while one says *Worse after* and the other
+    *No clear change* (a new user found it): two decimals show which excludes zero."""
+    import re
+
+    add_targets(org, 5)
+    client.force_login(org.users["org_admin"])
+    page = client.get("/evidence/what-works/").content.decode()
+    intervals = re.findall(r"([+-]?\d+\.\d+) \(([+-]?\d+\.\d+) to ([+-]?\d+\.\d+)\)", page)
+    assert intervals
+    for figure in (value for row in intervals for value in row):
+        assert len(figure.split(".")[1]) == 2, intervals
