@@ -13,6 +13,7 @@ from people.models import Child
 from tenancy.access import Access
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import parse_version, save_if_unchanged
+from tenancy.context import organisation_scope
 from tenancy.models import Membership
 from tenancy.timeutils import site_today
 
@@ -48,15 +49,19 @@ def create_action(
 
 
 def notify_managers(action: ActionItem) -> None:
-    about = action.child.display_name if action.child_id else action.site.name
-    notify(
-        user_ids=manager_ids(action.site_id),
-        site_id=action.site_id,
-        organisation_id=action.organisation_id,
-        key=f"action:{action.pk}",
-        message=f"For the manager: {about} – {action.title}",
-        url=reverse("actions:action_detail", args=[action.pk]),
-    )
+    """Alert the site's managers to an action for them. In the action's own organisation's scope,
+    as it often runs on commit, after the request's or the command's scope has ended (the demo
+    seed's regulation 44 recommendations did)."""
+    with organisation_scope(action.organisation_id):
+        about = action.child.display_name if action.child_id else action.site.name
+        notify(
+            user_ids=manager_ids(action.site_id),
+            site_id=action.site_id,
+            organisation_id=action.organisation_id,
+            key=f"action:{action.pk}",
+            message=f"For the manager: {about} – {action.title}",
+            url=reverse("actions:action_detail", args=[action.pk]),
+        )
 
 
 def _validate(*, child: Child, kind: str, title: str, due_on, owner, agency: str) -> None:

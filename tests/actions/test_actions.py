@@ -593,3 +593,30 @@ def test_the_follow_up_links_back_to_the_review_it_was_agreed_in(
     body = client.get(f"/actions/{action.pk}/").content.decode()
     assert f'href="/plans/child/{home.amber.pk}/monthly_review/"' in body
     assert "Plan review" in body
+
+
+def test_a_site_wide_action_alerts_the_managers_when_it_commits_outside_any_scope(
+    home, django_capture_on_commit_callbacks
+):
+    """The managers' alert runs on commit, after the caller's organisation scope may have ended
+    (the demo seed's regulation 44 recommendations commit when the command returns): it runs in
+    the action's own organisation and the managers get it."""
+    import datetime as _dt
+
+    from actions.models import Notice, Source
+    from actions.services import site_action_raise
+    from tenancy.context import organisation_scope
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with organisation_scope(home.org.pk):
+            action = site_action_raise(
+                actor=home.home_manager,
+                site=home.home,
+                title="Log night checks hourly",
+                due_on=_dt.date.today() + _dt.timedelta(days=28),
+                source=Source.REG44,
+                source_id=1,
+            )
+    with organisation_scope(home.org.pk):
+        alerted = Notice.objects.filter(key=f"action:{action.pk}")
+        assert list(alerted.values_list("user_id", flat=True)) == [home.home_manager.pk]
