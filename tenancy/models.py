@@ -372,8 +372,6 @@ HISTORY_HIDDEN_FIELDS = frozenset(
 
 def _readable(field, value) -> str:
     """One stored (JSON) value as the field's form would show it."""
-    import datetime as _dt
-
     if value is None or value == "" or value == []:
         return "—"
     if field is None:
@@ -388,9 +386,9 @@ def _readable(field, value) -> str:
         return "Yes" if value else "No"
     try:
         if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
-            return f"{_dt.date.fromisoformat(value):%-d %b %Y}"
+            return f"{datetime.date.fromisoformat(value):%-d %b %Y}"
         if isinstance(field, models.TimeField):
-            return f"{_dt.time.fromisoformat(value):%H:%M}"
+            return f"{datetime.time.fromisoformat(value):%H:%M}"
     except (TypeError, ValueError):
         pass
     if isinstance(value, (dict, list)):
