@@ -246,6 +246,14 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 60)
 # (the worker died): it is marked "may have been sent" for a person to check (contacts outbox).
 OUTBOX_SENDING_LEASE_SECONDS = env_int("OUTBOX_SENDING_LEASE_SECONDS", 600)
 
+# Sessions are kept in the database; with a shared cache (Redis) they are read from it and written
+# to both (Django's cached_db), which saves a query on every request. Ending a session goes through
+# the store's delete (accounts.services.sessions_end), which clears both.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
