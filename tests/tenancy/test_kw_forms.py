@@ -83,7 +83,6 @@ def test_text_is_escaped_and_shown_as_typed():
 
 
 def test_model_choices_select_the_chosen_record(org, scope):
-    from sessions_app.filters import ChildChoiceField
 
     with scope(org.org):
         children = [ChildFactory(site=org.school, first_name=n) for n in ("Amélie", "Bo")]

@@ -6,9 +6,9 @@ import datetime
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.conf import settings
 from django.utils import timezone
 
 from bench import measure, pages
