@@ -1,4 +1,4 @@
-from django.urls import reverse
+from tenancy.urlcache import reverse
 
 from .selectors import can_see_what_works
 

@@ -1,4 +1,4 @@
-from django.urls import reverse
+from tenancy.urlcache import reverse
 
 from .services import can_manage_staff
 

@@ -1,7 +1,7 @@
 """Regulation 44 in the top bar: for a home's independent visitor and for its managers (and
 organisation admins with a home). No queries: the memberships and sites are loaded."""
 
-from django.urls import reverse
+from tenancy.urlcache import reverse
 
 from .selectors import report_sites
 

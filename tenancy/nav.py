@@ -1,4 +1,4 @@
-from django.urls import reverse
+from tenancy.urlcache import reverse
 
 
 def items(request):
