@@ -18,4 +18,7 @@ $VENV/bin/ruff format --check .
 $VENV/bin/lint-imports --no-cache
 $VENV/bin/python manage.py makemigrations --check --dry-run
 mkdir -p test-artifacts
-$VENV/bin/python -m pytest "$@"
+# One worker a core (pytest-xdist): most of a test's time is spent waiting on PostgreSQL, Redis and
+# Chromium, so the workers overlap well even on two cores. Each has its own test database and Redis
+# database (keywork/settings/test.py). Arguments to this script go to pytest.
+$VENV/bin/python -m pytest -n "${TEST_WORKERS:-auto}" --dist worksteal "$@"

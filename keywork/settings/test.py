@@ -1,4 +1,21 @@
-from .base import *  # noqa: F403
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+# Parallel test runs (pytest-xdist, `scripts/test.sh`): each worker process gets its own test
+# database and its own Redis database, so one worker's flush, cache or queue never reaches another.
+# Set before the base settings read them (the cache, the sessions and Celery all follow REDIS_URL).
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw"):
+    _index = int(_worker[2:])
+    os.environ["TEST_DATABASE_NAME"] = (
+        f"{os.environ.get('TEST_DATABASE_NAME', 'test_keywork')}_{_worker}"
+    )
+    if os.environ.get("REDIS_URL"):
+        _url = urlsplit(os.environ["REDIS_URL"])
+        _db = int(_url.path.strip("/") or 0)
+        os.environ["REDIS_URL"] = urlunsplit(_url._replace(path=f"/{(_db + _index) % 16}"))
+
+from .base import *  # noqa: E402, F403
 
 DEBUG = False
 PASSWORD_HASHERS = [
