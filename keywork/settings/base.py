@@ -127,6 +127,8 @@ TEMPLATES = [
                 "tenancy.context_processors.tenancy",
                 "tenancy.navigation.navigation",
             ],
+            # Django's date and time filters, faster for the formats the pages use.
+            "builtins": ["tenancy.templatetags.kw_dates"],
         },
     },
 ]
