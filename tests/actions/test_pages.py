@@ -43,17 +43,17 @@ def test_my_actions_list_shows_overdue_and_runs_a_fixed_number_of_queries(
     client.get("/actions/")  # warm the session's first-request work
 
     def page():
-        # 1 session, 2 user, 3 savepoint (the request's transaction), 4 count of my actions (for
-        # the paginator; the children I can see as a subquery), 5 the page of actions with child,
-        # site and owner, 6 release savepoint. (Alerts are their own page; the device and the
+        # 1 user, 2 savepoint (the request's transaction), 3 count of my actions (for
+        # the paginator; the children I can see as a subquery), 4 the page of actions with child,
+        # site and owner, 5 release savepoint. (Alerts are their own page; the device and the
         # memberships come from the session's cached entry, the top bar's counts from the cache.)
         return client.get("/actions/")
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = page()
     assert response.status_code == 200
     make_actions(org, 6)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = page()
     body = response.content.decode()
     assert body.count('badge text-bg-danger">Overdue') == 9
@@ -64,14 +64,14 @@ def test_a_child_page_lists_the_childs_actions(client, org, in_org, django_asser
     make_actions(org, 2, child=org.child)
     client.force_login(org.users["moderator"])
     client.get(f"/actions/child/{org.child.pk}/")
-    # 1 session, 2 user, 3 savepoint, 4 the child (visible to me),
-    # 5 its view's audit entry (written by the fetch), 6 the child's actions with site and owner,
-    # 7 release savepoint.
+    # 1 user, 2 savepoint, 3 the child (visible to me),
+    # 4 its view's audit entry (written by the fetch), 5 the child's actions with site and owner,
+    # 6 release savepoint.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(f"/actions/child/{org.child.pk}/")
     make_actions(org, 5, child=org.child)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(f"/actions/child/{org.child.pk}/")
     assert response.content.decode().count("/actions/") >= 8
     response = client.get(f"/children/{org.child.pk}/")
@@ -194,13 +194,13 @@ def test_the_alerts_list_runs_a_fixed_number_of_queries(
     make_notices(org, manager, 2)
     client.force_login(manager)
     client.get("/actions/alerts/")
-    # 1 session, 2 user, 3 savepoint, 4 count of my alerts (the paginator), 5 the page of
-    # alerts, 6 release savepoint (device and memberships from the session's cached entry).
-    with django_assert_num_queries(6):
+    # 1 user, 2 savepoint, 3 count of my alerts (the paginator), 4 the page of
+    # alerts, 5 release savepoint (device and memberships from the session's cached entry).
+    with django_assert_num_queries(5):
         response = client.get("/actions/alerts/")
     assert response.content.decode().count("Acknowledge</button>") == 2
     make_notices(org, manager, 20, start=2)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get("/actions/alerts/")
     assert response.content.decode().count("Dismiss</button>") == 22
 

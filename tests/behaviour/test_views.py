@@ -57,13 +57,13 @@ def test_slip_list_runs_a_fixed_number_of_queries(client, org, django_assert_num
     add_slips(org, 3)
     small = count_queries(client, "/behaviour/")
     add_slips(org, 30)
-    # 1 session, 2 user, 3 savepoint, 4 organisation slip types (filter choices),
-    # 5 count for the paginator, 6 totals by type, 7 saved filters, 8 child choices, 9 staff
-    # choices, 10 the page of slips with child, recorder and type, 11 release.
+    # 1 user, 2 savepoint, 3 organisation slip types (filter choices),
+    # 4 count for the paginator, 5 totals by type, 6 saved filters, 7 child choices, 8 staff
+    # choices, 9 the page of slips with child, recorder and type, 10 release.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get("/behaviour/")
-    assert small == 11
+    assert small == 10
     assert response.context["page"].paginator.count == 34  # and the walk's slip
 
 
@@ -77,13 +77,13 @@ def test_exports_run_a_fixed_number_of_queries(client, org, fmt, django_assert_n
     add_slips(org, 2)
     small = count_queries(client, f"/behaviour/export.{fmt}?preset=fortnight")
     add_slips(org, 20)
-    # 1 session, 2 user, 3 savepoint, 4 slip types, 5 the slips with child,
-    # recorder and type, 6 the audit entry for the export, 7 one audit entry for each child in it
-    # (one INSERT), 8 release.
+    # 1 user, 2 savepoint, 3 slip types, 4 the slips with child,
+    # recorder and type, 5 the audit entry for the export, 6 one audit entry for each child in it
+    # (one INSERT), 7 release.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(f"/behaviour/export.{fmt}?preset=fortnight")
-    assert small == 8
+    assert small == 7
     assert "attachment" in response["Content-Disposition"]
 
 
@@ -101,14 +101,14 @@ def test_site_analysis_runs_a_fixed_number_of_queries(client, org, django_assert
     add_slips(org, 3)
     small = count_queries(client, "/behaviour/analysis/")
     add_slips(org, 25)
-    # 1 session, 2 user, 3 savepoint, 4 weekly target, 5 slips by week and kind,
-    # 6 by weekday, 7 by hour, 8 by lesson, 9 by location, 10 by staff, 11 points by week,
-    # 12 points by child, 13 children with their slip counts (below the radar), 14 release.
+    # 1 user, 2 savepoint, 3 weekly target, 4 slips by week and kind,
+    # 5 by weekday, 6 by hour, 7 by lesson, 8 by location, 9 by staff, 10 points by week,
+    # 11 points by child, 12 children with their slip counts (below the radar), 13 release.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
     # + 1: the school's term calendar, for the default period "this half term".
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         client.get("/behaviour/analysis/")
-    assert small == 15
+    assert small == 14
 
 
 @pytest.mark.django_db
@@ -124,15 +124,15 @@ def test_child_overview_runs_a_fixed_number_of_queries(client, org, django_asser
         AppointmentFactory(child=org.child, date=ago(i + 1).date())
         ClassPointsFactory(child=org.child, date=ago(i).date())
         GradeFactory(child=org.child)
-    # 1 session, 2 user, 3 savepoint, 4 the child and site, 5 weekly target,
-    # 6-11 slips by week/kind, weekday, hour, lesson, location, staff, 12 points by week,
-    # 13 marks (12 weeks), 14 appointments, 15 high-level slips by week (patterns), 16 marks of the
-    # period (certificate), 17 the audit read, 18 grades with subject and point, 19 latest slips,
-    # 20 release.
+    # 1 user, 2 savepoint, 3 the child and site, 4 weekly target,
+    # 5-10 slips by week/kind, weekday, hour, lesson, location, staff, 11 points by week,
+    # 12 marks (12 weeks), 13 appointments, 14 high-level slips by week (patterns), 15 marks of the
+    # period (certificate), 16 the audit read, 17 grades with subject and point, 18 latest slips,
+    # 19 release.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(19):
         response = client.get(url)
-    assert small == 20
+    assert small == 19
     assert any(p.kind == "coding_error" for p in response.context["patterns"])
 
 
@@ -141,10 +141,10 @@ def test_register_points_sheet_and_panel_run_fixed_queries(client, org, django_a
     client.force_login(org.users["manager"])
     day = "2026-11-02"
     urls = {
-        f"/behaviour/attendance/?site={org.school.pk}&date={day}&session=AM": 10,
-        f"/behaviour/points/?site={org.school.pk}&date={day}&lesson=Maths": 10,
-        f"/behaviour/children/{org.child.pk}/panel/": 10,
-        f"/behaviour/children/{org.child.pk}/progress/": 7,
+        f"/behaviour/attendance/?site={org.school.pk}&date={day}&session=AM": 9,
+        f"/behaviour/points/?site={org.school.pk}&date={day}&lesson=Maths": 9,
+        f"/behaviour/children/{org.child.pk}/panel/": 9,
+        f"/behaviour/children/{org.child.pk}/progress/": 6,
     }
     small = {url: count_queries(client, url) for url in urls}
     for _ in range(12):
@@ -152,13 +152,13 @@ def test_register_points_sheet_and_panel_run_fixed_queries(client, org, django_a
         AttendanceMarkFactory(child=child, date=datetime.date(2026, 11, 2))
         ClassPointsFactory(child=child, date=datetime.date(2026, 11, 2), lesson="Maths")
         GradeFactory(child=org.child)
-    # Register: 1-2 session, user, 3 savepoint, 4 site (form validation), 5 marks of the
-    # session, 6 the site's term calendar (is it a school day?), 7 children on roll, 8-9 site
-    # choices rendered, 10 release.
-    # Points: the same, with 5 existing points and 7 the lessons used before.
-    # Panel: 4 child, 5 audit read, 6 marks, 7 appointments, 8 high-level slips by week, 9 marks
+    # Register: 1 user, 2 savepoint, 3 site (form validation), 4 marks of the
+    # session, 5 the site's term calendar (is it a school day?), 6 children on roll, 7-8 site
+    # choices rendered, 9 release.
+    # Points: the same, with 4 existing points and 6 the lessons used before.
+    # Panel: 3 child, 4 audit read, 5 marks, 6 appointments, 7 high-level slips by week, 8 marks
     # (attendance %).
-    # Grade sheet: 4 child, 5 audit read, 6 grades with subjects and points.
+    # Grade sheet: 3 child, 4 audit read, 5 grades with subjects and points.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
     for url, expected in urls.items():
         with django_assert_num_queries(expected):
@@ -480,12 +480,12 @@ def test_my_pupils_patterns_runs_a_fixed_number_of_queries(client, org, django_a
         KeyWorkerAllocationFactory(child=child, staff=kw)
         AttendanceMarkFactory(child=child, date=monday - datetime.timedelta(weeks=1), code="I")
         SlipFactory(child=child, kind=Kind.HIGH, occurred_at=ago(3))
-    # 1 session, 2 user, 3 savepoint, 4 my children with sites, 5 their current
-    # allocations, 6 marks, 7 appointments, 8 high-level slips by week, 9 release.
+    # 1 user, 2 savepoint, 3 my children with sites, 4 their current
+    # allocations, 5 marks, 6 appointments, 7 high-level slips by week, 8 release.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get("/behaviour/my/")
-    assert small == 9
+    assert small == 8
     rows = {r.child.pk: r.patterns for r in response.context["rows"]}
     assert len(rows) == 7
     assert [p.kind for p in rows[org.child.pk]] == ["same_weekday"]

@@ -55,15 +55,15 @@ def test_site_dashboard_runs_a_fixed_number_of_queries(client, org, django_asser
     url = f"/compliance/sites/{org.school.pk}/"
     small = queries(client, url)
     add_children(org, 30)
-    # 1 session, 2 user, 3 savepoint, 4 paginator count,
-    # 5 the page of children, 6 their obligations with key workers, 7 counts by key worker, rule
-    # and status, 8 the latest recorded change (the chart's cache key), 9 changes for the
-    # 12-week chart (each call here is a cache miss: the data changed), 10 the site's overdue
-    # actions (the actions app's panel), 11 release savepoint.
+    # 1 user, 2 savepoint, 3 paginator count,
+    # 4 the page of children, 5 their obligations with key workers, 6 counts by key worker, rule
+    # and status, 7 the latest recorded change (the chart's cache key), 8 changes for the
+    # 12-week chart (each call here is a cache miss: the data changed), 9 the site's overdue
+    # actions (the actions app's panel), 10 release savepoint.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
-    assert len(small) == 11
+    assert len(small) == 10
     assert response.context["page"].paginator.count == 31
 
 
@@ -73,13 +73,13 @@ def test_drill_down_lists_the_overdue_items(client, org, django_assert_num_queri
     url = f"/compliance/sites/{org.school.pk}/overdue/?staff={org.users['key_worker'].pk}"
     small = queries(client, url)
     add_children(org, 5, staff=org.users["key_worker"])
-    # 1 session, 2 user, 3 savepoint, 4 count, 5 the key
-    # workers whose items these are (the heading says whose), 6 the page of overdue items with
-    # children and key workers, 7 release.
+    # 1 user, 2 savepoint, 3 count, 4 the key
+    # workers whose items these are (the heading says whose), 5 the page of overdue items with
+    # children and key workers, 6 release.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
-    assert len(small) == 7
+    assert len(small) == 6
     assert response.context["page"].paginator.count == 6
     assert org.child.display_name in response.content.decode()
 
@@ -134,14 +134,14 @@ def test_org_admin_sees_all_sites_side_by_side(client, org, django_assert_num_qu
     assert client.get("/compliance/").url == "/compliance/overview/"
     small = queries(client, "/compliance/overview/")
     add_children(org, 10)
-    # 1 session, 2 user, 3 savepoint, 4 the organisation's
-    # sites, 5 counts by site, rule and status, 6 the latest recorded change (the chart's cache
-    # key), 7 release. The chart comes from the cache: no change was recorded since the first view
+    # 1 user, 2 savepoint, 3 the organisation's
+    # sites, 4 counts by site, rule and status, 5 the latest recorded change (the chart's cache
+    # key), 6 release. The chart comes from the cache: no change was recorded since the first view
     # (which also counted the changes of the 12 weeks).
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get("/compliance/overview/")
-    assert len(small) == 7
+    assert len(small) == 6
     sites = [row["site"] for row in response.context["rows"]]
     assert set(sites) == {org.school, org.home}
 
@@ -151,14 +151,14 @@ def test_key_worker_my_week(client, org, django_assert_num_queries):
     client.force_login(org.users["key_worker"])
     small = queries(client, "/compliance/my-week/")
     add_children(org, 5, staff=org.users["key_worker"])
-    # 1 session, 2 user, 3 savepoint, 4 my obligations due by
-    # Sunday with children and sites, 5-6 same-day calls due from the contacts app (its rules,
-    # today's slips with their calls), 7 targets to review, 8 unread alerts, 9 my open actions
-    # (the actions app's panel), 10 release.
+    # 1 user, 2 savepoint, 3 my obligations due by
+    # Sunday with children and sites, 4-5 same-day calls due from the contacts app (its rules,
+    # today's slips with their calls), 6 targets to review, 7 unread alerts, 8 my open actions
+    # (the actions app's panel), 9 release.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get("/compliance/my-week/")
-    assert len(small) == 10
+    assert len(small) == 9
     assert len(response.context["overdue"]) == 6
     assert "1 unread" in response.content.decode()
 

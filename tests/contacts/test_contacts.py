@@ -312,9 +312,9 @@ def test_calls_due_page_runs_a_fixed_number_of_queries(
     client.get(url)  # warm the session
     with scope(org.org):
         _seed_calls(org, 2)
-    # 1-2 session, user; 3 savepoint (atomic request); 4 site contact settings; 5 today's slips;
-    # 6 calls linked to them; 7 key workers; 8-11 the same four for earlier this week; 12 my
-    # pupils; 13 round-up calls this week; 14 release savepoint (a school's page reads no young
+    # 1 user; 2 savepoint (atomic request); 3 site contact settings; 4 today's slips;
+    # 5 calls linked to them; 6 key workers; 7-10 the same four for earlier this week; 11 my
+    # pupils; 12 round-up calls this week; 13 release savepoint (a school's page reads no young
     # people: homes have their own page). The two-factor device and the memberships are cached
     # per session (tenancy.authcache).
     with django_assert_num_queries(QUERIES):
@@ -327,4 +327,4 @@ def test_calls_due_page_runs_a_fixed_number_of_queries(
     assert response.content.decode().count("Log the call") == 7 * 2 + 7
 
 
-QUERIES = 14
+QUERIES = 13

@@ -86,11 +86,11 @@ def test_the_team_page_runs_a_fixed_number_of_queries(client, org, django_assert
     # count of people, the page of people (with "has an authenticator"), their memberships and
     # sites; the organisation's sites (for invitation roles); open invitations; release.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         page = client.get("/team/")
     assert page.context["rows"] and page.context["invitations"]
     grow(org, 9)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         bigger = client.get("/team/")
     assert len(bigger.context["invitations"]) == len(page.context["invitations"]) + 9
 
@@ -105,10 +105,10 @@ def test_a_managers_team_page_runs_a_fixed_number_of_queries(
     # session, user, savepoint; count of people, the page, their
     # memberships; open invitations (site names from the memberships already loaded); release.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get("/team/")
     grow(org, 6)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get("/team/")
 
 
@@ -118,10 +118,10 @@ def test_the_sites_page_runs_a_fixed_number_of_queries(client, org, django_asser
     client.get("/sites/")
     # session, user, savepoint; the organisation's sites; release.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get("/sites/")
     grow(org, 5)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         page = client.get("/sites/")
     assert len(page.context["sites"]) == 7
 

@@ -51,13 +51,13 @@ def test_children_list_runs_a_fixed_number_of_queries(client, org, django_assert
     add_children(org, 3)
     small = queries(client, "/children/")
     add_children(org, 30)
-    # 1 session, 2 user, 3 savepoint, 4 count for
-    # the paginator, 5 the page of children with their sites, 6 their current allocations with
-    # staff, 7-8 the site and key-worker choices of the filter form, 9 release savepoint.
+    # 1 user, 2 savepoint, 3 count for
+    # the paginator, 4 the page of children with their sites, 5 their current allocations with
+    # staff, 6-7 the site and key-worker choices of the filter form, 8 release savepoint.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get("/children/")
-    assert len(small) == 9
+    assert len(small) == 8
     assert response.context["page"].paginator.count == 34
 
 
@@ -69,14 +69,14 @@ def test_child_page_runs_a_fixed_number_of_queries(client, org, django_assert_nu
     for _ in range(6):
         GuardianFactory(child=org.child)
         ChildProfessionalFactory(child=org.child)
-    # 1 session, 2 user, 3 savepoint, 4 the child with its site,
-    # 5 allocations with staff and who changed them, 6 pen portrait, 7 guardians, 8 professionals,
-    # 9 the audit read entry, 10 safeguarding: my DSL sites (the chronology button), 11 the DSL's
-    # marker on the child, 12 the child's actions (the actions panel), 13 release.
+    # 1 user, 2 savepoint, 3 the child with its site,
+    # 4 allocations with staff and who changed them, 5 pen portrait, 6 guardians, 7 professionals,
+    # 8 the audit read entry, 9 safeguarding: my DSL sites (the chronology button), 10 the DSL's
+    # marker on the child, 11 the child's actions (the actions panel), 12 release.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         client.get(url)
-    assert len(small) == 13
+    assert len(small) == 12
 
 
 @pytest.mark.django_db
@@ -313,8 +313,8 @@ def test_staff_list_flags_caseloads_over_the_limit(client, org, django_assert_ma
     assert rows[org.users["key_worker"]].caseload == org.school.caseload_limit + 1
     assert rows[org.users["key_worker"]].over_limit
     assert "Over the limit of 5" in response.content.decode()
-    # 1 session, 2 user, 3 two-factor device, 4 memberships, 5 savepoint, 6 memberships of the
-    # sites with users and sites, 7 caseload counts, 8 release.
+    # 1 user, 2 two-factor device, 3 memberships, 4 savepoint, 5 memberships of the
+    # sites with users and sites, 6 caseload counts, 7 release.
     with django_assert_max_num_queries(8):
         client.get("/staff/")
 
@@ -365,10 +365,10 @@ def test_retention_report_lists_left_children_with_their_review_dates(
     reached = client.get("/children/retention/", {"reached": "1"}).context["page"].object_list
     assert [c.pk for c in reached] == [left_home.pk]
     assert left_school.pk not in [c.pk for c in reached]
-    # 1 session, 2 user, 3 all sites (organisation admin),
-    # 4 savepoint, 5 count, 6 page with sites, 7 release.
+    # 1 user, 2 all sites (organisation admin),
+    # 3 savepoint, 4 count, 5 page with sites, 6 release.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get("/children/retention/")
     client.force_login(org.users["key_worker"])
     assert client.get("/children/retention/").status_code == 403

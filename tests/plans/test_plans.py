@@ -719,12 +719,12 @@ def test_the_task_list_runs_a_fixed_number_of_queries(client, org, django_assert
     for _ in range(12):
         child = ChildFactory(site=org.school)
         PlanUpdateTaskFactory(child=child, plan_type="iep", created_by=UserFactory())
-    # 1 savepoint, 2 session, 3 user, 4 count for the paginator, 5 the page of
-    # tasks with their children, sites and authors, 6 release savepoint.
+    # 1 savepoint, 2 user, 3 count for the paginator, 4 the page of
+    # tasks with their children, sites and authors, 5 release savepoint.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get("/plans/tasks/")
-    assert small == 6
+    assert small == 5
     assert response.context["page"].paginator.count == 13
 
 
@@ -751,13 +751,13 @@ def test_a_childs_plans_page_runs_a_fixed_number_of_queries(
         PlanVersionFactory(plan=PlanFactory(child=home.child, plan_type=plan_type))
     for _ in range(3):
         PlanUpdateTaskFactory(child=home.child, created_by=home.kw, details="again")
-    # 1 savepoint, 2 session, 3 user, 4 the child with its site, 5 current
-    # allocations, 6 plans, 7 their draft and current versions, 8 open tasks, 9 documents,
-    # 10 health registrations, 11 appointments, 12 clothing, 13 the audit read entry, 14 release.
+    # 1 savepoint, 2 user, 3 the child with its site, 4 current
+    # allocations, 5 plans, 6 their draft and current versions, 7 open tasks, 8 documents,
+    # 9 health registrations, 10 appointments, 11 clothing, 12 the audit read entry, 13 release.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         client.get(url)
-    assert small == 14
+    assert small == 13
 
 
 @pytest.mark.django_db
@@ -768,14 +768,14 @@ def test_a_plan_page_runs_a_fixed_number_of_queries(client, org, home, django_as
     small = queries(client, url)
     for _ in range(4):
         publish_placement(org, home, summary="Again")
-    # 1 savepoint, 2 session, 3 user, 4 the child with its site, 5 the child's
-    # audit read entry, 6 the plan, 7 current allocations, 8 count of versions, 9 the page of
-    # versions with authors, 10 the draft, 11 open tasks, 12 the plan's audit read entry,
-    # 13 placement section titles, 14 release.
+    # 1 savepoint, 2 user, 3 the child with its site, 4 the child's
+    # audit read entry, 5 the plan, 6 current allocations, 7 count of versions, 8 the page of
+    # versions with authors, 9 the draft, 10 open tasks, 11 the plan's audit read entry,
+    # 12 placement section titles, 13 release.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         client.get(url)
-    assert small == 14
+    assert small == 13
 
 
 @pytest.mark.django_db
@@ -827,12 +827,12 @@ def test_reviews_due_list_overdue_first_in_a_fixed_number_of_queries(
                 next_review_date=TODAY() - datetime.timedelta(days=2),
             )
         )
-    # 1 savepoint, 2 session, 3 user, 4 count for the paginator, 5 the page of
-    # versions with their plans, children and sites, 6 release savepoint.
+    # 1 savepoint, 2 user, 3 count for the paginator, 4 the page of
+    # versions with their plans, children and sites, 5 release savepoint.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get("/plans/reviews/")
-    assert small == 6
+    assert small == 5
     rows = list(response.context["page"].object_list)
     assert rows[-1] == org.plan_version and later not in rows and len(rows) == 9
     client.force_login(org.users["moderator"])  # looks after no child's plans

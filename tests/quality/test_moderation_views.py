@@ -28,7 +28,7 @@ def rubric_post(session, value="3", **extra):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("every,expected", [(None, 9), (3, 11)])
+@pytest.mark.parametrize("every,expected", [(None, 8), (3, 10)])
 def test_the_queue_lists_records_and_runs_a_fixed_number_of_queries(
     client, org, django_assert_num_queries, every, expected
 ):

@@ -255,7 +255,7 @@ def test_the_import_list_runs_a_fixed_number_of_queries(client, org, django_asse
     # session, user, OTP device, savepoint, the sites the form offers, the sites
     # the list is filtered by, the 20 newest imports (with site and uploader), release
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get("/roll/")
     with organisation_scope(org.org.pk):
         for i in range(25):
@@ -268,7 +268,7 @@ def test_the_import_list_runs_a_fixed_number_of_queries(client, org, django_asse
                 kind="csv",
                 file_date=datetime.date(2026, 9, 1),
             )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get("/roll/")
 
 

@@ -38,20 +38,20 @@ def count_queries(client, url, django_assert_num_queries, expected):
     return response
 
 
-# 1 session, 2 user, 3 savepoint (each request is atomic) ... last: release savepoint (the
+# 1 user, 2 savepoint (each request is atomic) ... last: release savepoint (the
 # two-factor device and the memberships are cached per session: tenancy.authcache)
 LIST_QUERIES = {
     # 4 count for the paginator, 5 the filter's children, 6-7 my children and their current
     # allocations (the "record a session" buttons), 8 the topic choices, 9 the page of sessions
     # with child, site and author, 10 their topics, 11 moderation feedback still to acknowledge
     # (quality's banner), 12 release.
-    "my": 12,
+    "my": 11,
     # 4 count, 5 the filter's children, 6 the filter's key workers, 7 topic choices, 8 the page,
     # 9 topics, 10 release.
-    "site": 10,
+    "site": 9,
     # 4 the child, 5 its audit entry, 6 count, 7 may this user record for the child, 8 key
     # workers, 9 topics, 10 the page, 11 topics, 12 release.
-    "child": 12,
+    "child": 11,
 }
 
 
@@ -95,7 +95,7 @@ def test_session_list_filters_by_status_and_period(client, org):
 # earlier targets, 8 earlier versions, 9 attached files, 10 the audit entry, 11 the actions this
 # record raised (actions' panel; in the PDF too), 12 the dates and references of safeguarding
 # concerns raised from it (on the page only), 13 release.
-DETAIL_QUERIES = 13
+DETAIL_QUERIES = 12
 
 
 def test_session_detail_and_pdf_run_a_fixed_number_of_queries(
@@ -120,9 +120,9 @@ def test_target_history_runs_a_fixed_number_of_queries(client, org, django_asser
     url = f"/sessions/child/{org.child.pk}/targets/"
     # 4 the child, 5 count for the paginator, 6 the page of targets with session and author,
     # 7 their reviews with sessions, 8 the audit entry, 9 release.
-    count_queries(client, url, django_assert_num_queries, 9)
+    count_queries(client, url, django_assert_num_queries, 8)
     add_sessions(org, 30)
-    response = count_queries(client, url, django_assert_num_queries, 9)
+    response = count_queries(client, url, django_assert_num_queries, 8)
     assert response.context["page"].paginator.count == 31
     assert len(response.context["targets"]) == 25
 
