@@ -448,7 +448,8 @@ def child_admit(request):
 @staff_view
 def home(request):
     access = request.access
-    mine = list(selectors.my_children(access))
+    # An independent visitor is never anyone's key worker: no "My young people" for them.
+    mine = None if access.is_independent_visitor else list(selectors.my_children(access))
     return render(
         request,
         "tenancy/home.html",

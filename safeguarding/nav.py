@@ -50,6 +50,8 @@ def page_panels(request, place, obj):
     if request is None or getattr(request, "access", None) is None:
         return []  # PDFs: a concern is never in a record's PDF, not even its reference
     if place in ("session", "slip", "contact"):
+        if request.access.is_independent_visitor:
+            return []  # a visitor sees no safeguarding concern, not even that one was raised
         raised = selectors.raised_from(place, obj.pk, obj.child_id)
         return [
             (

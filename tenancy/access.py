@@ -108,10 +108,11 @@ VISITOR_PAGES: frozenset[str] = frozenset({
 })  # fmt: skip
 #: The only pages a visitor may send a form to: their monthly report.
 VISITOR_POSTS: frozenset[str] = frozenset({"regulation44:report_upload"})
-#: Pages about the person's own sign-in, open to everyone signed in.
+#: Pages about the person's own sign-in, open to everyone signed in (choosing which of their
+#: organisations to work in is one: a visitor of two providers' homes switches between them).
 ACCOUNT_PAGES: frozenset[str] = frozenset({
     "logout", "confirm_identity", "two_factor_verify", "recovery_codes", "two_factor_setup",
-    "session_status", "session_keepalive", "reauthenticate",
+    "session_status", "session_keepalive", "reauthenticate", "switch_organisation",
 })  # fmt: skip
 
 
