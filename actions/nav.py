@@ -1,10 +1,9 @@
 """Where actions show: the top bar (*Actions*; *Alerts* with the unread count), a child's page, the
 home page, My week, the compliance dashboard, and the records that raised them (page and PDF)."""
 
-from tenancy.urlcache import reverse
-
 from tenancy.models import Role
 from tenancy.timeutils import site_today
+from tenancy.urlcache import reverse
 
 
 def items(request):

@@ -1,6 +1,5 @@
-from tenancy.urlcache import reverse
-
 from tenancy.models import Role
+from tenancy.urlcache import reverse
 
 from .models import Status
 

@@ -3,9 +3,8 @@ child's page (raise a concern; the DSL's chronology; the neutral marker), the re
 was raised from (only "a safeguarding concern was raised on ‹date› (reference)") and the DSL's
 home page."""
 
-from tenancy.urlcache import reverse
-
 from tenancy.models import Role
+from tenancy.urlcache import reverse
 
 
 def items(request):
