@@ -135,13 +135,14 @@ def test_org_admin_sees_all_sites_side_by_side(client, org, django_assert_num_qu
     small = queries(client, "/compliance/overview/")
     add_children(org, 10)
     # 1 session, 2 user, 3 savepoint, 4 the organisation's
-    # sites, 5 counts by site, rule and status, 6 the latest recorded change (the chart's cache
-    # key), 7 release. The chart comes from the cache: no change was recorded since the first view
+    # sites, 5-6 the homes' published and draft Regulation 45 reviews (each site's whole-site
+    # items), 7 counts by site, rule and status, 8 the latest recorded change (the chart's cache
+    # key), 9 release. The chart comes from the cache: no change was recorded since the first view
     # (which also counted the changes of the 12 weeks).
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         response = client.get("/compliance/overview/")
-    assert len(small) == 7
+    assert len(small) == 9
     sites = [row["site"] for row in response.context["rows"]]
     assert set(sites) == {org.school, org.home}
 
@@ -153,14 +154,18 @@ def test_key_worker_my_week(client, org, django_assert_num_queries):
     add_children(org, 5, staff=org.users["key_worker"])
     # 1 session, 2 user, 3 savepoint, 4 my obligations due by
     # Sunday with children and sites, 5-6 same-day calls due from the contacts app (its rules,
-    # today's slips with their calls), 7 targets to review, 8 unread alerts, 9 my open actions
-    # (the actions app's panel), 10 release.
+    # today's slips with their calls), 7 targets to review, 8 my open actions (the actions app's
+    # panel), 9 release. The two unread figures on its buttons are the top bar's, from its cache.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get("/compliance/my-week/")
-    assert len(small) == 10
+    assert len(small) == 9
     assert len(response.context["overdue"]) == 6
-    assert "1 unread" in response.content.decode()
+    # Each button names the page it opens, with the figure the top bar shows for it.
+    buttons = response.content.decode().split('data-testid="my-week-alerts"')[1].split("</div>")[0]
+    assert 'href="/compliance/alerts/">Overdue alerts <span class="badge' in buttons
+    assert '1<span class="visually-hidden"> new overdue item</span>' in buttons
+    assert 'href="/actions/alerts/">Alerts</a>' in buttons  # no unread alerts from records
 
 
 @pytest.mark.django_db
