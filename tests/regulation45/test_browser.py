@@ -24,10 +24,10 @@ def test_manager_evaluates_publishes_and_downloads_the_pack(page, org):  # noqa:
     known_home(org)
     manager = home_manager(org)
     with organisation_scope(org.org.pk):
-        Review.objects.create(
-            organisation=org.org, site=org.home, period_start=START, period_end=END,
-            created_by=manager,
-        )  # fmt: skip
+        # The world's draft of the home, of this period (one draft per home and period).
+        Review.objects.filter(site=org.home, period_start=START, period_end=END).update(
+            created_by=manager
+        )
     sign_in(page, manager.username)
     page.get_by_role("link", name="Reg 45", exact=True).first.click()
     page.get_by_role("link", name="1 Jan 2026 – 30 Jun 2026").last.click()
