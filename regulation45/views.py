@@ -326,6 +326,6 @@ def review_pdf(request, review_id):
     _audit_pack(request, review, data, action=Action.EXPORT, summary="Regulation 45 review PDF")
     state = "published" if not review.is_draft else "draft"
     name = export_filename(
-        "regulation 45 review", review.site.name, state, day=review.period_end, ext="pdf"
+        "Regulation 45 review", review.site.name, state, day=review.period_end, ext="pdf"
     )
     return attach(HttpResponse(pdf, content_type="application/pdf"), name)

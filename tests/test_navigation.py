@@ -85,23 +85,19 @@ def _text(fragment: str) -> str:
 def test_every_link_to_an_alerts_page_is_named_after_the_page_it_opens(client, org):
     """My week's button said *Alerts* and opened the overdue alerts: every link named "Alerts"
     anywhere opens the Alerts page, and every link to the overdue alerts says *Overdue*."""
-    from .test_cross_organisation_walk import TENANT_URLS, fill, ids_for
+    from .pages import html_pages
 
-    ids = ids_for(org)
     seen = set()
-    for role in ("key_worker", "manager"):
-        client.force_login(org.users[role])
-        for route, name in TENANT_URLS:
-            response = client.get(fill(route, ids))
-            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-                continue
-            for href, inner in ANCHOR.findall(response.content.decode()):
-                words = _text(inner)
-                if href in ALERT_PAGES:
-                    assert words[:1] == [ALERT_PAGES[href]], (name, href, words)
-                    seen.add((href, name))
-                elif words[:1] == ["Alerts"]:
-                    raise AssertionError(f"{name}: a link named Alerts opens {href}")
+    for name, _user, body in html_pages(
+        client, org, [org.users["key_worker"], org.users["manager"]]
+    ):
+        for href, inner in ANCHOR.findall(body):
+            words = _text(inner)
+            if href in ALERT_PAGES:
+                assert words[:1] == [ALERT_PAGES[href]], (name, href, words)
+                seen.add((href, name))
+            elif words[:1] == ["Alerts"]:
+                raise AssertionError(f"{name}: a link named Alerts opens {href}")
     assert ("/actions/alerts/", "compliance:my_week") in seen
     assert ("/compliance/alerts/", "compliance:my_week") in seen
     assert ("/actions/alerts/", "actions:index") in seen

@@ -129,7 +129,7 @@ def test_the_page_and_the_pdf_show_the_same_figures(client, org, known):
     page = client.get(f"/regulation45/{known.review.pk}/").content.decode()
     pdf = client.get(f"/regulation45/{known.review.pk}/pack.pdf")
     assert pdf["Content-Type"] == "application/pdf"
-    assert "regulation 45 review - Alpha House - draft 2026-06-30.pdf" in unquote(
+    assert "Regulation 45 review - Alpha House - draft 2026-06-30.pdf" in unquote(
         pdf["Content-Disposition"]
     )
     text = pdf_text(pdf.content)
@@ -235,10 +235,10 @@ def test_only_managers_of_the_home_and_organisation_admins_see_reviews(client, o
     assert client.get(f"/regulation45/home/{org.school.pk}/").status_code == 404  # a school
     assert client.get(f"/regulation45/{known.review.pk}/standard/10/").status_code == 404
     # The navigation offers it to the home's manager only.
-    assert b">Reg 45<" in client.get("/").content
+    assert b">Regulation 45<" in client.get("/").content
     for other in ("other_site_key_worker", "manager"):  # the home's key worker, a school's manager
         client.force_login(org.users[other])
-        assert b">Reg 45<" not in client.get("/").content, other
+        assert b">Regulation 45<" not in client.get("/").content, other
 
 
 def test_a_period_ending_in_the_future_or_backwards_is_refused(client, org, known):
