@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from people.selectors import staff_users
 from tenancy.forms import VersionedFormMixin
-from tenancy.models import Membership
 
 from .models import Kind, Source, State
 
@@ -12,11 +12,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")  # what a date input reads
-
-
-def staff_of(site_id: int):
-    ids = Membership.objects.filter(site_id=site_id, is_active=True).values("user_id")
-    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk")
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -50,7 +45,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, site_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = staff_of(site_id)
+        self.fields["owner"].queryset = staff_users([site_id])
 
 
 class CloseForm(VersionedFormMixin, forms.Form):

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from people.models import Child
+from people.selectors import staff_users
 from tenancy.access import Access
 from tenancy.audit import Action, audit_write, snapshot
 from tenancy.concurrency import parse_version, save_if_unchanged
 from tenancy.context import organisation_scope
-from tenancy.models import Membership
 from tenancy.timeutils import site_today
 
 from .models import ActionItem, Kind, Source, State
@@ -74,12 +74,7 @@ def _validate(*, child: Child, kind: str, title: str, due_on, owner, agency: str
         errors["due_on"] = "Give the date it is due by."
     if kind == Kind.REFERRAL and not agency.strip():
         errors["agency"] = "Name the agency the referral is to (for example MOSAIC or CAMHS)."
-    if (
-        owner is not None
-        and not Membership.objects.filter(
-            user=owner, site_id=child.site_id, is_active=True
-        ).exists()
-    ):
+    if owner is not None and not staff_users([child.site_id]).filter(pk=owner.pk).exists():
         errors["owner"] = "Choose a member of staff of the child's site."
     if kind != Kind.MANAGER and owner is None:
         errors["owner"] = "Choose who will do it."

@@ -2,6 +2,7 @@
 home page, My week, the compliance dashboard, and the records that raised them (page and PDF)."""
 
 from tenancy.models import Role
+from tenancy.navigation import badge_figures
 from tenancy.timeutils import site_today
 from tenancy.urlcache import reverse
 
@@ -18,7 +19,15 @@ def badges(request):
     from . import selectors
 
     user = request.user
-    return [("Alerts", reverse("actions:alerts"), "notices", lambda: selectors.unread_count(user))]
+    return [
+        (
+            "Alerts",
+            reverse("actions:alerts"),
+            "notices",
+            lambda: selectors.unread_count(user),
+            ("unread alert", "unread alerts"),
+        )
+    ]
 
 
 def child_links(request, child):
@@ -91,6 +100,8 @@ def page_panels(request, place, obj):
         ]
     if place == "child":
         return [("actions/_child_panel.html", {"rows": selectors.child_actions(obj)[:5]})]
+    if place == "my_week_links":  # beside My week's Overdue alerts: this app's Alerts
+        return [("tenancy/_badge_button.html", badge_figures(access, badges(request))[0])]
     if place == "my_week":
         rows = list(selectors.my_open_actions(access)[:50])
         today = {s.pk: site_today(s) for s in access.all_sites}

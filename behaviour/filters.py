@@ -1,9 +1,8 @@
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 
 from people.forms import DateInput, StaffChoiceField
-from tenancy.models import Membership
+from people.selectors import staff_users
 
 from . import periods
 from .forms import ChildChoiceField, current_visible_children
@@ -46,16 +45,7 @@ class SlipFilter(django_filters.FilterSet):
         )
         self.filters["types"].extra["choices"] = type_choices(types)
         self.filters["staff"].extra["empty_label"] = "Anyone"
-        self.filters["staff"].queryset = (
-            get_user_model()
-            .objects.filter(
-                memberships__in=Membership.objects.filter(
-                    site_id__in=access.visible_site_ids, is_active=True
-                )
-            )
-            .distinct()
-            .order_by("first_name", "last_name")
-        )
+        self.filters["staff"].queryset = staff_users(access.visible_site_ids)
 
     def filter_noop(self, queryset, name, value):
         # The selector applies these (it owns the query); the FilterSet validates and renders them.

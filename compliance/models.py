@@ -121,7 +121,7 @@ class Policy(TenantModel, Versioned):
         validators=[MinValueValidator(1), MaxValueValidator(31)],
     )
     social_worker_visits = models.BooleanField(
-        "Statutory social-worker visits (reg. 28)",
+        "Statutory social-worker visits (regulation 28)",
         default=False,
         help_text="Their intervals are the site's contact rules.",
     )

@@ -16,13 +16,20 @@ def items(request):
 
 
 def badges(request):
-    """The unread overdue-work alerts in the top bar (*Overdue*), cached per person
-    (``tenancy.badges``, kind "alerts"); alerts from records are actions' *Alerts*."""
+    """*Overdue* in the top bar: the person's unread overdue alerts (each one an item of their
+    work, or of their site's, that turned overdue), said as "3 new overdue items"; cached per
+    person (``tenancy.badges``, kind "alerts"). Alerts from records are actions' *Alerts*."""
     from . import selectors
 
     user = request.user
     return [
-        ("Overdue", reverse("compliance:alerts"), "alerts", lambda: selectors.unread_count(user))
+        (
+            "Overdue",
+            reverse("compliance:alerts"),
+            "alerts",
+            lambda: selectors.unread_count(user),
+            ("new overdue item", "new overdue items"),
+        )
     ]
 
 
@@ -34,14 +41,14 @@ def home_panels(request):
     panels = []
     sites = selectors.dashboard_sites(access)
     if sites:
-        due = [
-            i for i in selectors.site_items(sites) if i["status"] not in (Status.OK, Status.PAUSED)
-        ]
+        items = selectors.site_items(sites)
+        due = [i for i in items if i["status"] not in (Status.OK, Status.PAUSED)]
         panels.append(
             (
                 "Compliance",
                 "compliance/_home_sites.html",
-                {"rows": selectors.site_counts(sites), "site_items": due},
+                # The figures count the whole-home items listed under them too.
+                {"rows": selectors.site_counts(sites, items), "site_items": due},
             )
         )
     if Role.KEY_WORKER in access.roles:

@@ -16,9 +16,10 @@ from tenancy.decorators import staff_view
 from tenancy.exports import attach, export_filename
 from tenancy.forms import apply_service_errors
 from tenancy.models import Role
+from tenancy.navigation import badge_figures
 from tenancy.timeutils import site_today
 
-from . import adapters, exports, selectors, services
+from . import adapters, exports, nav, selectors, services
 from .forms import POLICY_FIELDS, HolidayForm, PolicyForm, RegionForm
 from .models import Rule, Status
 
@@ -114,6 +115,11 @@ def overdue(request, site_id):
             "query": query,
             "rule_label": dict(Rule.choices).get(rule, ""),
             "today": site_today(site),
+            # The whole site's overdue items (the Regulation 45 review), counted in the home
+            # page's figure that links here; not anyone's caseload, so not under a filter.
+            "site_items": []
+            if staff or rule
+            else [i for i in selectors.site_items([site]) if i["status"] == Status.OVERDUE],
         },
     )
 
@@ -141,7 +147,11 @@ def my_week(request):
     context = selectors.my_week(access)
     context["calls"] = adapters.calls_due(access, context["today"])
     context["targets"] = adapters.targets_to_review(access, context["today"], context["week_end"])
-    context["unread"] = selectors.unread_count(request.user)
+    # The top bar's *Overdue* (the same cached figure), as a button named after its page.
+    context["overdue_alerts"] = {
+        **badge_figures(access, nav.badges(request))[0],
+        "label": "Overdue alerts",
+    }
     context["is_key_worker"] = Role.KEY_WORKER in access.roles
     return render(request, "compliance/my_week.html", context)
 

@@ -56,7 +56,7 @@ class InviteForm(RolesFieldsMixin, forms.Form):
         homes = [s for s in sites if s.kind == Site.Kind.HOME]
         if homes:  # regulation 44: an independent visitor for a home, until a date
             self.fields["visitor_site"] = forms.TypedChoiceField(
-                label="Or: independent visitor (regulation 44) of",
+                label="Or: independent visitor (Regulation 44) of",
                 choices=[("", "—")] + [(s.pk, s.name) for s in homes],
                 coerce=int,
                 empty_value=None,

@@ -95,6 +95,17 @@ def invite(request):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
+            if isinstance(sent, services.Renewed):  # the home's visitor, invited again
+                m = sent.membership
+                messages.success(
+                    request,
+                    f"{m.user.get_full_name() or m.user.username} already has an account: their "
+                    f"access as the independent visitor of {m.site.name} "
+                    f"{'had ended and ' if sent.had_ended else ''}is renewed until "
+                    f"{m.ends_on:%-d %B %Y}. No invitation is needed: they sign in as before, "
+                    "and we have emailed them to say so.",
+                )
+                return redirect("onboarding:member", m.user_id)
             messages.success(
                 request,
                 f"Invitation sent to {sent.invitation.email}. The link works once, for "

@@ -1,12 +1,11 @@
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 
-from tenancy.models import Membership, Role, Site
+from tenancy.models import Site
 
 from .forms import StaffChoiceField
 from .models import Child
+from .selectors import CASELOAD_ROLES, staff_users
 
 
 class StaffFilter(django_filters.ModelChoiceFilter):
@@ -34,18 +33,7 @@ class ChildFilter(django_filters.FilterSet):
         self.filters["site"].queryset = sites
         self.filters["site"].extra["empty_label"] = "All sites"
         self.filters["key_worker"].extra["empty_label"] = "Anyone"
-        self.filters["key_worker"].queryset = (
-            get_user_model()
-            .objects.filter(
-                Q(
-                    memberships__in=Membership.objects.filter(
-                        site__in=sites, role__in=[Role.KEY_WORKER, Role.MANAGER], is_active=True
-                    )
-                )
-            )
-            .distinct()
-            .order_by("first_name", "last_name")
-        )
+        self.filters["key_worker"].queryset = staff_users(access.visible_site_ids, CASELOAD_ROLES)
 
     def filter_noop(self, queryset, name, value):
         # The selector applies these (it owns the query); the FilterSet validates and renders them.

@@ -21,7 +21,7 @@ from .models import (
     Placement,
     Professional,
 )
-from .selectors import assignable_staff
+from .selectors import CASELOAD_ROLES, assignable_staff, staff_users
 
 Reason = KeyWorkerAllocation.Reason
 
@@ -98,21 +98,8 @@ class ChildForm(VersionedFormMixin, forms.ModelForm):
         self.fields["site"].queryset = sites
         self.fields["site"].empty_label = None
         if creating:
-            from django.contrib.auth import get_user_model
-
-            from tenancy.models import Role
-
             # Only people who can key-work (key workers and managers), never moderators.
-            self.fields["key_worker"].queryset = (
-                get_user_model()
-                .objects.filter(
-                    memberships__site__in=sites,
-                    memberships__is_active=True,
-                    memberships__role__in=[Role.KEY_WORKER, Role.MANAGER],
-                )
-                .distinct()
-                .order_by("first_name", "last_name")
-            )
+            self.fields["key_worker"].queryset = staff_users(sites, CASELOAD_ROLES)
             del self.fields["leaving_date"]
             self.fields["key_worker"].help_text += invited_note(s.pk for s in sites)
         else:
@@ -383,14 +370,7 @@ class AdmissionForm(forms.Form):
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites
-        from django.contrib.auth import get_user_model
-
-        self.fields["key_worker"].queryset = (
-            get_user_model()
-            .objects.filter(memberships__site__in=sites, memberships__is_active=True)
-            .distinct()
-            .order_by("first_name", "last_name")
-        )
+        self.fields["key_worker"].queryset = staff_users(sites, CASELOAD_ROLES)
         self.fields["key_worker"].help_text += invited_note(s.pk for s in sites)
 
     def clean_date_of_birth(self):

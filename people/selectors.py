@@ -24,7 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from tenancy.access import Access
-from tenancy.models import Membership, Role, Site
+from tenancy.models import STAFF_ROLES, Membership, Role, Site
 from tenancy.text import normalise, search_words
 
 from .models import Child, ChildProfessional, Guardian, KeyWorkerAllocation
@@ -238,17 +238,26 @@ def _has_portrait(child: Child) -> bool:
     return True
 
 
+# Who can hold a caseload: key workers and managers.
+CASELOAD_ROLES = (Role.KEY_WORKER, Role.MANAGER)
+
+
+def staff_users(site_ids, roles=STAFF_ROLES) -> QuerySet:
+    """``site_ids``: ids or sites. The people every staff picker offers (an action's owner, a key worker, a DSL, "recorded
+    by" and "key worker" filters): active accounts holding one of ``roles`` at any of
+    ``site_ids`` today (``Membership.objects.of_staff``), by name. Never an independent visitor:
+    they are not staff (regulation 44). Services check a choice against the same list."""
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.of_staff(roles)
+        .filter(site_id__in=[getattr(site, "pk", site) for site in site_ids])
+        .values("user_id"),
+    ).order_by("first_name", "last_name", "pk")
+
+
 def assignable_staff(site: Site) -> QuerySet:
     """Staff who can hold a caseload at a site: its key workers and managers."""
-    return (
-        User.objects.filter(
-            memberships__in=Membership.objects.filter(
-                site=site, is_active=True, role__in=[Role.KEY_WORKER, Role.MANAGER]
-            )
-        )
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
+    return staff_users([site.pk], CASELOAD_ROLES)
 
 
 def caseloads(site: Site, day: datetime.date | None = None) -> dict[int, int]:

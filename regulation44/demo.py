@@ -36,7 +36,7 @@ def seed(world) -> None:
         (
             "visitor@brightwater.example",
             "Ruth Okafor",
-            "Independent visitor (regulation 44), Oak House: reads only",
+            "Independent visitor (Regulation 44), Oak House: reads only",
         )
     )
     with organisation_scope(org.pk):
@@ -47,7 +47,7 @@ def seed(world) -> None:
             site=home,
             role=Role.INDEPENDENT_VISITOR,
             defaults={
-                "job_title": "Independent visitor (regulation 44)",
+                "job_title": "Independent visitor (Regulation 44)",
                 "ends_on": today + datetime.timedelta(days=182),
             },
         )
@@ -74,6 +74,6 @@ def seed(world) -> None:
             version=action.version,
         )
     world.stdout.write(
-        "  regulation 44: visitor@brightwater.example visits Oak House (My visits, a report with "
+        "  Regulation 44: visitor@brightwater.example visits Oak House (My visits, a report with "
         "one recommendation answered); manager.oak@brightwater.example responds to the other"
     )

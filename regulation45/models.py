@@ -63,6 +63,14 @@ class Review(TenantModel, Versioned):
                 condition=Q(status="draft") | Q(snapshot__isnull=False),
                 name="review_published_has_snapshot",
             ),
+            # One draft per home and period: a second would split the manager's evaluations
+            # (review_start names the draft there is; this is the backstop for two at once).
+            models.UniqueConstraint(
+                fields=["site", "period_start", "period_end"],
+                condition=Q(status="draft"),
+                name="review_one_draft_per_period",
+                violation_error_message="This home has a draft review of this period already.",
+            ),
         ]
         indexes = [
             # A home's reviews, newest first (the list, the due date).

@@ -9,4 +9,4 @@ def items(request):
     if not can_read(request.access):
         return []
     url = reverse("regulation45:index")
-    return [("Reg 45", url, url)]
+    return [("Regulation 45", url, url)]

@@ -6,7 +6,7 @@ of what a person was shown carry its version (``tenancy.concurrency``)."""
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tenancy.audit import Action, audit_write, snapshot
@@ -18,6 +18,27 @@ from .models import Excerpt, Review, StandardEntry
 
 # A review covers at most a year (the regulation asks for one at least every 6 months).
 MAX_PERIOD_DAYS = 366
+
+
+class DraftExists(ValidationError):
+    """The home has a draft of this period already: ``review`` is it (the page links to it)."""
+
+    def __init__(self, review: Review):
+        self.review = review
+        super().__init__(
+            f"A draft review of {review.period_start:%-d %B %Y} to {review.period_end:%-d %B %Y} "
+            "exists already: continue that draft.",
+            code="draft_exists",
+        )
+
+
+def _draft_of(site, period_start, period_end) -> Review | None:
+    return Review.objects.filter(
+        site=site,
+        status=Review.Status.DRAFT,
+        period_start=period_start,
+        period_end=period_end,
+    ).first()
 
 
 def _check_writable(review: Review) -> None:
@@ -34,7 +55,8 @@ def review_start(
     """A new draft review of ``site`` (a children's home) over the period. ``based_on``: a
     published review of the same home whose overall evaluation, evaluations, actions and
     excerpts (those still in the new period) are copied. Raises ValidationError for a school,
-    a period out of order, longer than a year or ending after today."""
+    a period out of order, longer than a year or ending after today, and ``DraftExists`` when the
+    home has a draft of the same period (two would split the manager's evaluations)."""
     if site.is_school:
         raise ValidationError("Regulation 45 reviews are for children's homes.")
     if period_end < period_start:
@@ -45,15 +67,21 @@ def review_start(
         raise ValidationError({"period_end": "The period cannot end in the future."})
     if based_on is not None and (based_on.site_id != site.pk or based_on.is_draft):
         raise ValidationError("A new draft can only start from a published review of the home.")
-    review = Review.objects.create(
-        organisation_id=site.organisation_id,
-        site=site,
-        period_start=period_start,
-        period_end=period_end,
-        based_on=based_on,
-        summary=based_on.summary if based_on else "",
-        created_by=actor,
-    )
+    if existing := _draft_of(site, period_start, period_end):
+        raise DraftExists(existing)
+    try:
+        with transaction.atomic():  # two managers at once: the constraint refuses the second
+            review = Review.objects.create(
+                organisation_id=site.organisation_id,
+                site=site,
+                period_start=period_start,
+                period_end=period_end,
+                based_on=based_on,
+                summary=based_on.summary if based_on else "",
+                created_by=actor,
+            )
+    except IntegrityError:
+        raise DraftExists(_draft_of(site, period_start, period_end))
     if based_on is not None:
         for old in StandardEntry.objects.filter(review=based_on).prefetch_related(
             "excerpts__session"

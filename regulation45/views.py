@@ -5,11 +5,15 @@ Managers of a home and organisation admins only: anyone else (key workers, moder
 another organisation) finds no such home or review (404) and no list (403); a closed home's
 reviews are read only (403)."""
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
 from sessions_app.models import QualityStandard
 from tenancy.audit import Action, audit_children
@@ -94,15 +98,31 @@ def review_new(request, home_id):
                 period_end=form.cleaned_data["period_end"],
                 based_on=based_on,
             )
+        except services.DraftExists as error:
+            draft = error.review
+            form.add_error(
+                None,
+                format_html(
+                    "{} has a draft review of {} to {} already, started by {} on {}: "
+                    '<a href="{}">continue that draft</a>.',
+                    site.name,
+                    f"{draft.period_start:%-d %B %Y}",
+                    f"{draft.period_end:%-d %B %Y}",
+                    draft.created_by.get_full_name() or draft.created_by.get_username(),
+                    f"{timezone.localtime(draft.created_at, ZoneInfo(site.time_zone)):%-d %B %Y}",
+                    reverse("regulation45:review", args=[draft.pk]),
+                ),
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, "Draft review started.")
             return redirect("regulation45:review", review.pk)
+    drafts = [r for r in selectors.reviews_by_home([site])[site.pk] if r.is_draft]
     return render(
         request,
         "regulation45/review_new.html",
-        {"site": site, "form": form, "based_on": based_on},
+        {"site": site, "form": form, "based_on": based_on, "drafts": drafts},
     )
 
 
@@ -306,6 +326,6 @@ def review_pdf(request, review_id):
     _audit_pack(request, review, data, action=Action.EXPORT, summary="Regulation 45 review PDF")
     state = "published" if not review.is_draft else "draft"
     name = export_filename(
-        "regulation 45 review", review.site.name, state, day=review.period_end, ext="pdf"
+        "Regulation 45 review", review.site.name, state, day=review.period_end, ext="pdf"
     )
     return attach(HttpResponse(pdf, content_type="application/pdf"), name)

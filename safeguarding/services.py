@@ -4,7 +4,6 @@ are left out of before/after), and alerts name the child and the reference only.
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -12,9 +11,10 @@ from django.utils import timezone
 
 from actions.services import manager_ids, notify
 from people.models import Child
+from people.selectors import staff_users
 from tenancy.access import Access
 from tenancy.audit import Action, audit_write, snapshot
-from tenancy.models import Membership, Site
+from tenancy.models import Site
 from tenancy.timeutils import site_today
 
 from . import selectors
@@ -43,7 +43,7 @@ def lead_add(*, access: Access, site: Site, user, is_deputy: bool) -> Safeguardi
     admins)."""
     if not can_manage_leads(access, site.pk):
         raise PermissionDenied("Only a manager of the site or an organisation admin can do that.")
-    if not Membership.objects.filter(user=user, site=site, is_active=True).exists():
+    if not staff_users([site.pk]).filter(pk=user.pk).exists():
         raise ValidationError({"user": "Choose a member of staff of this site."})
     if SafeguardingLead.objects.filter(site=site, user=user).exists():
         raise ValidationError({"user": "They are already on this site's DSL team."})
@@ -305,8 +305,3 @@ def escalate_unacknowledged(*, now: datetime.datetime | None = None) -> int:
             )
         escalated += 1
     return escalated
-
-
-def staff_choices(site: Site):
-    ids = Membership.objects.filter(site=site, is_active=True).values("user_id")
-    return get_user_model().objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk")

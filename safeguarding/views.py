@@ -1,7 +1,6 @@
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -10,11 +9,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
-from people.selectors import get_child_or_404
+from people.selectors import get_child_or_404, staff_users
 from tenancy.audit import Action, audit_read
 from tenancy.decorators import staff_view
 from tenancy.forms import apply_service_errors
-from tenancy.models import Membership
 from tenancy.timeutils import site_today
 
 from . import selectors, services
@@ -264,14 +262,7 @@ def leads(request):
     sites = _lead_sites(access)
     if not sites:
         raise PermissionDenied("Only managers and organisation admins name the DSL team.")
-    staff = (
-        get_user_model()
-        .objects.filter(
-            pk__in=Membership.objects.filter(site__in=sites, is_active=True).values("user_id")
-        )
-        .order_by("first_name", "last_name", "pk")
-    )
-    form = LeadForm(request.POST or None, sites=sites, staff=staff)
+    form = LeadForm(request.POST or None, sites=sites, staff=staff_users(sites))
     if request.method == "POST" and form.is_valid():
         site = access.get_site_or_404(form.cleaned_data["site"])
         try:

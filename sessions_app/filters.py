@@ -5,13 +5,11 @@ import datetime
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from people.filters import StaffFilter
 from people.forms import DateInput
-from people.selectors import children_visible_to
-from tenancy.models import Membership, Role
+from people.selectors import CASELOAD_ROLES, children_visible_to, staff_users
 
 from .models import KeyWorkSession, QualityStandard, Topic
 
@@ -87,18 +85,7 @@ class SessionFilter(django_filters.FilterSet):
         self.filters["child"].label = child_word.capitalize()
         self.filters["child"].extra["empty_label"] = "Anyone"
         self.filters["key_worker"].extra["empty_label"] = "Anyone"
-        self.filters["key_worker"].queryset = (
-            get_user_model()
-            .objects.filter(
-                memberships__in=Membership.objects.filter(
-                    site_id__in=site_ids,
-                    role__in=[Role.KEY_WORKER, Role.MANAGER],
-                    is_active=True,
-                )
-            )
-            .distinct()
-            .order_by("first_name", "last_name")
-        )
+        self.filters["key_worker"].queryset = staff_users(site_ids, CASELOAD_ROLES)
         self.filters["topic"].queryset = Topic.objects.order_by("name")
 
     def noop(self, queryset, name, value):

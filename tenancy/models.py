@@ -181,9 +181,24 @@ class Role(models.TextChoices):
     INDEPENDENT_VISITOR = "independent_visitor", "Independent visitor"
 
 
+# The roles of the provider's own staff: everyone but the independent visitor, who by regulation
+# 44 is independent of the home and so is never picked as an owner, key worker, DSL or author.
+STAFF_ROLES = (Role.KEY_WORKER, Role.MANAGER, Role.MODERATOR, Role.ORG_ADMIN)
+
+
 class MembershipQuerySet(TenantQuerySet):
     """Bulk writes send no signal: these give the people concerned a new version of their cached
     access (``tenancy.authcache``) as ``save`` and ``delete`` do through the receivers in apps.py."""
+
+    def of_staff(self, roles=STAFF_ROLES, day: datetime.date | None = None):
+        """The staff roles among these that give access on ``day`` (default: today): active, not
+        past their end date, and never an independent visitor's (whatever ``roles`` asks)."""
+        day = day or timezone.localdate()
+        return self.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+            is_active=True,
+            role__in=[role for role in roles if role in STAFF_ROLES],
+        )
 
     def update(self, **kwargs):
         users = set(self.order_by().values_list("user_id", flat=True))
@@ -205,6 +220,9 @@ class MembershipQuerySet(TenantQuerySet):
 
 class MembershipManager(TenantManager):
     _queryset_class = MembershipQuerySet
+
+    def of_staff(self, *args, **kwargs):
+        return self.get_queryset().of_staff(*args, **kwargs)
 
 
 class Membership(TenantModel):

@@ -1,9 +1,11 @@
 """The top navigation, gathered from each app's ``nav.py`` (a function ``items(request)`` returning
 ``(label, url, active_prefix)`` tuples, or ``(label, url, active_prefix, group)`` to share a dropdown, and optionally ``admin_items(request)`` returning
-``(label, url)`` for the user menu, and ``badges(request)`` returning ``(label, url, kind, count)``
-for counts in the top bar: ``count()`` is queried only when ``tenancy.badges`` has no cached figure
-for the person, so a page pays one cache read for them all), so an app adds its pages without
-editing the base template. ``settings.NAVIGATION_APPS`` gives the order.
+``(label, url)`` for the user menu, and ``badges(request)`` returning ``(label, url, kind, count,
+words)`` for counts in the top bar: ``count()`` is queried only when ``tenancy.badges`` has no
+cached figure for the person, so a page pays one cache read for them all; ``words`` is
+``(singular, plural)``, what the number counts ("unread overdue alert", "unread overdue alerts"),
+spoken after it and shown on hover, so two badges side by side never sound alike), so an app adds
+its pages without editing the base template. ``settings.NAVIGATION_APPS`` gives the order.
 
 It lives in ``tenancy`` (the bottom layer) because it imports no app by name: any layer may use it
 to gather what the apps above offer, without an upward import."""
@@ -78,17 +80,28 @@ def navigation(request):
         "nav_items": entries,
         "menu_items": [{"label": label, "url": url} for label, url in menu],
         # Counted only when a template shows them (the base template does; fragments do not).
-        "nav_badges": SimpleLazyObject(lambda: _badges(access, badges)),
+        "nav_badges": SimpleLazyObject(lambda: badge_figures(access, badges)),
     }
 
 
-def _badges(access, badges) -> list[dict]:
+def badge_figures(access, badges) -> list[dict]:
+    """``badges`` (tuples from ``nav.badges``) as {"label", "url", "count", "words"}: the counts
+    from ``tenancy.badges``' cache, so a page that repeats a top-bar count (My week's buttons)
+    shows the same figure, for one cache read."""
     figures = badge_cache.counts(
         organisation_id=access.organisation.pk,
         user_id=access.user.pk,
-        wanted={kind: count for _, _, kind, count in badges},
+        wanted={kind: count for _, _, kind, count, _ in badges},
     )
-    return [{"label": label, "url": url, "count": figures[kind]} for label, url, kind, _ in badges]
+    return [
+        {
+            "label": label,
+            "url": url,
+            "count": figures[kind],
+            "words": singular if figures[kind] == 1 else plural,
+        }
+        for label, url, kind, _, (singular, plural) in badges
+    ]
 
 
 def child_links(request, child) -> list[dict]:

@@ -1,5 +1,8 @@
 """The top navigation gathered from the apps: one item marked as the current page."""
 
+import html
+import re
+
 import pytest
 
 
@@ -24,3 +27,102 @@ def test_one_item_is_current_even_when_two_prefixes_match(client, org):
     # The badges (counts rendered in the page) are offered to every signed-in member.
     badges = client.get("/behaviour/").context["nav_badges"]
     assert [b["label"] for b in badges] == ["Overdue", "Alerts"]
+
+
+# What each top-bar count says after its number (to a screen reader, and on hover).
+BADGE_WORDS = {
+    "Overdue": ("new overdue item", "new overdue items"),
+    "Alerts": ("unread alert", "unread alerts"),
+}
+
+
+@pytest.mark.django_db
+def test_every_top_bar_badge_says_in_words_what_it_counts(client, org):
+    """Every app's badge gives its own words, singular and plural, and no two sound alike: the
+    *Overdue* figure is not read out as the *Alerts* one's "unread alerts"."""
+    from actions.models import Notice
+    from tenancy import badges
+    from tenancy.context import organisation_scope
+    from tenancy.navigation import _modules
+    from tests.compliance.factories import AlertFactory
+
+    manager = org.users["manager"]
+    with organisation_scope(org.org.pk):
+        AlertFactory(obligation=org.obligation, user=manager, due_on="2026-01-01")
+        AlertFactory(obligation=org.obligation, user=manager, due_on="2026-01-02")
+        Notice.objects.create(
+            organisation=org.org, user=manager, site=org.school, key="t", message="m", url="/"
+        )
+        for kind in ("alerts", "notices"):  # as the services that make them do
+            badges.forget(kind, organisation_id=org.org.pk, user_ids=[manager.pk])
+    client.force_login(manager)
+    response = client.get("/")
+    offered = [
+        badge for module in _modules() if hasattr(module, "badges")
+        for badge in module.badges(response.wsgi_request)
+    ]  # fmt: skip
+    words = {label: tuple(said) for label, _url, _kind, _count, said in offered}
+    assert words == BADGE_WORDS
+    assert len({w for pair in words.values() for w in pair}) == 2 * len(words)
+    top_bar = response.content.decode().split('aria-label="Main"')[1].split("</nav>")[0]
+    for label, n, said in (("Overdue", 2, "new overdue items"), ("Alerts", 1, "unread alert")):
+        badge = top_bar.split(f">{label} <span", 1)[1].split("</a>", 1)[0]
+        assert f'title="{n} {said}"' in badge
+        assert f'{n}<span class="visually-hidden"> {said}</span>' in badge
+    assert "unread alerts" not in top_bar.split(">Overdue <span", 1)[1].split("</a>", 1)[0]
+
+
+ANCHOR = re.compile(r'<a\b[^>]*href="([^"]*)"[^>]*>(.*?)</a>', re.S)
+# Each alerts page, and the words every link to it starts with (the page's own name).
+ALERT_PAGES = {"/actions/alerts/": "Alerts", "/compliance/alerts/": "Overdue"}
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split()
+
+
+@pytest.mark.django_db
+def test_every_link_to_an_alerts_page_is_named_after_the_page_it_opens(client, org):
+    """My week's button said *Alerts* and opened the overdue alerts: every link named "Alerts"
+    anywhere opens the Alerts page, and every link to the overdue alerts says *Overdue*."""
+    from .pages import html_pages
+
+    seen = set()
+    for name, _user, body in html_pages(
+        client, org, [org.users["key_worker"], org.users["manager"]]
+    ):
+        for href, inner in ANCHOR.findall(body):
+            words = _text(inner)
+            if href in ALERT_PAGES:
+                assert words[:1] == [ALERT_PAGES[href]], (name, href, words)
+                seen.add((href, name))
+            elif words[:1] == ["Alerts"]:
+                raise AssertionError(f"{name}: a link named Alerts opens {href}")
+    assert ("/actions/alerts/", "compliance:my_week") in seen
+    assert ("/compliance/alerts/", "compliance:my_week") in seen
+    assert ("/actions/alerts/", "actions:index") in seen
+
+
+@pytest.mark.django_db
+def test_my_weeks_alerts_button_opens_the_alerts_with_their_unread_count(client, org):
+    from actions.models import Notice
+    from tenancy.context import organisation_scope
+
+    worker = org.users["key_worker"]
+    with organisation_scope(org.org.pk):
+        for key in ("a", "b"):
+            Notice.objects.create(
+                organisation=org.org, user=worker, site=org.school, key=key, message=key, url="/"
+            )
+    client.force_login(worker)
+    page = client.get("/compliance/my-week/").content.decode()
+    buttons = page.split('data-testid="my-week-alerts"')[1].split("</div>")[0]
+    alerts = buttons.split('href="/actions/alerts/">', 1)[1].split("</a>", 1)[0]
+    assert (
+        alerts.startswith("Alerts <span")
+        and '2<span class="visually-hidden"> unread alerts' in alerts
+    )
+    opened = client.get("/actions/alerts/").content.decode()
+    assert '<h1 class="h3">Alerts</h1>' in opened
+    overdue = client.get("/compliance/alerts/").content.decode()
+    assert '<h1 class="h3">Overdue alerts' in overdue

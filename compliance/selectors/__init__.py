@@ -71,9 +71,11 @@ def dashboard_sites(access: Access) -> list[Site]:
     return [s for s in access.all_sites if can_edit_policy(access, s)]
 
 
-def site_counts(sites: list[Site]) -> list[dict]:
-    """For the home page: each site's overdue and due-today items (one query)."""
-    counts: dict[int, dict] = {s.pk: {} for s in sites}
+def site_counts(sites: list[Site], items: list[dict] | None = None) -> list[dict]:
+    """For the home page: each site's overdue and due-today items (one query): its children's
+    obligations and the whole-site ``items`` (``site_items``: the Regulation 45 review), so the
+    figures count everything the panel names beside them."""
+    counts: dict[int, dict] = {s.pk: defaultdict(int) for s in sites}
     for site_id, status, n in (
         Obligation.objects.filter(
             site_id__in=list(counts), status__in=[Status.OVERDUE, Status.DUE_TODAY]
@@ -82,12 +84,15 @@ def site_counts(sites: list[Site]) -> list[dict]:
         .annotate(n=Count("pk"))
         .order_by()
     ):  # query: counts by site and status
-        counts[site_id][status] = n
+        counts[site_id][status] += n
+    for item in items or ():
+        if item["site"].pk in counts:
+            counts[item["site"].pk][item["status"]] += 1
     return [
         {
             "site": site,
-            "overdue": counts[site.pk].get(Status.OVERDUE, 0),
-            "due_today": counts[site.pk].get(Status.DUE_TODAY, 0),
+            "overdue": counts[site.pk][Status.OVERDUE],
+            "due_today": counts[site.pk][Status.DUE_TODAY],
         }
         for site in sites
     ]
@@ -209,8 +214,13 @@ def policy_for(site: Site) -> Policy | None:
 
 
 def org_overview(access: Access) -> list[dict]:
-    """Every site side by side: counts by rule and status. One query (plus the sites)."""
+    """Every site side by side: counts by rule and status, and the whole site's items not on
+    track (the Regulation 45 review). One query (plus the sites and the subscribers' own)."""
     sites = dashboard_sites(access)
+    items = defaultdict(list)
+    for item in site_items(sites) if sites else ():
+        if item["status"] not in (Status.OK, Status.PAUSED):
+            items[item["site"].pk].append(item)
     counts = defaultdict(lambda: defaultdict(Cell))
     for r in (
         Obligation.objects.filter(site__in=[s.pk for s in sites])
@@ -231,6 +241,7 @@ def org_overview(access: Access) -> list[dict]:
                 "total": total,
                 "overdue": overdue,
                 "on_time": None if not total else round(100 * (total - overdue) / total),
+                "site_items": items[site.pk],
             }
         )
     return rows

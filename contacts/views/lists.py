@@ -239,5 +239,5 @@ def contact_settings(request, site_id):
         title=f"Contact rules, {site.name}",
         submit="Save",
         intro="Same-day calls home (schools) and the statutory-visit rule (children's homes, "
-        "Care Planning Regulations 2010, reg. 28).",
+        "Care Planning Regulations 2010, regulation 28).",
     )

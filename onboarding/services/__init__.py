@@ -30,6 +30,7 @@ from ._common import (  # noqa: F401
 )
 from .invitations import (  # noqa: F401
     VISITOR_MAX_DAYS,
+    Renewed,
     Sent,
     _check_visitor_grant,
     _digest,

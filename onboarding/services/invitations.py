@@ -71,6 +71,15 @@ class Sent:
     link: str
 
 
+@dataclass
+class Renewed:
+    """An independent visitor invited again to the home they visit (or visited): their role is
+    renewed on the account they have, until ``membership.ends_on``; no invitation is needed."""
+
+    membership: Membership
+    had_ended: bool
+
+
 VISITOR_MAX_DAYS = 366
 
 
@@ -115,7 +124,9 @@ def invitation_create(
 
     Errors: ValidationError (no roles, already a member with those roles, an open invitation
     already), PermissionDenied (a role the inviter may not give). Returns the invitation and the
-    link (shown by the command in development).
+    link (shown by the command in development) — or ``Renewed`` for the home's own independent
+    visitor invited again (their access ended, or ends on another day): the role is renewed on
+    their account until ``ends_on``, with no invitation to accept.
 
     An independent visitor (regulation 44) is invited alone: one home the inviter manages, no
     other role, and ``ends_on`` (the last day of their access, after today, within a year)."""
@@ -131,11 +142,23 @@ def invitation_create(
         actor = access.user
     existing = User.objects.filter(username__iexact=email).first()
     if existing is not None and existing.is_active:
-        held = set(
+        memberships = list(
             Membership.objects.filter(
                 user=existing, organisation=organisation, is_active=True
-            ).values_list("site_id", "role")
+            ).select_related("site")
         )
+        if visitor:
+            renewed = _visitor_renew(
+                actor=actor,
+                user=existing,
+                memberships=memberships,
+                grant=visitor[0],
+                ends_on=ends_on,
+            )
+            if renewed is not None:
+                return renewed
+        # A role past its end date is not held: a visitor whose access ended may be invited again.
+        held = {(m.site_id, m.role) for m in memberships if m.is_current()}
         if held and set(grants) <= held:
             raise ValidationError({"email": "This person already holds those roles here."})
         if held:
@@ -185,6 +208,59 @@ def invitation_create(
         invitation, link=link, inviter_name=actor.get_full_name() if actor else "Keywork"
     )
     return Sent(invitation=invitation, link=link)
+
+
+def _visitor_renew(*, actor, user, memberships, grant: Grant, ends_on) -> Renewed | None:
+    """The visitor of this home again (their access ended, or ends on another day): the role's
+    last day becomes ``ends_on``, audited, and they are told by email. None when the person is
+    not this home's visitor; refused when they hold another role here (a visitor holds none)."""
+    site_id, role = grant
+    membership = next(((m for m in memberships if (m.site_id, m.role) == grant)), None)
+    if membership is None:
+        return None
+    if any(m.is_current() for m in memberships if m.pk != membership.pk):
+        raise ValidationError(
+            {
+                "email": "This person holds another role here: an independent visitor holds "
+                "no other role (regulation 43: independent of the provider)."
+            }
+        )
+    name = user.get_full_name() or user.username
+    if membership.ends_on == ends_on and membership.is_current():
+        raise ValidationError(
+            {
+                "email": f"{name} is the independent visitor of {membership.site.name} until "
+                f"{ends_on:%-d %B %Y} already."
+            }
+        )
+    had_ended = not membership.is_current()
+    before = snapshot(membership)
+    membership.ends_on = ends_on
+    membership.save(update_fields=["ends_on"])
+    audit_write(
+        actor=actor,
+        action=Action.UPDATE,
+        instance=membership,
+        before=before,
+        summary=f"Independent visitor's access renewed until {ends_on:%-d %B %Y}",
+    )
+    organisation = Organisation.objects.get(pk=membership.organisation_id)
+    send_mail(
+        subject=f"Your Keywork access to {membership.site.name} is renewed",
+        message=render_to_string(
+            "onboarding/email/visitor_renewed.txt",
+            {
+                "user": user,
+                "site": membership.site,
+                "organisation": organisation,
+                "ends_on": ends_on,
+                "renewed_by": actor.get_full_name() if actor else "Keywork",
+            },
+        ),
+        from_email=None,
+        recipient_list=[user.email or user.username],
+    )
+    return Renewed(membership=membership, had_ended=had_ended)
 
 
 @transaction.atomic

@@ -53,7 +53,7 @@ def test_the_worked_example_reaches_the_manager_the_key_worker_and_the_social_wo
     # The manager: an alert in the top bar and the task on the home page; closes it with a note.
     sign_in(page, home.home_manager.username)
     expect(page.locator('a.nav-link[href="/actions/alerts/"] [data-unread]')).to_have_text(
-        "1 unread alerts"
+        "1 unread alert"
     )
     expect(page.get_by_test_id("home-actions")).to_contain_text("Make the manager aware")
     page.screenshot(path="test-artifacts/actions-manager-home.png", full_page=True)
@@ -149,7 +149,7 @@ def test_a_high_level_incident_alerts_the_manager_who_marks_it_significant(page,
     page.context.clear_cookies()
     sign_in(page, home.home_manager.username)
     expect(page.locator('a.nav-link[href="/actions/alerts/"] [data-unread]')).to_have_text(
-        "1 unread alerts"
+        "1 unread alert"
     )
     page.locator('a.nav-link[href="/actions/alerts/"]').click()
     page.get_by_test_id("notices").get_by_role(

@@ -134,14 +134,15 @@ def test_org_admin_sees_all_sites_side_by_side(client, org, django_assert_num_qu
     assert client.get("/compliance/").url == "/compliance/overview/"
     small = queries(client, "/compliance/overview/")
     add_children(org, 10)
-    # 1 user, 2 savepoint, 3 the organisation's
-    # sites, 4 counts by site, rule and status, 5 the latest recorded change (the chart's cache
-    # key), 6 release. The chart comes from the cache: no change was recorded since the first view
-    # (which also counted the changes of the 12 weeks).
+    # 1 user, 2 savepoint, 3 the organisation's sites, 4-5 the homes' published and draft
+    # Regulation 45 reviews (each site's whole-site items), 6 counts by site, rule and status,
+    # 7 the latest recorded change (the chart's cache key), 8 release. The chart comes from the
+    # cache: no change was recorded since the first view (which also counted the changes of the
+    # 12 weeks).
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         response = client.get("/compliance/overview/")
-    assert len(small) == 6
+    assert len(small) == 8
     sites = [row["site"] for row in response.context["rows"]]
     assert set(sites) == {org.school, org.home}
 
@@ -151,16 +152,20 @@ def test_key_worker_my_week(client, org, django_assert_num_queries):
     client.force_login(org.users["key_worker"])
     small = queries(client, "/compliance/my-week/")
     add_children(org, 5, staff=org.users["key_worker"])
-    # 1 user, 2 savepoint, 3 my obligations due by
-    # Sunday with children and sites, 4-5 same-day calls due from the contacts app (its rules,
-    # today's slips with their calls), 6 targets to review, 7 unread alerts, 8 my open actions
-    # (the actions app's panel), 9 release.
+    # 1 user, 2 savepoint, 3 my obligations due by Sunday with children and sites, 4-5 same-day
+    # calls due from the contacts app (its rules, today's slips with their calls), 6 targets to
+    # review, 7 my open actions (the actions app's panel), 8 release. The two unread figures on
+    # its buttons are the top bar's, from its cache.
     # (The two-factor device and the memberships are cached per session: tenancy.authcache.)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get("/compliance/my-week/")
-    assert len(small) == 9
+    assert len(small) == 8
     assert len(response.context["overdue"]) == 6
-    assert "1 unread" in response.content.decode()
+    # Each button names the page it opens, with the figure the top bar shows for it.
+    buttons = response.content.decode().split('data-testid="my-week-alerts"')[1].split("</div>")[0]
+    assert 'href="/compliance/alerts/">Overdue alerts <span class="badge' in buttons
+    assert '1<span class="visually-hidden"> new overdue item</span>' in buttons
+    assert 'href="/actions/alerts/">Alerts</a>' in buttons  # no unread alerts from records
 
 
 @pytest.mark.django_db

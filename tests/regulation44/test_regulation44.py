@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actions.models import ActionItem, Kind, Notice, Source, State
+from onboarding.models import Invitation
 from regulation44.models import Recommendation, VisitReport
 from tenancy.models import AuditEvent, Membership, Role
 from tenancy.timeutils import site_today
@@ -151,6 +152,68 @@ def test_a_visitor_of_a_school_or_with_another_role_is_refused_by_the_service(or
                 base_url="http://testserver",
                 ends_on=ends_on,
             )
+
+
+def test_a_visitor_whose_access_ended_is_invited_again_and_their_access_is_renewed(
+    client, org, scope
+):
+    """The walkthrough: inviting the same address again was refused ("already holds those
+    roles") though the role had ended. Now it renews the role on their account until the new
+    day, says so, and tells the visitor; nothing else changes."""
+    manager = _home_manager(org, scope)
+    visitor = org.visitor
+    today = site_today(org.home)
+    with scope(org.org):
+        Membership.objects.filter(user=visitor).update(ends_on=today - datetime.timedelta(days=1))
+    reader = VerifiedClient()
+    reader.force_login(visitor)
+    child_page = f"/children/{org.child.pk}/"
+    assert reader.get(child_page).status_code in (403, 404)
+    client.force_login(manager)
+    team = client.get("/team/").content.decode()
+    assert f"Ended {today - datetime.timedelta(days=1):%-d %b %Y}" in team
+    ends_on = today + datetime.timedelta(days=90)
+    response = _invite(
+        client, org, email=visitor.username.upper(), first_name="Ivy", last_name="Visitor",
+        visitor_site=org.home.pk, visitor_ends_on=ends_on,
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert response["Location"] == f"/team/{visitor.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        f"Ivy Visitor already has an account: their access as the independent visitor of "
+        f"{org.home.name} had ended and is renewed until {ends_on:%-d %B %Y}." in page
+    )
+    assert f"until {ends_on:%-d %b %Y}" in page
+    with scope(org.org):
+        [membership] = Membership.objects.filter(user=visitor)
+        assert (membership.role, membership.ends_on, membership.is_active) == (
+            Role.INDEPENDENT_VISITOR, ends_on, True,
+        )  # fmt: skip
+        assert not Invitation.objects.filter(email=visitor.username).exists()
+        assert AuditEvent.objects.filter(
+            object_id=str(membership.pk), summary__startswith="Independent visitor's access renewed"
+        ).exists()
+    [email] = mail.outbox
+    assert email.to == [visitor.email or visitor.username]
+    assert f"It now ends on {ends_on:%-d %B %Y}" in email.body
+    reader = VerifiedClient()
+    reader.force_login(visitor)
+    assert reader.get(child_page).status_code == 200
+    # The same day again: nothing to renew, and the form says why.
+    again = _invite(
+        client, org, email=visitor.username, visitor_site=org.home.pk, visitor_ends_on=ends_on
+    )
+    assert f"is the independent visitor of {org.home.name} until {ends_on:%-d %B %Y} already" in (
+        again.content.decode()
+    )
+    # Staff are not renewed as visitors: a key worker invited as a visitor is refused as before.
+    refused = _invite(
+        client, org, email=org.users["other_site_key_worker"].username,
+        visitor_site=org.home.pk, visitor_ends_on=ends_on,
+    )  # fmt: skip
+    assert refused.status_code == 200
+    assert "already a member of this organisation" in refused.content.decode()
 
 
 def _upload(client, world, *, data=None, name="report.pdf", day=None, recommendations=""):

@@ -24,12 +24,12 @@ def test_manager_evaluates_publishes_and_downloads_the_pack(page, org):  # noqa:
     known_home(org)
     manager = home_manager(org)
     with organisation_scope(org.org.pk):
-        Review.objects.create(
-            organisation=org.org, site=org.home, period_start=START, period_end=END,
-            created_by=manager,
-        )  # fmt: skip
+        # The world's draft of the home, of this period (one draft per home and period).
+        Review.objects.filter(site=org.home, period_start=START, period_end=END).update(
+            created_by=manager
+        )
     sign_in(page, manager.username)
-    page.get_by_role("link", name="Reg 45", exact=True).first.click()
+    page.get_by_role("link", name="Regulation 45", exact=True).first.click()
     page.get_by_role("link", name="1 Jan 2026 – 30 Jun 2026").last.click()
     expect(page.get_by_role("heading", name="Regulation 45 review: Alpha House")).to_be_visible()
     expect(page.get_by_test_id("qs2-sessions")).to_have_text(
@@ -65,7 +65,7 @@ def test_manager_evaluates_publishes_and_downloads_the_pack(page, org):  # noqa:
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF").click()
     path = download.value.path()
-    assert download.value.suggested_filename.startswith("regulation 45 review - Alpha House")
+    assert download.value.suggested_filename.startswith("Regulation 45 review - Alpha House")
     text = pdf_text(Path(path).read_bytes())
     for figure in (
         "3 sessions with 2 young people: Amy Ashdown 2, Ben Brook 1.",

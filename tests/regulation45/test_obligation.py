@@ -73,7 +73,8 @@ def test_recorded_as_sent_the_report_is_no_longer_due(client, org):
     _publish(org, manager, today - datetime.timedelta(days=40), sent_on=today)
     text = _text(client.get(f"/compliance/sites/{org.home.pk}/"))
     assert "report to Ofsted" not in text
-    assert "Regulation 45" not in _text(client.get("/"))  # on track: nothing to act on
+    home = _text(client.get("/"))  # on track: nothing to act on (the top bar names the pages)
+    assert "Regulation 45 review" not in home and "Regulation 45 report" not in home
 
 
 def test_a_review_due_within_28_days_warns(client, org):
@@ -85,3 +86,49 @@ def test_a_review_due_within_28_days_warns(client, org):
     text = _text(client.get(f"/compliance/sites/{org.home.pk}/"))
     assert "Due soon Regulation 45 review: due" in text
     assert "Due soon Regulation 45 review" in _text(client.get("/"))
+
+
+def _home_row(response, site) -> str:
+    """The home page's Compliance table row of ``site``."""
+    panel = response.content.decode().split(">Compliance</h2>", 1)[1]
+    return panel.split(f">{site.name}</a>", 1)[1].split("</tr>", 1)[0]
+
+
+def _due(org, status) -> int:
+    from compliance.models import Obligation
+
+    with organisation_scope(org.org.pk):
+        return Obligation.objects.filter(site=org.home, status=status).count()
+
+
+def test_the_home_pages_due_today_counts_the_review_due_today(client, org):
+    """The walkthrough's "Due today 0" beside a due-today Regulation 45 review: the figure counts
+    everything due today that the panel lists under it."""
+    manager = home_manager(org)
+    client.force_login(manager)
+    response = client.get("/")
+    assert "Due today Regulation 45 review (none published yet)" in _text(response)
+    expected = _due(org, "due_today") + 1
+    assert f'<span class="badge text-bg-warning">{expected}</span>' in _home_row(response, org.home)
+
+
+def test_an_overdue_report_is_in_the_overdue_figure_and_on_the_page_it_opens(client, org):
+    manager = home_manager(org)
+    client.force_login(manager)
+    today = site_today(org.home)
+    _publish(org, manager, today - datetime.timedelta(days=29))  # the report is a day late
+    row = _home_row(client.get("/"), org.home)
+    expected = _due(org, "overdue") + 1
+    assert f'compliance/sites/{org.home.pk}/overdue/">{expected} overdue</a>' in row
+    page = client.get(f"/compliance/sites/{org.home.pk}/overdue/")
+    listed = page.content.decode().split('data-testid="overdue-site-items"')[1].split("</ul>")[0]
+    assert "Regulation 45 report to Ofsted" in listed
+    # Filtered to a key worker, the whole home's items are not theirs.
+    filtered = client.get(f"/compliance/sites/{org.home.pk}/overdue/?staff=none")
+    assert "overdue-site-items" not in filtered.content.decode()
+    # The organisation's overview names it on the home's card.
+    client.force_login(org.users["org_admin"])
+    overview = client.get("/compliance/overview/").content.decode()
+    assert (
+        "Regulation 45 report to Ofsted" in overview.split('data-testid="overview-site-items"')[1]
+    )

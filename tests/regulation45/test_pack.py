@@ -27,10 +27,12 @@ def known(org):
     data = known_home(org)
     data.manager = home_manager(org)
     with organisation_scope(org.org.pk):
-        data.review = Review.objects.create(
-            organisation=org.org, site=org.home, period_start=START, period_end=END,
-            created_by=data.manager,
-        )  # fmt: skip
+        # The world's draft of the home is of the same period (tests/regulation45/world.py): one
+        # draft per home and period, so it is this one, started by the home's manager.
+        data.review = Review.objects.get(pk=org.review.pk, period_start=START, period_end=END)
+        data.review.created_by = data.manager
+        data.review.save(update_fields=["created_by"])
+        data.review.entries.all().delete()
     return data
 
 
@@ -127,7 +129,7 @@ def test_the_page_and_the_pdf_show_the_same_figures(client, org, known):
     page = client.get(f"/regulation45/{known.review.pk}/").content.decode()
     pdf = client.get(f"/regulation45/{known.review.pk}/pack.pdf")
     assert pdf["Content-Type"] == "application/pdf"
-    assert "regulation 45 review - Alpha House - draft 2026-06-30.pdf" in unquote(
+    assert "Regulation 45 review - Alpha House - draft 2026-06-30.pdf" in unquote(
         pdf["Content-Disposition"]
     )
     text = pdf_text(pdf.content)
@@ -233,10 +235,10 @@ def test_only_managers_of_the_home_and_organisation_admins_see_reviews(client, o
     assert client.get(f"/regulation45/home/{org.school.pk}/").status_code == 404  # a school
     assert client.get(f"/regulation45/{known.review.pk}/standard/10/").status_code == 404
     # The navigation offers it to the home's manager only.
-    assert b">Reg 45<" in client.get("/").content
+    assert b">Regulation 45<" in client.get("/").content
     for other in ("other_site_key_worker", "manager"):  # the home's key worker, a school's manager
         client.force_login(org.users[other])
-        assert b">Reg 45<" not in client.get("/").content, other
+        assert b">Regulation 45<" not in client.get("/").content, other
 
 
 def test_a_period_ending_in_the_future_or_backwards_is_refused(client, org, known):
@@ -250,7 +252,7 @@ def test_a_period_ending_in_the_future_or_backwards_is_refused(client, org, know
     response = client.post(url, {"period_start": "2026-06-01", "period_end": tomorrow.isoformat()})
     assert "cannot end in the future" in response.content.decode()
     with organisation_scope(org.org.pk):
-        assert Review.objects.filter(site=org.home).count() == 2  # the world's and the fixture's
+        assert Review.objects.filter(site=org.home).count() == 1  # the world's, as it was
 
 
 def test_excerpts_must_be_sessions_of_the_period_covering_the_standard(client, org, known):
@@ -327,3 +329,40 @@ def test_a_closed_homes_reviews_are_read_only(client, org, known):
         assert client.get(write).status_code == 403, write
         assert client.post(write, {"version": 1}).status_code == 403, write
     assert client.get(f"{url}pack.pdf").status_code == 200
+
+
+def test_a_second_draft_of_the_same_home_and_period_is_refused_naming_the_first(client, org, known):
+    """The walkthrough: two drafts of one home and period could be started (a double click, two
+    managers), splitting the evaluations between them. The form names the draft there is, with
+    a link; the database refuses a second even when two arrive at once."""
+    from django.db import IntegrityError, transaction
+
+    client.force_login(known.manager)
+    url = f"/regulation45/home/{org.home.pk}/new/"
+    form = client.get(url).content.decode()
+    listed = form.split('data-testid="drafts"')[1].split("</div>")[0]
+    assert f'href="/regulation45/{known.review.pk}/">1 Jan 2026 – 30 Jun 2026</a>' in listed
+    response = client.post(url, {"period_start": "2026-01-01", "period_end": "2026-06-30"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        f"{org.home.name} has a draft review of 1 January 2026 to 30 June 2026 already, started "
+        f"by Rosa Manager on "
+    ) in page
+    assert f'<a href="/regulation45/{known.review.pk}/">continue that draft</a>' in page
+    with organisation_scope(org.org.pk):
+        assert Review.objects.filter(site=org.home).count() == 1
+        with pytest.raises(services.DraftExists) as refused:
+            services.review_start(actor=known.manager, site=org.home, period_start=START,
+                                  period_end=END)  # fmt: skip
+        assert refused.value.review == known.review
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Review.objects.create(organisation=org.org, site=org.home, period_start=START,
+                                  period_end=END, created_by=known.manager)  # fmt: skip
+    # Another period is another review; a published one of the period does not stop a draft.
+    other = client.post(url, {"period_start": "2025-07-01", "period_end": "2025-12-31"})
+    assert other.status_code == 302
+    with organisation_scope(org.org.pk):
+        services.review_publish(actor=known.manager, review=known.review, version=1)
+    again = client.post(url, {"period_start": "2026-01-01", "period_end": "2026-06-30"})
+    assert again.status_code == 302

@@ -52,7 +52,7 @@ def test_a_concern_from_a_session_reaches_the_dsl_and_nobody_else(page, org):
     page.context.clear_cookies()
     sign_in(page, org.users["manager"].username)
     expect(page.locator('a.nav-link[href="/actions/alerts/"] [data-unread]')).to_have_text(
-        "1 unread alerts"
+        "1 unread alert"
     )
     expect(page.get_by_test_id("home-concerns")).to_contain_text(reference)
     page.get_by_test_id("home-concerns").get_by_role("link").first.click()

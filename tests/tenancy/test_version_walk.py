@@ -81,11 +81,12 @@ def _published_review_id(world) -> int:
 
     with organisation_scope(world.org.pk):
         review = Review.objects.get(pk=world.ids["review_id"])
+        # The half-year before the world's draft (one draft per home and period).
         draft = services.review_start(
             actor=world.users["org_admin"],
             site=world.home,
-            period_start=review.period_start,
-            period_end=review.period_end,
+            period_start=review.period_start.replace(year=review.period_start.year - 1),
+            period_end=review.period_end.replace(year=review.period_end.year - 1),
         )
         return services.review_publish(actor=world.users["org_admin"], review=draft, version=1).pk
 
