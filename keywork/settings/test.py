@@ -31,3 +31,10 @@ DATABASE_APP_CAN_TRUNCATE = True
 # Tests run in one process: the caches of tenancy.authcache and tenancy.badges apply as in
 # production even without Redis.
 SHARED_CACHE = True
+# Each test run keeps its cache entries apart from earlier runs' (Redis keeps them between runs,
+# and ids repeat from one run to the next: a top-bar figure or a session's memberships cached by
+# the last run must never answer this one).
+if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
+    import uuid
+
+    CACHES["default"]["KEY_PREFIX"] = f"keywork-test-{uuid.uuid4().hex[:12]}"  # noqa: F405
