@@ -229,9 +229,9 @@ def run(
                 [wrk, "-t2", f"-c{users}", "-d5s", "-s", str(fast), url],
                 check=True, capture_output=True,
             )  # fmt: skip
-            shape = (
-                f"{env.get('GUNICORN_WORKERS', 'cores')} × {env.get('GUNICORN_WORKER_CLASS', 'sync')}"
-                + (f" ({threads} threads)" if threads else "")
+            kind = env.get("GUNICORN_WORKER_CLASS", "gthread")  # keywork/gunicorn.conf.py
+            shape = f"{env.get('GUNICORN_WORKERS', 'cores')} × {kind}" + (
+                f" ({env.get('GUNICORN_THREADS', '2')} threads)" if kind == "gthread" else ""
             )
             for think, script, name in (
                 (False, fast, f"load, saturation: {users} connections, no pause [{shape}]"),

@@ -3,11 +3,15 @@ docker-compose's web service and the bench's load test (``gunicorn -c keywork/gu
 Each can be overridden by an environment variable of the same name in capitals with ``GUNICORN_``
 in front (``GUNICORN_WORKERS=4``).
 
-Workers: **sync, one per core** (measured in the README's benchmarks, issue 21): every request is
-CPU-bound Python and SQL with no slow client in the process (the proxy in front buffers requests
-and responses), so more workers than cores only queue on the CPU, and threads (gthread) add a
-lock and a switch per request for the same throughput. Behind no buffering proxy, or with slow
-clients holding connections open, use ``GUNICORN_WORKER_CLASS=gthread`` with a few threads."""
+Workers: **gthread, one process per core, two threads each** (measured in the README's
+benchmarks, issue 21). With sync workers a connection that is open but has not yet sent its
+request holds a whole worker until it does: a browser's spare connection, or the bench's people
+waiting between clicks. Without a buffering proxy in front (docker-compose serves gunicorn
+directly) that made 50 people pausing between clicks wait 301 ms at the median and 844 ms at the
+95th percentile on two cores, against 28 ms and 133 ms with gthread, which parks idle connections
+until they send. Threads cost some CPU (20 against 17 ms a request at saturation: 95 against 109
+requests/s), so behind a proxy that buffers whole requests (nginx) ``GUNICORN_WORKER_CLASS=sync``
+serves more. More threads or processes than this only queued on the two cores."""
 
 import multiprocessing
 import os
@@ -21,8 +25,8 @@ def _env(name: str, default):
 wsgi_app = "keywork.wsgi:application"
 bind = _env("bind", "0.0.0.0:8000")
 workers = _env("workers", multiprocessing.cpu_count())
-worker_class = _env("worker_class", "sync")
-threads = _env("threads", 1)  # gthread only
+worker_class = _env("worker_class", "gthread")
+threads = _env("threads", 2)  # gthread only
 backlog = _env("backlog", 2048)
 timeout = _env("timeout", 60)  # a PDF bundle runs in Celery; no page takes seconds
 graceful_timeout = 30
