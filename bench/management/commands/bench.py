@@ -143,9 +143,18 @@ class Command(BaseCommand):
                     sql_budget_ms=page.sql_budget_ms,
                 )
             )
+        rows.extend(self.pdf_layout(org, people))
         rows.append(self.bundle(org))
         rows.extend(self.sweeps(org))
         return rows
+
+    def pdf_layout(self, org, people):
+        from bench.pdf import compare
+        from sessions_app.selectors import session_record
+
+        with organisation_scope(org.pk):
+            session = session_record(type(people.session).objects.get(pk=people.session.pk))
+            return compare(session, org)
 
     def bundle(self, org):
         from sessions_app.exports import bundle_pdf
