@@ -93,7 +93,7 @@ WRITING_ROLES: tuple[str, ...] = (
 #: page answers 403 to a visitor, whatever its own checks say (TenantMiddleware.process_view).
 VISITOR_PAGES: frozenset[str] = frozenset({
     "home",
-    "people:child_list", "people:child_detail",
+    "people:child_list", "people:child_detail", "people:child_photo",
     "sessions_app:site_sessions", "sessions_app:child_sessions", "sessions_app:session_detail",
     "sessions_app:session_pdf", "sessions_app:child_targets",
     "behaviour:slip_list", "behaviour:slip_detail", "behaviour:child_overview",

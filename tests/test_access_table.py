@@ -6,12 +6,14 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 
 from tenancy.access import ACCESS_TABLE, COLUMNS, RECORD_KINDS, Reach
 from tenancy.context import organisation_scope
 from tenancy.models import Role
 
 from .factories import MembershipFactory
+from .uploads import png_bytes
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 WORDS = {Reach.NONE: "—", Reach.OWN: "own", Reach.SITE: "site"}
@@ -141,6 +143,8 @@ PEOPLE = [
 def _visitor_at_the_school(w):
     ends_on = datetime.date.today() + datetime.timedelta(days=60)
     MembershipFactory(user=w.visitor, site=w.school, role=Role.INDEPENDENT_VISITOR, ends_on=ends_on)
+    # The child's photo is part of the child's record the visitor reads (README's access table).
+    w.child.photo.save("visitor.png", ContentFile(png_bytes()), save=True)
 
 
 def _user(w, name):
