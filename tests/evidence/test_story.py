@@ -177,3 +177,28 @@ def test_the_story_says_so_when_a_period_is_refused_and_audits_each_download(cli
         assert AuditEvent.objects.filter(
             child_id=org.child.pk, action="export", summary="Key-work story Word file"
         ).exists()
+
+
+def test_a_young_persons_story_in_word_lists_each_sessions_quality_standards(client, org):
+    """At a children's home the sessions' column is the Quality Standards each covered (the
+    Word file gave a server error for every young person in a home)."""
+    with organisation_scope(org.org.pk):
+        child = org.child
+        child.site = org.home
+        child.save()
+        KeyWorkSessionFactory(
+            child=child,
+            author=org.users["key_worker"],
+            date=MONDAY,
+            quality_standards=[4, 1],
+            account="We talked about Sunday’s visit.",
+        )
+    client.force_login(org.users["org_admin"])
+    period = {"start": MONDAY.isoformat(), "end": (MONDAY + datetime.timedelta(days=6)).isoformat()}
+    word = client.get(f"/evidence/child/{child.pk}/story.docx", period)
+    assert word.status_code == 200
+    _, tables, _ = _docx_text(word.content)
+    sessions = next(t for t in tables if len(t[0]) > 2 and t[0][2] == "Quality Standards")
+    assert len(sessions) == 2
+    labels = sessions[1][2].split("; ")
+    assert len(labels) == 2 and all(labels), labels
