@@ -86,10 +86,24 @@ def save_if_unchanged(instance: Versioned, expected_version, fields: list[str]) 
     for name in auto_now:
         field = model._meta.get_field(name)
         values[name] = field.pre_save(instance, add=False)
+    # A file chosen in the form is only in memory until its field's pre_save stores it (save()
+    # does that; a queryset update does not): store it now, and take it away again if the row
+    # turns out to have changed meanwhile.
+    stored = []
+    for name in fields:
+        field = model._meta.get_field(name)
+        if isinstance(field, models.FileField):
+            file = getattr(instance, name)
+            fresh = bool(file) and not file._committed
+            values[name] = field.pre_save(instance, add=False)
+            if fresh:
+                stored.append(values[name])
     updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
         version=models.F("version") + 1, **values
     )
     if updated != 1:
+        for file in stored:
+            file.storage.delete(file.name)
         raise EditConflict()
     instance.version = expected_version + 1
 

@@ -249,3 +249,45 @@ def test_every_upload_refuses_impostors_and_oversized_files_and_saves_nothing(
                 "not a readable",
             )
         ), (label, name, body[:3000])
+
+
+@pytest.mark.django_db
+def test_a_photo_chosen_on_the_edit_form_is_stored_and_shown_back(client, org):
+    """The child's edit form writes through the version check (a queryset update, which does not
+    store a chosen file by itself): the photo must be in storage and served back byte for byte,
+    not only named in the row."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ..uploads import png_bytes
+
+    client.force_login(org.users["manager"])
+    picture = png_bytes((8, 8))
+    data = _child_form_data(client, org)(SimpleUploadedFile("zoë.png", picture, "image/png"))
+    response = client.post(f"/children/{org.child.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:500]
+    shown = client.get(f"/children/{org.child.pk}/photo/")
+    assert shown.status_code == 200
+    assert b"".join(shown.streaming_content) == picture
+
+
+@pytest.mark.django_db
+def test_a_photo_sent_with_a_stale_form_is_refused_and_not_left_in_storage(org):
+    """Someone else saved the child first: the edit is refused (EditConflict) and the photo it
+    carried is taken back out of storage, not left behind unreferenced."""
+    from django.core.files.base import ContentFile
+
+    from people.models import Child
+    from tenancy.concurrency import EditConflict, save_if_unchanged
+
+    from ..uploads import png_bytes
+
+    with organisation_scope(org.org.pk):
+        child = Child.objects.get(pk=org.child.pk)
+        stale = child.version
+        Child.objects.filter(pk=child.pk).update(version=stale + 1)  # a colleague's save
+        child.photo = ContentFile(png_bytes(), name="late.png")  # as the form leaves it
+        storage = child.photo.storage
+        with pytest.raises(EditConflict):
+            save_if_unchanged(child, stale, ["photo"])
+        assert child.photo.name and not storage.exists(child.photo.name)
+        assert not Child.objects.get(pk=child.pk).photo
