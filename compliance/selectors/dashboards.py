@@ -239,7 +239,8 @@ def _on_time_by_week(site_ids, today: datetime.date) -> list[Week]:
     for i in range(WEEKS):
         start = first + datetime.timedelta(weeks=i)
         due, late = found.get(start, (0, 0))
-        weeks.append(Week(start, due, late, partial=start + datetime.timedelta(days=6) > today))
+        # The week is over once its Sunday has ended: on that Sunday it is still "so far".
+        weeks.append(Week(start, due, late, partial=start + datetime.timedelta(days=6) >= today))
     return weeks
 
 

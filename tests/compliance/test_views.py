@@ -427,3 +427,18 @@ def test_my_week_lists_same_day_calls_for_my_pupils_with_a_button_to_log_them(cl
     assert org.child.full_name in section and "High-level incident" in section
     assert f"/contacts/child/{org.child.pk}/new/?kind=parent" in section
     assert "Otherpupil" not in section and "CallDue(" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", range(23, 30))  # Monday 23 to Sunday 29 November 2026
+def test_the_current_week_is_so_far_on_every_day_of_it_sunday_included(org, day):
+    """The on-time chart never judges the week it is in: on its Sunday too (it showed a finished
+    0 % bar on Sundays). The week before is judged from its Monday after."""
+    from compliance.selectors.dashboards import _on_time_by_week
+    from tenancy.context import organisation_scope
+
+    today = datetime.date(2026, 11, day)
+    with organisation_scope(org.org.pk):
+        weeks = _on_time_by_week([org.school.pk], today)
+    assert weeks[-1].start == datetime.date(2026, 11, 23) and weeks[-1].partial
+    assert not any(w.partial for w in weeks[:-1])
