@@ -78,7 +78,8 @@ def contact_export(request):
             "Date",
             "Time",
             "Site",
-            "Child",
+            # The site's word when the file is one kind of site's (Pupil, Young person).
+            (query.site.child_word if query.site else access.terms["child"]).capitalize(),
             "Kind",
             "Purpose",
             "Method",
