@@ -283,7 +283,7 @@ def leads(request):
     return render(
         request,
         "safeguarding/leads.html",
-        {"form": form, "rows": rows},
+        {"form": form, "rows": rows, "sites": sites},
         status=400 if request.method == "POST" else 200,
     )
 
