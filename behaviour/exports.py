@@ -24,6 +24,11 @@ HEADERS = [
 ]
 
 
+def headers(child_word: str = "child") -> list[str]:
+    """The columns, the second named in the site's word (Pupil, Young person)."""
+    return [child_word.capitalize() if h == "Child" else h for h in HEADERS]
+
+
 def row_values(slip, tz) -> list:
     local = timezone.localtime(slip.occurred_at, tz)
     outcome = slip.get_outcome_display() if slip.outcome else ""
@@ -50,11 +55,11 @@ def filename(subject: str, day: datetime.date, ext: str, *, site_name: str = "")
     return export_filename("behaviour log", *parts, day=day, ext=ext)
 
 
-def to_csv(slips, tz) -> bytes:
-    return csv_bytes(HEADERS, (row_values(slip, tz) for slip in slips))
+def to_csv(slips, tz, *, child_word: str = "child") -> bytes:
+    return csv_bytes(headers(child_word), (row_values(slip, tz) for slip in slips))
 
 
-def to_xlsx(slips, tz, *, title: str) -> bytes:
+def to_xlsx(slips, tz, *, title: str, child_word: str = "child") -> bytes:
     """Written with XlsxWriter, row by row in constant memory: 10,000 slips take under a second
     (openpyxl, styling each cell, took about six; see the README's benchmarks)."""
     import xlsxwriter
@@ -78,7 +83,7 @@ def to_xlsx(slips, tz, *, title: str) -> bytes:
     for i, width in enumerate([11, 7, 22, 20, 16, 16, 20, 60, 40, 24, 7]):
         ws.set_column(i, i, width)
     ws.freeze_panes(1, 0)
-    ws.write_row(0, 0, HEADERS, wb.add_format({"bold": True}))
+    ws.write_row(0, 0, headers(child_word), wb.add_format({"bold": True}))
     for n, slip in enumerate(slips, start=1):
         local = timezone.localtime(slip.occurred_at, tz).replace(tzinfo=None)
         values = [file_text(v) for v in row_values(slip, tz)]
@@ -94,7 +99,7 @@ def to_xlsx(slips, tz, *, title: str) -> bytes:
     return out.getvalue()
 
 
-def to_docx(slips, tz, *, title: str, subtitle: str) -> bytes:
+def to_docx(slips, tz, *, title: str, subtitle: str, child_word: str = "child") -> bytes:
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Pt
@@ -108,7 +113,7 @@ def to_docx(slips, tz, *, title: str, subtitle: str) -> bytes:
     doc.add_paragraph(file_text(subtitle))
     table = doc.add_table(rows=1, cols=len(HEADERS))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, HEADERS, strict=True):
+    for cell, text in zip(table.rows[0].cells, headers(child_word), strict=True):
         cell.text = text
         for run in cell.paragraphs[0].runs:
             run.font.bold = True

@@ -8,7 +8,7 @@ HEADER = ["Child", "Key worker", "Rule", "Plan", "Last done", "Due", "Status", "
 def obligations_csv(site, children, cells_for) -> bytes:
     """The site's red/amber/green table by child as CSV bytes (BOM, cells guarded)."""
     return csv_bytes(
-        HEADER,
+        [site.child_word.capitalize(), *HEADER[1:]],
         (
             [
                 child.display_name,

@@ -8,7 +8,7 @@ from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 
 from sessions_app.exports import render_pdf
-from tenancy.exports import csv_safe, file_text
+from tenancy.exports import csv_safe, file_text, place_name
 
 from .selectors import MEASURE_LABELS
 
@@ -57,6 +57,26 @@ def _png_uri(data: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode() if data else ""
 
 
+def story_facts(*, full, organisation, generated) -> dict[str, str]:
+    """What both files of the story say in their own words, from one place so the PDF and the
+    Word file never differ: the title, the header line (where from, named once; the date of
+    birth; the period; when produced), what the story is for, and how the targets' before and
+    after windows are read."""
+    story, child = full.story, full.story.child
+    school = child.site.is_school
+    return {
+        "title": f"Key-work story: {child.display_name}",
+        "header": f"{place_name(organisation, child.site)} · born {child.date_of_birth:%d.%m.%Y}"
+        f" · {story.start:%d.%m.%Y} to {story.end:%d.%m.%Y} · produced {generated:%d.%m.%Y}",
+        "purpose": "For an EHCP annual review or a transition."
+        if school
+        else "For a Looked After Review.",
+        "windows": "Each measure in the four weeks before the session that set the target and "
+        "the four weeks from that day" + (" (school days only)" if school else "") + '; "too '
+        'little data" where a window has less than half its days behind it.',
+    }
+
+
 def story_pdf(*, full, organisation, generated) -> bytes:
     """The key-work story (an EHCP annual review or a transition; a Looked After Review in a
     home) as a PDF, from ``story.full_story``: the pupil on a page first, then sessions, targets
@@ -67,6 +87,7 @@ def story_pdf(*, full, organisation, generated) -> bytes:
         "evidence/story_pdf.html",
         {"story": story, "child": story.child, "organisation": organisation,
          "generated": generated, "pupil": full.pupil, "trends": full.trends,
+         "facts": story_facts(full=full, organisation=organisation, generated=generated),
          "slips_chart": _png_uri(full.trends.slips_png),
          "attendance_chart": _png_uri(full.trends.attendance_png)},
     )  # fmt: skip
@@ -92,22 +113,16 @@ def story_docx(*, full, organisation, generated) -> bytes:
     school = child.site.is_school
     doc = Document()
     doc.styles["Normal"].font.size = Pt(10)
-    title = f"Key-work story: {child.display_name}"
-    doc.core_properties.title = file_text(title)
-    doc.add_heading(file_text(title), level=1)
-    doc.add_paragraph(
-        file_text(
-            f"{organisation.name}, {child.site.name} · {story.start:%d.%m.%Y} to "
-            f"{story.end:%d.%m.%Y} · produced {generated:%d.%m.%Y}. "
-            + ("For an EHCP annual review or a transition." if school
-               else "For a Looked After Review.")
-        )
-    )  # fmt: skip
+    facts = story_facts(full=full, organisation=organisation, generated=generated)
+    doc.core_properties.title = file_text(facts["title"])
+    doc.add_heading(file_text(facts["title"]), level=1)
+    doc.add_paragraph(file_text(facts["header"]))
+    doc.add_paragraph(facts["purpose"])
 
-    def table(headers, rows):
-        t = doc.add_table(rows=1, cols=len(headers))
+    def table(headers, rows, *, columns=None):
+        t = doc.add_table(rows=0 if headers is None else 1, cols=columns or len(headers))
         t.style = "Table Grid"
-        for cell, text in zip(t.rows[0].cells, headers, strict=True):
+        for cell, text in zip(t.rows[0].cells if headers else [], headers or [], strict=True):
             cell.text = text
             for run in cell.paragraphs[0].runs:
                 run.font.bold = True
@@ -117,7 +132,10 @@ def story_docx(*, full, organisation, generated) -> bytes:
         return t
 
     doc.add_heading(f"{'Pupil' if school else 'Young person'} on a page", level=2)
-    table(["", ""], pupil.who)
+    who = table(None, pupil.who, columns=2)  # labelled rows, as the PDF's: no header row
+    for row in who.rows:
+        for run in row.cells[0].paragraphs[0].runs:
+            run.font.bold = True
     for heading, items in (("What matters to them", pupil.matters),
                            ("How best to support them", pupil.support)):  # fmt: skip
         doc.add_heading(heading, level=3)
@@ -143,6 +161,7 @@ def story_docx(*, full, organisation, generated) -> bytes:
     )  # fmt: skip
 
     doc.add_heading("Targets, their outcomes and impact", level=2)
+    doc.add_paragraph(facts["windows"])
     if not story.targets:
         doc.add_paragraph("No target set in this period has an outcome yet.")
     for row in story.targets:

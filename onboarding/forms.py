@@ -187,6 +187,22 @@ class SiteForm(forms.ModelForm):
         return re.sub(r"\s", "", self.cleaned_data.get("ofsted_urn", "")).upper()
 
 
+class SiteWorkingForm(SiteForm):
+    """What a manager of the site sets for the way it works: the caseload limit and the two
+    escalation settings. The site's name, kind, time zone and reference numbers are the
+    organisation admins' (the page names them)."""
+
+    class Meta(SiteForm.Meta):
+        fields = ["caseload_limit", "concern_escalate_minutes", "significant_visit_days"]
+
+    def __init__(self, *args, **kwargs):
+        forms.ModelForm.__init__(self, *args, **kwargs)
+        for name in ("concern_escalate_minutes", "significant_visit_days"):
+            self.fields[name].required = False
+        if self.instance.is_school:  # only a home brings visits forward after an incident
+            del self.fields["significant_visit_days"]
+
+
 class SiteCloseForm(forms.Form):
     closed_on = forms.DateField(
         label="Closing date", widget=forms.DateInput(attrs={"type": "date"})

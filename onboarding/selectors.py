@@ -171,3 +171,23 @@ def invited_not_joined(*, site_ids) -> list[str]:
             if entry.get("site") in wanted and entry.get("role") in (Role.KEY_WORKER, Role.MANAGER):
                 names.add(f"{invitation.first_name} {invitation.last_name}".strip())
     return sorted(names)
+
+
+def organisation_admins() -> list[str]:
+    """The names of the organisation's admins (whom a manager asks to change what only they
+    may), in name order. One query."""
+    return [
+        m.user.get_full_name() or m.user.get_username()
+        for m in Membership.objects.of_staff(roles=[Role.ORG_ADMIN])
+        .filter(user__is_active=True)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user_id")
+    ]
+
+
+def settings_sites(access: Access) -> list[Site]:
+    """The sites whose settings the user changes on *Sites*: every site for an organisation
+    admin; the open sites they manage for a manager (no queries: memberships are loaded)."""
+    if access.is_org_admin:
+        return access.all_sites
+    return [s for s in access.all_sites if access.can_manage_site(s.pk)]

@@ -15,7 +15,7 @@ from people.selectors import assignable_staff
 from tenancy.context import organisation_scope
 from tenancy.decorators import staff_view
 from tenancy.forms import apply_service_errors
-from tenancy.models import Site
+from tenancy.models import Role, Site
 from tenancy.timeutils import site_today
 
 from . import selectors, services
@@ -30,6 +30,7 @@ from .forms import (
     RolesForm,
     SiteCloseForm,
     SiteForm,
+    SiteWorkingForm,
 )
 from .models import Invitation
 
@@ -284,9 +285,17 @@ def deactivate(request, member_id):
 
 @staff_view
 def site_list(request):
+    """Every site for an organisation admin; for a manager, the sites they manage, whose working
+    settings (caseload limit, escalation) they change themselves."""
     access = request.access
-    _require_admin(access)
-    return render(request, "onboarding/site_list.html", {"sites": access.all_sites})
+    sites = selectors.settings_sites(access)
+    if not sites:
+        raise PermissionDenied("Only organisation admins and managers change sites' settings.")
+    return render(
+        request,
+        "onboarding/site_list.html",
+        {"sites": sites, "admin": access.is_org_admin},
+    )
 
 
 @staff_view
@@ -309,26 +318,50 @@ def site_add(request):
                 + " Next: invite its staff.",
             )
             return redirect("onboarding:site_list")
-    return render(request, "onboarding/site_form.html", {"form": form, "site": None})
+    return render(request, "onboarding/site_form.html", {"form": form, "site": None, "admin": True})
 
 
 @staff_view
 @require_http_methods(["GET", "POST"])
 def site_edit(request, site_id):
+    """An organisation admin edits everything about the site; a manager of the site its working
+    settings (``SiteWorkingForm``), the page naming the admins who change the rest."""
     access = request.access
     site = access.get_site_or_404(site_id)
-    _require_admin(access)
-    form = SiteForm(request.POST or None, instance=Site.objects.get(pk=site.pk))
+    admin = access.is_org_admin
+    if not admin and not access.can_manage_site(site.pk):
+        if site.is_closed and any(
+            m.role == Role.MANAGER and m.site_id == site.pk for m in access.memberships
+        ):
+            raise PermissionDenied(
+                f"{site.name} is closed: its settings are kept as they were. An organisation "
+                "admin can reopen it."
+            )
+        raise PermissionDenied("Only a manager of this site or an organisation admin can do that.")
+    Form = SiteForm if admin else SiteWorkingForm
+    form = Form(request.POST or None, instance=Site.objects.get(pk=site.pk))
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in SiteForm.Meta.fields}
+        fields = {name: form.cleaned_data[name] for name in form.fields}
         try:
-            services.site_update(access=access, site=site, **fields)
+            if admin:
+                services.site_update(access=access, site=site, **fields)
+            else:
+                services.site_settings_update(access=access, site=site, **fields)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"{fields['name']} was saved.")
+            messages.success(request, f"{fields.get('name', site.name)} was saved.")
             return redirect("onboarding:site_list")
-    return render(request, "onboarding/site_form.html", {"form": form, "site": site})
+    return render(
+        request,
+        "onboarding/site_form.html",
+        {
+            "form": form,
+            "site": site,
+            "admin": admin,
+            "admins": [] if admin else selectors.organisation_admins(),
+        },
+    )
 
 
 @staff_view

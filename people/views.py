@@ -119,7 +119,12 @@ def child_create(request):
             messages.success(request, f"{child.display_name} added.")
             return redirect("people:child_detail", child_id=child.pk)
     return _form_page(
-        request, form=form, child=None, title="Add a child", submit="Add", enctype=True
+        request,
+        form=form,
+        child=None,
+        title=f"Add a {access.terms['child']}",
+        submit="Add",
+        enctype=True,
     )
 
 

@@ -29,7 +29,7 @@ class CheckTextForm(forms.Form):
     child = ChildChoiceField(
         queryset=Child.objects.none(),
         required=False,
-        label="The child the record is about",
+        label="The child the record is about",  # the reader's word: __init__
         empty_label="Nobody in particular",
         help_text="Choose them to have other children's names picked up.",
     )
@@ -59,6 +59,13 @@ class CheckTextForm(forms.Form):
     def __init__(self, *args, kinds: list[str], children, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site_kind"].choices = [(k, KIND_LABELS[k]) for k in kinds]
+        # The reader's word: pupil at a school, young person at a home, child when they work in both.
+        one, many = {"school": ("pupil", "pupils"), "home": ("young person", "young people")}.get(
+            kinds[0] if len(set(kinds)) == 1 else "", ("child", "children")
+        )
+        self.fields["child"].label = f"The {one} the record is about"
+        whose = f"{many}'" if many.endswith("s") else f"{many}'s"  # pupils', young people's
+        self.fields["child"].help_text = f"Choose them to have other {whose} names picked up."
         if kinds:
             self.fields["site_kind"].initial = kinds[0]
         if "home" not in kinds:

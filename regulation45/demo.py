@@ -28,9 +28,10 @@ EVALUATIONS = {
     ),
 }
 SUMMARY = (
-    "Care at Oak House is consistent and child-led. Key-work sessions ran at the expected rate for "
-    "most of the period; the weekly updates to social workers slipped in the summer holidays and "
-    "are back on time."
+    "Care at Oak House is consistent and child-led. The home's records moved into Keywork twelve "
+    "weeks ago: the sessions and weekly updates to social workers kept on paper before then are "
+    "not in the figures below, which count them as not done. Since the move, every weekly update "
+    "has gone on time; key-work sessions still fall short of four a month for some young people."
 )
 
 

@@ -1,5 +1,6 @@
 """The pack's whole-home figures for a period: incidents per month and their trend, compliance
-per rule, the records counted, moderation scores. Each a fixed number of SQL aggregates."""
+per rule (regulation45.duties), the records counted, moderation scores. Each a fixed number of
+SQL aggregates."""
 
 from __future__ import annotations
 
@@ -7,26 +8,18 @@ import calendar
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, BigIntegerField, Count, Func, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from behaviour.models import Kind, Slip
 from behaviour.selectors import day_bounds
-from compliance.models import Rule, Status, StatusChange
-from contacts.models import Contact, WeeklyUpdate
+from contacts.models import Contact
 from quality.models import Moderation, ModerationScore
 from sessions_app.models import KeyWorkSession
 from tenancy.models import Site
 
-# The row of tenancy.access.ACCESS_TABLE that decides who reads and writes reviews.
-PACK_RULES = [Rule.SESSION, Rule.ROUTINE_CONTACT, Rule.SW_VISIT, Rule.PLAN_REVIEW]
-PACK_RULE_LABELS = {
-    Rule.SESSION: "Key-work sessions",
-    Rule.ROUTINE_CONTACT: "Weekly social-worker updates",
-    Rule.SW_VISIT: "Statutory social-worker visits",
-    Rule.PLAN_REVIEW: "Plan reviews",
-}
-
+# The compliance table is replayed from the records (regulation45.duties).
+from .duties import PACK_RULE_LABELS, PACK_RULES, compliance_figures  # noqa: F401
 
 # ---- who and where --------------------------------------------------------------------------
 
@@ -96,6 +89,8 @@ def incidents_by_month(site: Site, start, end) -> dict:
         )
     return {
         "months": months,
+        "low": sum(m["low"] for m in months),
+        "high": sum(m["high"] for m in months),
         "total": sum(totals),
         "first_mean": first_mean,
         "last_mean": last_mean,
@@ -103,59 +98,20 @@ def incidents_by_month(site: Site, start, end) -> dict:
     }
 
 
-class _Item(Func):
-    """One obligation falling due on one date as one integer (as compliance's on-time chart
-    counts them): obligation id × 100,000 + days since 2000."""
-
-    output_field = BigIntegerField()
-
-    def as_sql(self, compiler, connection, **extra):
-        obligation, params = compiler.compile(self.source_expressions[0])
-        due_on, more = compiler.compile(self.source_expressions[1])
-        return f"({obligation}::bigint * 100000 + ({due_on} - DATE '2000-01-01'))", [
-            *params,
-            *more,
-        ]
-
-
-def compliance_figures(site: Site, start, end) -> list[dict]:
-    """For each rule: the items (child × rule × due date) that fell due in the period, how many
-    went overdue, and the share on time, from the status changes the compliance sweep records
-    (the on-time chart's definition). One query."""
-    rows = {
-        r["rule"]: r
-        for r in StatusChange.objects.filter(
-            site=site, due_on__gte=start, due_on__lte=end, rule__in=PACK_RULES
-        )
-        .values("rule")
-        .annotate(
-            due=Count(_Item("obligation_id", "due_on"), distinct=True),
-            late=Count("pk", filter=Q(status=Status.OVERDUE)),
-        )
-        .order_by()
-    }  # query: items due and late by rule
-    figures = []
-    for rule in PACK_RULES:
-        due, late = (rows[rule]["due"], rows[rule]["late"]) if rule in rows else (0, 0)
-        figures.append(
-            {"rule": str(rule), "label": PACK_RULE_LABELS[rule], "due": due, "late": late,
-             "on_time": round(100 * (due - late) / due) if due else None}
-        )  # fmt: skip
-    return figures
-
-
 def record_counts(site: Site, start, end) -> dict[str, int]:
-    """Sessions recorded, weekly social-worker updates sent (weeks starting in the period, not
-    addenda) and statutory visits recorded (not retracted) in the period. Three queries."""
+    """Sessions recorded, weekly social-worker updates sent (not addenda) and statutory visits
+    recorded in the period, on the home's calendar, retracted contacts left out: the contacts
+    list filtered to the home, the purpose or kind and the same dates counts the same. Three
+    queries."""
     first, after = day_bounds(site, start, end)
     return {
         "sessions": _period_sessions(site, start, end).count(),  # query: sessions
-        "weekly_updates": WeeklyUpdate.objects.filter(
-            child__site=site,
-            week_start__gte=start,
-            week_start__lte=end,
-            status=WeeklyUpdate.Status.SENT,
-            addendum_of__isnull=True,
+        "weekly_updates": Contact.objects.filter(
+            site=site,
+            purpose=Contact.Purpose.WEEKLY_UPDATE,
+            occurred_at__gte=first,
+            occurred_at__lt=after,
+            retracted_at__isnull=True,
         ).count(),  # query: updates sent
         "visits": Contact.objects.filter(
             site=site,
@@ -184,6 +140,7 @@ def moderation_figures(site: Site, start, end) -> dict:
     return {
         "count": count,
         "mean": mean,
+        "scores": scores,
         "criteria": [
             {"name": r["criterion__name"], "mean": round(r["mean"], 2), "count": r["n"]}
             for r in rows

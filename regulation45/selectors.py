@@ -7,6 +7,7 @@ stored at publication are the same figures. Its shape:
 
     {"site": str, "start": "YYYY-MM-DD", "end": "YYYY-MM-DD",
      "children": [{"id": int, "name": str, "counts": [int × 9], "total": int}],
+     "children_total": {"counts": [int × 9], "total": int},   # the table's total row
      "standards": [{"number": 1..9, "label": str, "sessions": int, "children": int,
                     "per_child": [{"name": str, "count": int}],
                     "targets": {"set": int, "achieved": int, "partly": int, "not_achieved": int,
@@ -17,12 +18,14 @@ stored at publication are the same figures. Its shape:
                     "evaluation": str, "actions": str}],
      "incidents": {"months": [{"month": "YYYY-MM", "label": "Jun 2026", "low": int,
                                "high": int, "total": int}],
-                   "total": int, "first_mean": float | None, "last_mean": float | None,
+                   "low": int, "high": int, "total": int,      # the period's totals "first_mean": float | None, "last_mean": float | None,
                    "trend": "fewer" | "more" | "the same" | "too short to say"},
-     "compliance": [{"rule": str, "label": str, "due": int, "late": int,
+     "compliance": [{"rule": str, "label": str, "basis": str, "applies": bool, "due": int,
+                     "done_on_time": int, "done_late": int, "not_done": int,
+                     "late": int,                     # went overdue: done late or not done
                      "on_time": int | None}],         # per cent, None when nothing fell due
      "records": {"sessions": int, "weekly_updates": int, "visits": int},
-     "moderation": {"count": int, "mean": float | None,
+     "moderation": {"count": int, "mean": float | None, "scores": int,
                     "criteria": [{"name": str, "mean": float, "count": int}]},
      "summary": str}
 """
@@ -260,10 +263,33 @@ def entries_with_excerpts(review: Review) -> dict[int, dict]:
 
 def pack(review: Review) -> dict:
     """The review's pack: the snapshot if published (frozen at publication), else computed now
-    from the records (a fixed number of queries: about twelve). Shape: the module docstring."""
+    from the records (a fixed number of queries: about twenty). Shape: the module docstring."""
     if not review.is_draft and review.snapshot is not None:
-        return review.snapshot
+        return with_totals(review.snapshot)
     return compute_pack(review)
+
+
+def with_totals(data: dict) -> dict:
+    """A snapshot published before the tables had their total rows, given them: each total is
+    the sum of figures the snapshot holds, so the frozen figures do not change. (Its compliance
+    rows keep the older columns: the page shows "–" for what they did not record.)"""
+    data = dict(data)
+    children = data.get("children", [])
+    data.setdefault(
+        "children_total",
+        {
+            "counts": [sum(c["counts"][i] for c in children) for i in range(9)],
+            "total": sum(c["total"] for c in children),
+        },
+    )
+    incidents = dict(data.get("incidents", {}))
+    for key in ("low", "high"):
+        incidents.setdefault(key, sum(m[key] for m in incidents.get("months", [])))
+    data["incidents"] = incidents
+    moderation = dict(data.get("moderation", {}))
+    moderation.setdefault("scores", sum(c["count"] for c in moderation.get("criteria", [])))
+    data["moderation"] = moderation
+    return data
 
 
 def compute_pack(review: Review) -> dict:
@@ -297,6 +323,10 @@ def compute_pack(review: Review) -> dict:
         "start": start.isoformat(),
         "end": end.isoformat(),
         "children": children,
+        "children_total": {
+            "counts": [s["sessions"] for s in standards],
+            "total": sum(c["total"] for c in children),
+        },
         "standards": standards,
         "incidents": incidents_by_month(site, start, end),
         "compliance": compliance_figures(site, start, end),

@@ -41,6 +41,10 @@ class ConcernForm(forms.Form):
     )
     present = forms.CharField(label="Who else was present", max_length=300, required=False)
 
+    def __init__(self, *args, child_word: str = "child", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child_words"].label = f"In the {child_word}'s own words"
+
 
 class DecisionForm(forms.Form):
     kind = forms.ChoiceField(label="Decision or action", choices=Decision.Kind.choices)

@@ -71,7 +71,9 @@ def concern_new(request, child_id):
         request.GET.get("source_id") or request.POST.get("source_id"),
     )
     now = timezone.localtime(timezone.now(), ZoneInfo(child.site.time_zone))
-    form = ConcernForm(request.POST or None, initial={"happened_at": now})
+    form = ConcernForm(
+        request.POST or None, initial={"happened_at": now}, child_word=child.site.child_word
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -281,7 +283,7 @@ def leads(request):
     return render(
         request,
         "safeguarding/leads.html",
-        {"form": form, "rows": rows},
+        {"form": form, "rows": rows, "sites": sites},
         status=400 if request.method == "POST" else 200,
     )
 

@@ -19,6 +19,7 @@ Shapes:
     csv_bytes(header: list[str], rows: Iterable[list]) -> bytes     # BOM + UTF-8
     CsvStream: a file-like writer for HttpResponse (BOM first, cells guarded)
     export_filename(*parts: str, day: date | None, ext: str) -> str
+    place_name(organisation, site) -> str   # a document's "Organisation, Site", named once
     attach(response, filename) -> response  # Content-Disposition: attachment
 """
 
@@ -93,6 +94,16 @@ def csv_bytes(header: list[str], rows: Iterable[Iterable]) -> bytes:
 
 
 _UNSAFE_NAME = re.compile(r"[^\w\s'().,&-]", re.UNICODE)
+
+
+def place_name(organisation, site) -> str:
+    """Where a document is from, for its header: "Brightwater Care, Oak House"; a standalone
+    school or home whose organisation bears its own name is named once ("Penkford School", not
+    "Penkford School, Penkford School")."""
+    org, where = (getattr(organisation, "name", "") or "").strip(), (site.name or "").strip()
+    if not org or " ".join(org.split()).casefold() == " ".join(where.split()).casefold():
+        return where
+    return f"{org}, {where}"
 
 
 def export_filename(*parts: str, day: datetime.date | None = None, ext: str) -> str:

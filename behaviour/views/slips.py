@@ -112,13 +112,14 @@ def _export(request, fmt: str):
     subtitle = (
         f"{period.label}: {period.start:%-d %B %Y} to {period.end:%-d %B %Y}. {len(slips)} slips."
     )
+    word = query.site.child_word  # the column of names: Pupil or Young person
     if fmt == "csv":
-        body, ctype = exports.to_csv(slips, tz), "text/csv; charset=utf-8"
+        body, ctype = exports.to_csv(slips, tz, child_word=word), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
-        body = exports.to_xlsx(slips, tz, title=title)
+        body = exports.to_xlsx(slips, tz, title=title, child_word=word)
         ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        body = exports.to_docx(slips, tz, title=title, subtitle=subtitle)
+        body = exports.to_docx(slips, tz, title=title, subtitle=subtitle, child_word=word)
         ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     response = HttpResponse(body, content_type=ctype)
     return attach(response, exports.filename(subject, day, fmt, site_name=query.site.name))

@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import confirmation_needed
@@ -78,7 +80,8 @@ def contact_export(request):
             "Date",
             "Time",
             "Site",
-            "Child",
+            # The site's word when the file is one kind of site's (Pupil, Young person).
+            (query.site.child_word if query.site else access.terms["child"]).capitalize(),
             "Kind",
             "Purpose",
             "Method",
@@ -238,6 +241,18 @@ def contact_settings(request, site_id):
         child=None,
         title=f"Contact rules, {site.name}",
         submit="Save",
-        intro="Same-day calls home (schools) and the statutory-visit rule (children's homes, "
-        "Care Planning Regulations 2010, regulation 28).",
+        intro=format_html(
+            "Same-day calls home (schools) and the statutory-visit rule (children's homes, Care "
+            "Planning Regulations 2010, regulation 28).{}",
+            ""
+            if site.is_school
+            else format_html(
+                " After a significant incident the next visit is due within {} (the site's "
+                '<a href="{}">settings</a>).',
+                f"{site.significant_visit_days} day{'s' if site.significant_visit_days != 1 else ''}"
+                if site.significant_visit_days
+                else "the same day",
+                reverse("onboarding:site_edit", args=[site.pk]),
+            ),
+        ),
     )

@@ -65,5 +65,6 @@ from .sites import (  # noqa: F401
     site_close,
     site_create,
     site_reopen,
+    site_settings_update,
     site_update,
 )

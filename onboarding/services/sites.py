@@ -63,6 +63,31 @@ def site_update(*, access: Access, site: Site, **fields) -> Site:
     return site
 
 
+# A manager of the site sets these (``site_settings_update``); the rest is the admins'.
+WORKING_FIELDS = ("caseload_limit", "concern_escalate_minutes", "significant_visit_days")
+
+
+@transaction.atomic
+def site_settings_update(*, access: Access, site: Site, **fields) -> Site:
+    """The site's working settings (``WORKING_FIELDS``), by a manager of the site (an open one)
+    or an organisation admin; audited like any change of the site.
+
+    Errors: PermissionDenied for anyone else or another field; ValidationError for a closed site
+    or a value out of bounds."""
+    _require(access.can_manage_site(site.pk), "Only a manager of this site can do that.")
+    _require(set(fields) <= set(WORKING_FIELDS), "Only an organisation admin can change that.")
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    if site.is_closed:
+        raise ValidationError("This site is closed: its details are kept as they were.")
+    before = snapshot(site)
+    for name, value in fields.items():
+        setattr(site, name, value)
+    site.full_clean()
+    site.save(update_fields=list(fields))
+    audit_write(actor=access.user, action=Action.UPDATE, instance=site, before=before)
+    return site
+
+
 @transaction.atomic
 def site_close(*, access: Access, site: Site, closed_on: datetime.date) -> Site:
     """Close a site: its records are kept and read-only (nobody manages, moderates or records

@@ -1,4 +1,5 @@
-"""Text inside a PDF's CSS (running headers and footers: ``content: "…"``)."""
+"""Text inside a PDF's CSS (running headers and footers: ``content: "…"``) and the place a
+document is from."""
 
 from django import template
 from django.utils.safestring import mark_safe
@@ -18,3 +19,12 @@ def css_string(value) -> str:
         else:
             out.append(ch)
     return mark_safe("".join(out))
+
+
+@register.filter
+def place(organisation, site) -> str:
+    """``{{ organisation|place:child.site }}``: the organisation and the site, named once when
+    they bear the same name (``tenancy.exports.place_name``)."""
+    from tenancy.exports import place_name
+
+    return place_name(organisation, site)

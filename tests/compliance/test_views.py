@@ -97,7 +97,7 @@ def test_csv_export_lists_every_obligation_and_is_audited(client, org):
     assert response["Content-Type"].startswith("text/csv")
     assert response.content.startswith("\ufeff".encode())  # opens in Excel as UTF-8
     body = response.content.decode("utf-8-sig")
-    assert body.splitlines()[0].startswith("Child,Key worker,Rule")
+    assert body.splitlines()[0].startswith("Pupil,Key worker,Rule")  # the site's word
     assert org.child.full_name in body
 
 

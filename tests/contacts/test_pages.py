@@ -78,7 +78,7 @@ def test_the_csv_export_filters_by_kind_and_defuses_formulas(client, org, scope)
     response = client.get(reverse("contacts:contact_export") + "?kind=professional")
     assert response.content.startswith("\ufeff".encode())  # "Renée" opens as Renée in Excel
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["Date", "Time", "Site", "Child"]
+    assert rows[0][:4] == ["Date", "Time", "Site", "Pupil"]  # a school manager: their word
     assert [r[9] for r in rows[1:]] == ["'=HYPERLINK(1)"]
 
 

@@ -202,3 +202,65 @@ def test_a_young_persons_story_in_word_lists_each_sessions_quality_standards(cli
     assert len(sessions) == 2
     labels = sessions[1][2].split("; ")
     assert len(labels) == 2 and all(labels), labels
+
+
+def _both(client, child, period):
+    pdf = client.get(f"/evidence/child/{child.pk}/story.pdf", period)
+    word = client.get(f"/evidence/child/{child.pk}/story.docx", period)
+    assert pdf.status_code == word.status_code == 200
+    document = Document(io.BytesIO(word.content))
+    paragraphs = [re.sub(r"\s+", " ", p.text).strip() for p in document.paragraphs]
+    cells = [
+        re.sub(r"\s+", " ", c.text).strip()
+        for t in document.tables
+        for row in t.rows
+        for c in row.cells
+    ]
+    return pdf_text(pdf.content), [p for p in paragraphs if p], [c for c in cells if c]
+
+
+@pytest.mark.parametrize("where", ["school", "home"])
+def test_the_pdf_and_the_word_file_carry_the_same_facts(client, org, where):
+    """The walkthrough: the story's header named a standalone school twice ("Penkford School,
+    Penkford School"), and the Word file left out the date of birth and how the targets' before
+    and after windows are read. Both files now say the same: every line of the Word file is in
+    the PDF, and the PDF says nothing the Word file does not (but its page numbers)."""
+    if where == "school":
+        child = _world(org)
+        with organisation_scope(org.org.pk):
+            org.org.name = org.school.name  # a standalone school: the trust bears its name
+            org.org.save(update_fields=["name"])
+        place, purpose = "Alpha School", "For an EHCP annual review or a transition."
+    else:
+        from ..factories import ChildFactory
+
+        child = ChildFactory(site=org.home, first_name="Zoë", last_name="O’Brien",
+                             date_of_birth=datetime.date(2010, 2, 3))  # fmt: skip
+        with organisation_scope(org.org.pk):
+            session = KeyWorkSessionFactory(child=child, author=org.users["org_admin"],
+                                            date=MONDAY, focus="", quality_standards=[2],
+                                            child_agenda="Ma sœur le samedi.")  # fmt: skip
+            TargetFactory(set_in=session, outcome="partly")
+        place, purpose = "Alpha Trust, Alpha House", "For a Looked After Review."
+    client.force_login(org.users["org_admin"])
+    period = {
+        "start": MONDAY.isoformat(),
+        "end": (MONDAY + datetime.timedelta(days=20)).isoformat(),
+    }
+    pdf, paragraphs, cells = _both(client, child, period)
+    born = f"born {child.date_of_birth:%d.%m.%Y}"
+    header = f"{place} · {born} · 05.10.2026 to 25.10.2026 · produced "
+    for text in (pdf, "\n".join(paragraphs)):
+        assert header in text
+        assert purpose in text
+        assert "Each measure in the four weeks before the session that set the target" in text
+        assert ("(school days only)" in text) == (where == "school")
+    assert pdf.count(org.school.name if where == "school" else org.home.name) == 2  # header, table
+    # Every line of the Word file is in the PDF ...
+    for line in paragraphs + cells:
+        assert line in pdf, line
+    # ... and the PDF holds nothing more than the Word file's lines and its page numbers.
+    rest = re.sub(r"Page \d+ of \d+", " ", pdf)
+    for line in sorted(set(paragraphs + cells), key=len, reverse=True):
+        rest = rest.replace(line, " ")
+    assert rest.split() == [], rest

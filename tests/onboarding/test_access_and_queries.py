@@ -22,9 +22,9 @@ EXPECTED = {
     "onboarding:deactivate": (404, 200, 404, 200, 404),
     "onboarding:invitation_resend": (404, 405, 404, 405, 404),
     "onboarding:invitation_withdraw": (404, 405, 404, 405, 404),
-    "onboarding:site_list": (403, 403, 403, 200, 403),
+    "onboarding:site_list": (403, 200, 403, 200, 403),  # a manager: their own sites' settings
     "onboarding:site_add": (403, 403, 403, 200, 403),
-    "onboarding:site_edit": (403, 403, 403, 200, 404),
+    "onboarding:site_edit": (403, 200, 403, 200, 404),  # a manager: its working settings
     "onboarding:site_close": (403, 403, 403, 200, 404),
     "onboarding:settings": (403, 403, 403, 200, 403),
 }
@@ -131,7 +131,7 @@ def test_the_sites_page_runs_a_fixed_number_of_queries(client, org, django_asser
     "role,expected",
     [
         ("org_admin", ["Team and invitations", "Sites", "Organisation settings"]),
-        ("manager", ["Team and invitations"]),
+        ("manager", ["Team and invitations", "Site settings"]),  # their own sites
         ("moderator", []),
         ("key_worker", []),
     ],
@@ -142,4 +142,4 @@ def test_the_user_menu_offers_the_pages_each_role_can_use(client, org, role, exp
     assert [label for label in menu if label in set(EXPECTED_MENU)] == expected
 
 
-EXPECTED_MENU = ("Team and invitations", "Sites", "Organisation settings")
+EXPECTED_MENU = ("Team and invitations", "Sites", "Site settings", "Organisation settings")

@@ -178,12 +178,122 @@ def test_a_site_closes_once_its_children_have_left_and_is_then_read_only(client,
 
 
 @pytest.mark.django_db
-def test_only_an_admin_reaches_sites_and_settings(client, org):
+def test_only_an_admin_adds_closes_or_renames_sites_and_sets_the_organisation(client, org):
     for role in ("manager", "moderator", "key_worker"):
         client.force_login(org.users[role])
-        for url in ("/sites/", "/sites/add/", "/organisation/settings/"):
+        for url in ("/sites/add/", "/organisation/settings/", f"/sites/{org.school.pk}/close/"):
             assert client.get(url).status_code == 403, (role, url)
-        assert client.get(f"/sites/{org.school.pk}/edit/").status_code == 403
+    for role in ("moderator", "key_worker"):  # nothing of the sites' settings either
+        client.force_login(org.users[role])
+        assert client.get("/sites/").status_code == 403, role
+        assert client.get(f"/sites/{org.school.pk}/edit/").status_code == 403, role
+
+
+def _manager_of(org, site, name):
+    from ..factories import MembershipFactory, UserFactory
+
+    user = UserFactory(username=f"{name}@alpha.example", first_name=name.title(), last_name="M")
+    MembershipFactory(user=user, site=site, role=Role.MANAGER)
+    return user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["school", "home"])
+def test_a_manager_sets_their_own_sites_escalation_settings(client, org, scope, kind):
+    """DOMAIN.md: managers run their site (allocations, sign-off, compliance, whose policy and
+    contact rules they already set). The walkthrough found a home's manager unable to change when
+    an unacknowledged concern escalates or how soon the social worker visits after a significant
+    incident: only the admins' *Sites* page had them. A manager now sets their own site's working
+    settings; the site's name, kind, time zone and references stay the admins', and the page
+    says whom to ask."""
+    site = org.school if kind == "school" else org.home
+    manager = org.users["manager"] if kind == "school" else _manager_of(org, org.home, "rosa")
+    client.force_login(manager)
+    menu = [item["label"] for item in client.get("/").context["menu_items"]]
+    assert "Site settings" in menu and "Sites" not in menu
+    listing = client.get("/sites/").content.decode()
+    assert site.name in listing and "Add a school or children" not in listing
+    other = org.home if kind == "school" else org.school
+    assert other.name not in listing.split('data-testid="sites"')[1]  # only the sites they manage
+    url = f"/sites/{site.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert "Escalate an unacknowledged safeguarding concern after" in page
+    assert ("the social worker visits within (days)" in page) == (kind == "home")
+    assert 'name="name"' not in page and 'name="kind"' not in page  # the admins' fields
+    ask = page.split('data-testid="ask-admin"')[1].split("</p>")[0]
+    assert "ask Alpha Org Admin" in ask
+    data = {"caseload_limit": 4, "concern_escalate_minutes": 30, "significant_visit_days": 3,
+            "name": "Renamed", "kind": "home" if kind == "school" else "school"}  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    with scope(org.org):
+        site.refresh_from_db()
+        assert (site.caseload_limit, site.concern_escalate_minutes) == (4, 30)
+        assert site.significant_visit_days == (3 if kind == "home" else 0)
+        assert site.name != "Renamed" and site.kind == kind  # only an admin changes these
+        event = AuditEvent.objects.filter(
+            object_type="tenancy.site", object_id=site.pk, action="update"
+        ).latest("pk")
+        assert event.actor_id == manager.pk
+    # The pages that follow the settings say the site's own figures and link back here.
+    leads = client.get("/safeguarding/leads/").content.decode()
+    escalation = leads.split('data-testid="escalation"')[1].split("</span>")[0]
+    assert f"30 minutes of the working day at {site.name}" in escalation
+    if kind == "home":
+        rules = client.get(f"/contacts/settings/{site.pk}/").content.decode()
+        assert "the next visit is due within 3 days" in rules
+        assert f'href="/sites/{site.pk}/edit/">settings</a>' in rules
+    # Bad input: a clear message beside the field, nothing saved.
+    refused = client.post(url, {**data, "concern_escalate_minutes": 4})
+    assert refused.status_code == 200
+    assert "greater than or equal to 5" in refused.content.decode()
+    with scope(org.org):
+        site.refresh_from_db()
+        assert site.concern_escalate_minutes == 30
+    # Another site of the organisation is not theirs: it does not exist for them.
+    assert client.get(f"/sites/{other.pk}/edit/").status_code == 404
+    assert client.post(f"/sites/{other.pk}/edit/", data).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_key_worker_of_the_site_is_refused_its_settings(client, org, scope):
+    client.force_login(org.users["key_worker"])
+    url = f"/sites/{org.school.pk}/edit/"
+    assert client.get(url).status_code == 403
+    assert (
+        client.post(url, {"concern_escalate_minutes": 5, "caseload_limit": 50}).status_code == 403
+    )
+    with scope(org.org):
+        assert Site.objects.get(pk=org.school.pk).concern_escalate_minutes == 60
+
+
+@pytest.mark.django_db
+def test_a_closed_sites_manager_is_told_why_they_cannot_change_it(client, org, scope):
+    with scope(org.org):
+        Site.objects.filter(pk=org.school.pk).update(closed_on=datetime.date(2026, 1, 31))
+    client.force_login(org.users["manager"])
+    response = client.get(f"/sites/{org.school.pk}/edit/")
+    assert response.status_code == 403
+    assert "is closed" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_settings_service_refuses_what_only_an_admin_changes(org, scope):
+    from django.core.exceptions import PermissionDenied
+
+    from onboarding.services import site_settings_update
+    from tenancy.access import Access
+
+    with scope(org.org):
+        memberships = tuple(
+            Membership.objects.filter(user=org.users["manager"]).select_related("site")
+        )
+        access = Access(user=org.users["manager"], organisation=org.org, memberships=memberships)
+        with pytest.raises(PermissionDenied, match="organisation admin"):
+            site_settings_update(access=access, site=org.school, name="Renamed")
+        with pytest.raises(PermissionDenied, match="manager of this site"):
+            site_settings_update(access=access, site=org.home, concern_escalate_minutes=30)
+        site_settings_update(access=access, site=org.school, concern_escalate_minutes=45)
+        assert Site.objects.get(pk=org.school.pk).concern_escalate_minutes == 45
 
 
 @pytest.mark.django_db

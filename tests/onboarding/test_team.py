@@ -271,7 +271,7 @@ def test_a_leaver_hands_each_child_over_and_is_signed_out_at_once(client, org, s
     page = client.get(f"/team/{leaver.pk}/deactivate/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert "Who takes each child?" in body and "Second" in body
+    assert "Who takes each pupil?" in body and "Second" in body
     missing = client.post(f"/team/{leaver.pk}/deactivate/", {"confirm": "on"})
     assert "Choose who takes this child." in missing.content.decode()
     with scope(org.org):

@@ -14,7 +14,7 @@ def test_key_worker_sees_findings_appear_while_writing_and_fixes_them(page, org)
     page.get_by_role("link", name="Check a text").click()
     expect(page.get_by_role("heading", name="Check a text")).to_be_visible()
 
-    page.get_by_label("The child the record is about").select_option(
+    page.get_by_label("The pupil the record is about").select_option(
         label=f"{org.child.full_name} ({org.school.name})"
     )
     record = page.get_by_label("Record", exact=True)
@@ -150,7 +150,7 @@ def test_typed_text_and_disclosure_language_on_the_check_page(page, org):
     sign_in(page, org.users["key_worker"].username)
     page.goto("/quality/")
     expect(page.get_by_role("heading", name="Check a text")).to_be_visible()
-    page.get_by_label("The child the record is about").select_option(
+    page.get_by_label("The pupil the record is about").select_option(
         label=f"{org.child.display_name} ({org.school.name})"
     )
     page.get_by_label("Record", exact=True).fill(

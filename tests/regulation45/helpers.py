@@ -12,9 +12,9 @@ from tenancy.context import organisation_scope
 from tenancy.models import Role
 
 from ..behaviour.factories import SlipFactory
-from ..compliance.factories import ObligationFactory, StatusChangeFactory
 from ..contacts.factories import ContactFactory, WeeklyUpdateFactory
 from ..factories import ChildFactory, MembershipFactory, UserFactory
+from ..plans.factories import PlanFactory, PlanVersionFactory
 from ..quality.factories import ModerationFactory, ModerationScoreFactory, RubricCriterionFactory
 from ..sessions_app.factories import KeyWorkSessionFactory, TargetFactory
 
@@ -39,12 +39,26 @@ def session(child, author, day, standards, **extra):
     )
 
 
+def sent_update(child, author, monday, sent_at):
+    """A week's update as sending records it: sent, with its professional contact."""
+    contact = ContactFactory(
+        child=child, kind=Contact.Kind.PROFESSIONAL, purpose=Contact.Purpose.WEEKLY_UPDATE,
+        method=Contact.Method.EMAIL, occurred_at=sent_at, with_whom="Sam Social Worker",
+        recorded_by=author,
+    )  # fmt: skip
+    return WeeklyUpdateFactory(child=child, author=author, week_start=monday, contact=contact,
+                               status=WeeklyUpdate.Status.SENT, sent_at=sent_at)  # fmt: skip
+
+
 def known_home(world) -> SimpleNamespace:
     """Two young people at the home (Amy and Ben) and their records in and around the period."""
     org, home = world.org, world.home
     rsw = world.users["other_site_key_worker"]
-    amy = ChildFactory(site=home, first_name="Amy", last_name="Ashdown")
-    ben = ChildFactory(site=home, first_name="Ben", last_name="Brook")
+    # Both placed for the whole period (Amy since September, Ben since December).
+    amy = ChildFactory(site=home, first_name="Amy", last_name="Ashdown",
+                       start_date=datetime.date(2025, 9, 1))  # fmt: skip
+    ben = ChildFactory(site=home, first_name="Ben", last_name="Brook",
+                       start_date=datetime.date(2025, 12, 1))  # fmt: skip
     s1 = session(amy, rsw, datetime.date(2026, 1, 10), [1, 2],
                  child_agenda="I want more time with my brother.",
                  quality_standards_details="We planned Saturday's family time together.")  # fmt: skip
@@ -73,29 +87,32 @@ def known_home(world) -> SimpleNamespace:
     SlipFactory(child=amy, occurred_at=at(2026, 3, 10), kind=Kind.GREEN, recorded_by=rsw)
     SlipFactory(child=ben, occurred_at=at(2025, 12, 31, 23, 30), recorded_by=rsw)
     SlipFactory(child=world.child, occurred_at=at(2026, 3, 10), recorded_by=rsw)
-    # Compliance: sessions 3 due, 1 late; weekly updates 1 due, 1 late; plan reviews 1, 0.
-    o1 = ObligationFactory(child=amy, rule="session", due_on=datetime.date(2026, 3, 1))
-    o2 = ObligationFactory(child=ben, rule="session", due_on=datetime.date(2026, 4, 10))
-    o3 = ObligationFactory(child=amy, rule="routine_contact", due_on=datetime.date(2026, 5, 5))
-    o4 = ObligationFactory(child=amy, rule="plan_review", detail="placement_plan",
-                           due_on=datetime.date(2026, 6, 1))  # fmt: skip
-    for obligation, due, status in [
-        (o1, datetime.date(2026, 2, 1), "due_soon"),
-        (o1, datetime.date(2026, 2, 1), "overdue"),
-        (o1, datetime.date(2026, 3, 1), "due_soon"),
-        (o2, datetime.date(2026, 4, 10), "due_today"),
-        (o2, datetime.date(2025, 12, 20), "overdue"),  # before the period
-        (o3, datetime.date(2026, 5, 5), "overdue"),
-        (o4, datetime.date(2026, 6, 1), "due_soon"),
-    ]:
-        StatusChangeFactory(obligation=obligation, due_on=due, status=status)
-    WeeklyUpdateFactory(child=amy, author=rsw, week_start=datetime.date(2026, 3, 2),
-                        status=WeeklyUpdate.Status.SENT)  # fmt: skip
+    # Compliance, replayed from these records (regulation45.duties), 4 sessions a month each:
+    # sessions 48 fell due (2 × 6 months × 4), the 3 March one on time (due by the 8th), 10 Jan,
+    # 14 Feb, 20 May and 30 June late (each the month's first, due by the 8th, 7th, 8th, 8th).
+    # Weekly updates 52 fell due (26 Sundays each): Amy's week of 2 March sent on the Friday,
+    # Ben's week of 22 June on the Monday after (late); a draft is not sent.
+    sent_update(amy, rsw, datetime.date(2026, 3, 2), at(2026, 3, 6, 17))
+    sent_update(ben, rsw, datetime.date(2026, 6, 22), at(2026, 6, 29, 9))
     WeeklyUpdateFactory(child=amy, author=rsw, week_start=datetime.date(2026, 3, 9))  # a draft
-    ContactFactory(child=ben, kind=Contact.Kind.VISIT, occurred_at=at(2026, 4, 1),
-                   recorded_by=rsw)  # fmt: skip
+    # Visits (reg. 28, 6-weekly in the first year): Amy's of 1 Dec made the next due 12 Jan, met
+    # on 9 Jan; the next, 20 Feb, not done. Ben's first (due 8 Dec) came on 1 April; the next,
+    # 13 May, not done. 3 fell due: 1 on time, 2 not done. (A retracted visit does not count.)
+    for child, day in ((amy, at(2025, 12, 1)), (amy, at(2026, 1, 9)), (ben, at(2026, 4, 1))):
+        ContactFactory(child=child, kind=Contact.Kind.VISIT, occurred_at=day, recorded_by=rsw)
     ContactFactory(child=ben, kind=Contact.Kind.VISIT, occurred_at=at(2026, 4, 2),
                    retracted_at=at(2026, 4, 3), recorded_by=rsw)  # fmt: skip
+    # Plan reviews: Amy's placement plan due for review 1 Feb (the new version came 25 Jan, on
+    # time) and 1 March (10 March, late). The other plans fell due at admission, before.
+    plan = PlanFactory(child=amy, plan_type="placement_plan")
+    for number, made, review_by, status in (
+        (1, datetime.date(2025, 10, 1), datetime.date(2026, 2, 1), "superseded"),
+        (2, datetime.date(2026, 1, 25), datetime.date(2026, 3, 1), "superseded"),
+        (3, datetime.date(2026, 3, 10), datetime.date(2026, 9, 1), "current"),
+    ):
+        PlanVersionFactory(plan=plan, number=number, status=status, plan_date=made,
+                           next_review_date=review_by, author=rsw,
+                           published_at=at(made.year, made.month, made.day))  # fmt: skip
     # Moderation in the period: criterion one 3 and 4, criterion two 2 and 2.
     one = RubricCriterionFactory(organisation=org, name="Plain words", position=1)
     two = RubricCriterionFactory(organisation=org, name="Voice heard", position=2)

@@ -72,7 +72,7 @@ def test_manager_evaluates_publishes_and_downloads_the_pack(page, org):  # noqa:
         "Young people's views shape the house.",
         "Amy chose the menu for the house meeting.",
         "Jan 2026 4 1 5",
-        "Key-work sessions 3 1 67%",
+        "Key-work sessions 48 1 4 43 2%",
     ):
         assert figure in text, figure
     subprocess.run(

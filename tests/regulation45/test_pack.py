@@ -107,16 +107,22 @@ def test_a_short_period_is_too_short_to_say(org, known):
 
 def test_compliance_figures_records_and_moderation(org, known):
     data = _pack(org, known.review)
-    assert [(r["label"], r["due"], r["late"], r["on_time"]) for r in data["compliance"]] == [
-        ("Key-work sessions", 3, 1, 67),
-        ("Weekly social-worker updates", 1, 1, 0),
-        ("Statutory social-worker visits", 0, 0, None),
-        ("Plan reviews", 1, 0, 100),
+    rows = [(r["label"], r["due"], r["done_on_time"], r["done_late"], r["not_done"], r["on_time"])
+            for r in data["compliance"]]  # fmt: skip
+    assert rows == [
+        ("Key-work sessions", 48, 1, 4, 43, 2),
+        ("Weekly social-worker updates", 52, 1, 1, 50, 2),
+        ("Statutory social-worker visits", 3, 1, 0, 2, 33),
+        ("Plan reviews", 2, 1, 1, 0, 50),
     ]
-    assert data["records"] == {"sessions": 5, "weekly_updates": 1, "visits": 1}
+    for r in data["compliance"]:  # each row totals across
+        assert r["due"] == r["done_on_time"] + r["done_late"] + r["not_done"], r
+        assert r["late"] == r["done_late"] + r["not_done"], r
+    assert data["records"] == {"sessions": 5, "weekly_updates": 2, "visits": 2}
     assert data["moderation"] == {
         "count": 2,
         "mean": 2.75,
+        "scores": 4,
         "criteria": [
             {"name": "Plain words", "mean": 3.5, "count": 2},
             {"name": "Voice heard", "mean": 2.0, "count": 2},
@@ -137,17 +143,21 @@ def test_the_page_and_the_pdf_show_the_same_figures(client, org, known):
         "3 sessions with 2 young people: Amy Ashdown 2, Ben Brook 1.",
         "Targets set: 3 — achieved 1, partly 0, not achieved 1, carried forward 0, still open 1.",
         "Incidents a month: 3.33 in the first three months, 0.67 in the last three (fewer).",
-        "5 key-work sessions, 1 weekly update sent to social workers, 1 statutory social-worker visit.",
+        "5 key-work sessions, 2 weekly updates sent to social workers, 2 statutory social-worker "
+        "visits.",
         "2 sessions moderated in the period; mean score 2.75 out of 4.",
     ):
         assert needle in text, needle
         assert needle in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page)), needle
     # Each table row's numbers, in order, on both.
     cells = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    # Each table's total row: every column totalled, as the rows above add up.
     for row in ("Amy Ashdown 1 2 0 0 1 0 0 0 0 3", "Ben Brook 0 1 0 0 0 0 2 0 0 2",
-                "Jan 2026 4 1 5", "Jun 2026 0 1 1", "Key-work sessions 3 1 67%",
-                "Weekly social-worker updates 1 1 0%", "Plan reviews 1 0 100%",
-                "Plain words 3.5 2", "Voice heard 2.0 2"):  # fmt: skip
+                "All young people 1 3 0 0 1 0 2 0 0 5",
+                "Jan 2026 4 1 5", "Jun 2026 0 1 1", "Total 10 2 12",
+                "Key-work sessions 48 1 4 43 2%", "Weekly social-worker updates 52 1 1 50 2%",
+                "Statutory social-worker visits 3 1 0 2 33%", "Plan reviews 2 1 1 0 50%",
+                "Plain words 3.5 2", "Voice heard 2.0 2", "All criteria 2.75 4"):  # fmt: skip
         assert row in text, row
         assert row in cells, row
 

@@ -39,7 +39,7 @@ def test_a_concern_from_a_session_reaches_the_dsl_and_nobody_else(page, org):
     page.goto(f"/sessions/{session.pk}/")
     page.get_by_role("link", name="Raise a safeguarding concern").click()
     page.get_by_label("What you saw or heard").fill(SECRET + ".")
-    page.get_by_label("In the child's own words").fill("'Don't tell anyone, he'll go mad.'")
+    page.get_by_label("In the pupil's own words").fill("'Don't tell anyone, he'll go mad.'")
     page.get_by_label("Who else was present").fill("Nobody")
     page.screenshot(path="test-artifacts/safeguarding-raise.png", full_page=True)
     page.get_by_role("button", name="Raise the concern").click()
