@@ -1,3 +1,4 @@
+from tenancy.navigation import REPORTS
 from tenancy.urlcache import reverse
 
 from .selectors import can_see_what_works
@@ -8,7 +9,7 @@ def items(request):
     if not can_see_what_works(request.access):
         return []
     url = reverse("evidence:what_works")
-    return [("What works", url, "/evidence/what-works")]
+    return [("What works", url, "/evidence/what-works", REPORTS)]
 
 
 def child_links(request, child):

@@ -3,7 +3,7 @@ from tenancy.urlcache import reverse
 
 def items(request):
     url = reverse("plans:task_list")
-    return [("Plan tasks", url, "/plans/")]
+    return [("Plans", url, "/plans/")]
 
 
 def child_links(request, child):

@@ -18,6 +18,7 @@ from people.selectors import (
     current_allocations_q,
 )
 from tenancy.access import Access
+from tenancy.hooks import collect
 from tenancy.timeutils import site_today
 
 from .models import (
@@ -375,32 +376,33 @@ class MonthRecords:
     by_section: dict[str, list[str]]  # Placement Plan section key -> sessions that served it
 
 
+# Asked of the apps above (``tenancy.hooks.collect``): handlers take ``child``, ``start`` and ``end``
+# (dates, inclusive) and return ``(source, rows)`` pairs, ``source`` one of ``MONTH_SOURCES`` and
+# ``rows`` a list (evaluated inside the handler, so a failing query is that handler's failure)
+# of records with ``date`` / ``occurred_on`` and ``title`` / ``summary`` (``sessions_app``
+# answers "sessions" in its ready()).
+MONTH_RECORDS = "plans.month_records"
+#: The sources of the Monthly Review's lines, in the order they are listed.
+MONTH_SOURCES = ("sessions", "incidents", "attendance", "contacts")
+
+
 def month_records(child: Child, start: datetime.date, end: datetime.date) -> MonthRecords:
     """Lines for the Monthly Review from what other apps have recorded between ``start`` and ``end``
-    (inclusive). Each source is imported lazily and skipped when that app has not got it yet. A
-    record that names the Placement Plan section it served (``plan_link`` or ``plan_links``, values
-    from ``link_choices``) is also listed under that section."""
-    from importlib import import_module
-
+    (inclusive), as they answer ``MONTH_RECORDS``: a source no app answers is left out, and so is
+    one whose handler fails (``collect`` logs it). A record that names the Placement Plan section
+    it served (``plan_link`` or ``plan_links``, values from ``link_choices``) is also listed under
+    that section."""
+    answered: dict[str, list] = {}
+    for source, rows in collect(MONTH_RECORDS, child=child, start=start, end=end):
+        if source in MONTH_SOURCES:
+            answered.setdefault(source, []).extend(rows)
+        else:
+            logger.warning("Monthly Review: unknown source %r left out", source)
     found = MonthRecords(lines={}, by_section={})
-    sources = [
-        ("sessions", "sessions_app.selectors", "sessions_for_period"),
-        ("incidents", "behaviour.selectors", "incidents_for_period"),
-        ("attendance", "behaviour.selectors", "attendance_for_period"),
-        ("contacts", "contacts.selectors", "contacts_for_period"),
-    ]
-    for name, module_name, function in sources:
-        try:
-            reader = getattr(import_module(module_name), function)
-        except (ImportError, AttributeError):
+    for name in MONTH_SOURCES:
+        if name not in answered:
             continue
-        try:
-            rows = list(reader(child, start, end))
-        except Exception:  # noqa: BLE001 - another app's reader must never break the review
-            logger.exception(
-                "Monthly Review: %s.%s failed; section left empty", module_name, function
-            )
-            continue
+        rows = answered[name]
         found.lines[name] = [_describe(row) for row in rows]
         for row in rows:
             for key in _placement_links(row):

@@ -1,7 +1,7 @@
 from tenancy.models import Role
 from tenancy.urlcache import reverse
 
-GROUP = "Record quality"
+GROUP = "Quality"
 
 
 def items(request):

@@ -1,3 +1,4 @@
+from tenancy.navigation import REPORTS
 from tenancy.urlcache import reverse
 
 from .selectors import can_read
@@ -9,4 +10,4 @@ def items(request):
     if not can_read(request.access):
         return []
     url = reverse("regulation45:index")
-    return [("Regulation 45", url, url)]
+    return [("Regulation 45", url, url, REPORTS)]

@@ -7,6 +7,13 @@ from tenancy.models import Role
 from tenancy.urlcache import reverse
 
 
+def _visitor(request) -> bool:
+    """An independent visitor sees nothing of safeguarding (README): no concern, no marker, no
+    "speak to the DSL" note, no link — every function here gives them nothing."""
+    access = getattr(request, "access", None) if request is not None else None
+    return access is not None and access.is_independent_visitor
+
+
 def items(request):
     """None in the top bar (it is full): *Safeguarding* is in the user menu, a concern is raised
     from the child's page or a record, and the DSL is told through *Actions* and the home page."""
@@ -14,6 +21,8 @@ def items(request):
 
 
 def admin_items(request):
+    if _visitor(request):
+        return []
     access = request.access
     entries = [("Safeguarding", reverse("safeguarding:index"))]
     if access.is_org_admin or Role.MANAGER in access.roles:
@@ -24,6 +33,8 @@ def admin_items(request):
 def child_links(request, child):
     from . import selectors
 
+    if _visitor(request):
+        return []
     links = [("Raise a safeguarding concern", reverse("safeguarding:concern_new", args=[child.pk]))]
     if child.site_id in selectors.dsl_site_ids(request.access):
         links.append(
@@ -37,7 +48,7 @@ def home_panels(request):
     from . import selectors
 
     access = request.access
-    if not selectors.dsl_site_ids(access):
+    if _visitor(request) or not selectors.dsl_site_ids(access):
         return []
     rows = list(selectors.dsl_queue(access).filter(acknowledged_at__isnull=True)[:10])
     return [("Safeguarding concerns to acknowledge", "safeguarding/_home.html", {"rows": rows})]
@@ -48,9 +59,9 @@ def page_panels(request, place, obj):
 
     if request is None or getattr(request, "access", None) is None:
         return []  # PDFs: a concern is never in a record's PDF, not even its reference
+    if _visitor(request):
+        return []  # not even that a concern was raised, nor the child's "speak to the DSL" note
     if place in ("session", "slip", "contact"):
-        if request.access.is_independent_visitor:
-            return []  # a visitor sees no safeguarding concern, not even that one was raised
         raised = selectors.raised_from(place, obj.pk, obj.child_id)
         return [
             (

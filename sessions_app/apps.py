@@ -9,6 +9,13 @@ def _last_session_date(*, child) -> list:
     return [found] if found else []
 
 
+def _month_records(*, child, start, end) -> list:
+    """The plans app's Monthly Review lists the month's submitted sessions."""
+    from .selectors import sessions_for_period
+
+    return [("sessions", list(sessions_for_period(child, start, end)))]
+
+
 class SessionsAppConfig(AppConfig):
     verbose_name = "Key-work sessions"
     name = "sessions_app"
@@ -23,3 +30,4 @@ class SessionsAppConfig(AppConfig):
             _last_session_date,
             name="sessions_app.last_session_date",
         )
+        subscribe("plans.month_records", _month_records, name="sessions_app.month_records")

@@ -3,7 +3,7 @@ from tenancy.urlcache import reverse
 
 def items(request):
     url = reverse("sessions_app:my_sessions")
-    return [("Key-work sessions", url, url)]
+    return [("Sessions", url, url)]
 
 
 def child_links(request, child):

@@ -20,6 +20,10 @@ from django.utils.functional import SimpleLazyObject
 from . import badges as badge_cache
 from .access import visitor_may
 
+# The dropdown of reports read now and then (What works, Regulation 44, Regulation 45), so the top
+# bar stays on one line for a manager with every item.
+REPORTS = "Reports"
+
 
 def _open_to(access, url: str) -> bool:
     """An independent visitor is offered only the pages they may open (``visitor_may``)."""
@@ -76,6 +80,11 @@ def navigation(request):
             entries.append(groups[group[0]])
         groups[group[0]]["children"].append(entry)
         groups[group[0]]["active"] |= entry["active"]
+    # A group this person has one item of is that item, as a plain link (a visitor's *My visits*,
+    # a school manager's *What works*): a dropdown of one is a click for nothing.
+    entries = [
+        entry["children"][0] if len(entry.get("children", ())) == 1 else entry for entry in entries
+    ]
     return {
         "nav_items": entries,
         "menu_items": [{"label": label, "url": url} for label, url in menu],

@@ -126,3 +126,72 @@ def test_my_weeks_alerts_button_opens_the_alerts_with_their_unread_count(client,
     assert '<h1 class="h3">Alerts</h1>' in opened
     overdue = client.get("/compliance/alerts/").content.decode()
     assert '<h1 class="h3">Overdue alerts' in overdue
+
+
+def _bar(response) -> list:
+    """The top bar as (label, [labels inside its dropdown]) pairs."""
+    return [
+        (item["label"], [child["label"] for child in item.get("children", [])])
+        for item in response.context["nav_items"]
+    ]
+
+
+@pytest.mark.django_db
+def test_reports_read_now_and_then_share_one_dropdown_and_a_group_of_one_is_a_link(client, org):
+    """The top bar fits one line at 1280 px (tests/test_top_bar.py): a home's manager finds *What
+    works*, *Regulation 45* and *Regulation 44* under *Reports*; a school's manager, with only *What
+    works* of them, gets it as a link, and a moderator's lone *Slips* is a link, not a dropdown."""
+    from tenancy.models import Role
+
+    from .factories import MembershipFactory, UserFactory
+
+    both = UserFactory()
+    for site in (org.school, org.home):
+        MembershipFactory(user=both, site=site, role=Role.MANAGER)
+    client.force_login(both)
+    bar = _bar(client.get("/"))
+    assert bar == [
+        ("Children", []),
+        ("Sessions", []),
+        ("Behaviour", ["Slips", "Attendance"]),
+        ("Contacts", ["Calls due", "All contacts"]),
+        ("Plans", []),
+        ("Compliance", []),
+        ("Quality", ["Check a text", "Moderation", "Performance"]),
+        ("Reports", ["What works", "Regulation 45", "Regulation 44"]),
+        ("Actions", []),
+    ]
+    reg45 = client.get("/regulation45/")
+    assert active_items(reg45) == ["Regulation 45"]
+    assert [i["active"] for i in reg45.context["nav_items"] if i["label"] == "Reports"] == [True]
+
+    client.force_login(org.users["manager"])
+    assert ("What works", []) in _bar(client.get("/"))
+    client.force_login(org.users["moderator"])
+    bar = _bar(client.get("/"))
+    assert ("Slips", []) in bar and "Behaviour" not in dict(bar)
+
+
+@pytest.mark.django_db
+def test_staff_and_the_organisation_switcher_are_in_the_user_menu(client, org, other_org):
+    """Occasional pages leave the top bar for the user menu: *Staff* heads it, and a person in two
+    organisations switches from it."""
+    from tenancy.models import Role
+
+    from .factories import MembershipFactory
+
+    worker = org.users["key_worker"]
+    client.force_login(worker)
+    page = client.get("/")
+    assert "Staff" not in [label for label, _ in _bar(page)]
+    assert page.context["menu_items"][0] == {"label": "Staff", "url": "/staff/"}
+    body = page.content.decode()
+    assert "Switch organisation" not in body  # one organisation: nothing to switch
+    MembershipFactory(user=worker, organisation=other_org.org, site=None, role=Role.ORG_ADMIN)
+    client.force_login(worker)
+    body = client.get("/").content.decode()
+    user_menu = (
+        body.split('aria-label="Main"')[1].split("</nav>")[0].rsplit("dropdown-menu-end", 1)[1]
+    )
+    assert 'data-testid="org-switcher"' in user_menu and other_org.org.name in user_menu
+    assert ' id="org-switcher"' not in body  # no second button in the bar

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 # The top bar's order: each app's ``nav.py`` (see tenancy/navigation.py).
 NAVIGATION_APPS = [
+    "tenancy",  # first: *Staff* heads the user menu
     "people",
     "sessions_app",
     "behaviour",
@@ -60,7 +61,6 @@ NAVIGATION_APPS = [
     "compliance",
     "quality",
     "roll",
-    "tenancy",
     "evidence",
     "regulation45",
     "onboarding",

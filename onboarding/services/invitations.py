@@ -19,7 +19,7 @@ from tenancy.timeutils import site_today
 from ..models import INVITATION_DAYS, Invitation
 from ..selectors import describe_roles
 from ._common import Grant, User, _require, can_grant
-from .members import _membership_grant
+from .members import _membership_grant, check_visitor_alone
 
 # ---------------------------------------------------------------- invitations
 
@@ -351,6 +351,13 @@ def invitation_accept(
     user = existing_user_for(invitation)
     if user is None:
         user = User(username=invitation.email, email=invitation.email)
+    else:  # their roles may have changed since it was sent (a visitor's renewed, say)
+        check_visitor_alone(
+            Membership.objects.filter(
+                user=user, organisation_id=invitation.organisation_id, is_active=True
+            ).select_related("site"),
+            [(grant["site"], grant["role"]) for grant in invitation.roles],
+        )
     if first_name or not user.first_name:
         user.first_name = (first_name or invitation.first_name)[:150]
     if last_name or not user.last_name:

@@ -58,6 +58,23 @@ def _membership_grant(
     return membership
 
 
+VISITOR_ALONE = (
+    "An independent visitor holds no other role (regulation 43: independent of the provider)."
+)
+
+
+def check_visitor_alone(memberships, grants) -> None:
+    """Regulation 43: an independent visitor holds no other role in the organisation. Only roles
+    that still give access count (``Membership.is_current``, ``site`` loaded): a visitor whose last
+    day has passed may become staff; a current visitor may not, nor current staff a visitor.
+    ``memberships``: the person's in this organisation; ``grants``: the roles to be held.
+    Errors: ValidationError."""
+    held = {(m.site_id, m.role) for m in memberships if m.is_active and m.is_current()}
+    roles = held | set(grants)
+    if len(roles) > 1 and any(role == Role.INDEPENDENT_VISITOR for _, role in roles):
+        raise ValidationError(VISITOR_ALONE)
+
+
 def _current_allocation_count(user, site_id: int) -> int:
     return KeyWorkerAllocation.objects.filter(
         staff=user, child__site_id=site_id, kind="primary", ends_on__isnull=True
@@ -81,10 +98,8 @@ def member_roles_set(*, access: Access, user, grants: set[Grant]) -> list[str]:
     )
     for grant in grants:
         _require(can_grant(access, grant), "You cannot give that role.")
-    if grants and any(m.is_active and m.role == Role.INDEPENDENT_VISITOR for m in memberships):
-        raise ValidationError(
-            "An independent visitor holds no other role (regulation 43: independent of the provider)."
-        )
+    if grants:
+        check_visitor_alone(memberships, grants)
     in_reach = {
         (m.site_id, m.role)
         for m in memberships

@@ -38,8 +38,14 @@ def quality_feedback_banner(context):
     return {"count": unacknowledged_count(request.user)}
 
 
-@register.inclusion_tag("quality/_stored.html")
-def quality_stored(report, fields, *, site_kind, record_kind="note", labels=None):
+#: The checker's prompt to raise a safeguarding concern ("Possible disclosure"): never shown to an
+#: independent visitor, who sees nothing of safeguarding (README). It deducts nothing, so the score
+#: they see is the same.
+SAFEGUARDING_RULE = "safeguarding"
+
+
+@register.inclusion_tag("quality/_stored.html", takes_context=True)
+def quality_stored(context, report, fields, *, site_kind, record_kind="note", labels=None):
     """The check stored with a saved record, folded under its score."""
     from checking.checker import Context, Report
     from checking.findings import rows_for
@@ -47,9 +53,12 @@ def quality_stored(report, fields, *, site_kind, record_kind="note", labels=None
     if not report:
         return {"report": None}
     stored = Report.from_dict(report)
-    context = Context(site_kind=site_kind, record_kind=record_kind)
+    access = getattr(context.get("request"), "access", None)
+    if access is not None and access.is_independent_visitor:
+        stored.findings = [f for f in stored.findings if f.rule != SAFEGUARDING_RULE]
+    checked = Context(site_kind=site_kind, record_kind=record_kind)
     return {
         "report": stored,
-        "groups": rows_for(stored, fields, context, labels),
+        "groups": rows_for(stored, fields, checked, labels),
         "checked": True,
     }

@@ -42,7 +42,7 @@ def test_key_worker_updates_the_flagged_health_section_and_the_managers_task_clo
         )
 
     sign_in(page, manager.username)
-    page.get_by_role("link", name="Plan tasks").click()
+    page.get_by_role("link", name="Plans", exact=True).click()
     expect(page.get_by_test_id("task-list")).to_contain_text("Health section needs updating")
     page.get_by_role("button", name=manager.get_full_name()).click()
     page.get_by_role("button", name="Sign out").click()
@@ -74,7 +74,7 @@ def test_key_worker_updates_the_flagged_health_section_and_the_managers_task_clo
     page.get_by_role("button", name=kw.get_full_name()).click()
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, manager.username)
-    page.get_by_role("link", name="Plan tasks").click()
+    page.get_by_role("link", name="Plans", exact=True).click()
     expect(page.get_by_text("No open tasks")).to_be_visible()
 
 

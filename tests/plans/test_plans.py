@@ -1,6 +1,5 @@
 import datetime
 import io
-import sys
 import types
 import zipfile
 
@@ -615,37 +614,102 @@ def test_an_organisation_renames_placement_sections_and_old_versions_keep_theirs
     assert old.content["identity"]["title"] == "Identity and social presentation"
 
 
-@pytest.mark.django_db
-def test_the_monthly_review_is_prefilled_from_the_months_records(org, home, monkeypatch):
-    fake = types.ModuleType("sessions_app.selectors")
+def _answer(monkeypatch, *handlers):
+    """Apps answering the Monthly Review's ``plans.month_records`` (``tenancy.hooks.collect``)
+    as well as, or instead of (``replace=True`` first), the installed ones, for one test."""
+    from tenancy import hooks
 
-    def sessions_for_period(child, start, end):
-        assert start.day == 1 and end >= start
+    found = list(hooks._handlers.get(selectors.MONTH_RECORDS, []))
+    if handlers and handlers[0] == "replace":
+        found, handlers = [], handlers[1:]
+    found += [(f"test.{handler.__name__}", handler) for handler in handlers]
+    monkeypatch.setitem(hooks._handlers, selectors.MONTH_RECORDS, found)
+
+
+def _review_text(org, home) -> dict:
+    draft = services.plan_draft_start(
+        access=access_for(home.kw, org), child=home.child, plan_type=PlanType.MONTHLY_REVIEW
+    )
+    return draft.content
+
+
+@pytest.mark.django_db
+def test_the_monthly_review_is_prefilled_from_the_months_sessions(org, home):
+    """The sessions app answers the review's question (a hook, not an import of a higher app):
+    this month's submitted sessions, oldest first; not a draft, not last month's."""
+    from tenancy.hooks import subscriptions
+
+    from ..sessions_app.factories import KeyWorkSessionFactory
+
+    assert subscriptions()[selectors.MONTH_RECORDS] == ["sessions_app.month_records"]
+    first = TODAY().replace(day=1)
+    for day, title, status in (
+        (first, "Cannabis and staying safe", "submitted"),
+        (first, "Zoë’s football trials", "signed_off"),
+        (first, "Still a draft", "draft"),
+        (first - datetime.timedelta(days=1), "Last month", "submitted"),
+    ):
+        KeyWorkSessionFactory(
+            child=home.child, author=home.kw, date=day, title=title, status=status
+        )
+    text = _review_text(org, home)["records"]["text"]
+    assert text.splitlines() == [
+        "Key-work sessions (2):",
+        f"- {first:%d %b}: Cannabis and staying safe",
+        f"- {first:%d %b}: Zoë’s football trials",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_monthly_reviews_sources_keep_their_order_and_fill_the_sections_they_served(
+    org, home, monkeypatch
+):
+    first = TODAY().replace(day=1)
+
+    def contacts_first(*, child, start, end):
+        assert (child, start) == (home.child, first) and end.month == first.month
         return [
-            types.SimpleNamespace(
-                date=start, title="Cannabis and staying safe", plan_link="placement_plan:health"
-            ),
-            types.SimpleNamespace(date=start, title="Football trials", plan_link=""),
-        ]
+            ("contacts", [types.SimpleNamespace(date=start, summary="Dentist booked",
+                                                plan_link="placement_plan:health")]),
+            ("incidents", [types.SimpleNamespace(occurred_on=start, title="Door slammed",
+                                                 plan_links=["placement_plan:emotional-behavioural"])]),
+        ]  # fmt: skip
 
-    fake.sessions_for_period = sessions_for_period
-    monkeypatch.setitem(sys.modules, "sessions_app.selectors", fake)
-    draft = services.plan_draft_start(
-        access=access_for(home.kw, org), child=home.child, plan_type=PlanType.MONTHLY_REVIEW
-    )
-    text = draft.content["records"]["text"]
-    assert "Key-work sessions (2):" in text and "Cannabis and staying safe" in text
-    assert "Cannabis and staying safe" in draft.content["health"]["text"]
-    assert draft.content["education"]["text"] == ""
+    _answer(monkeypatch, contacts_first)
+    content = _review_text(org, home)
+    text = content["records"]["text"]
+    assert text.splitlines() == [
+        "Key-work sessions (0):",
+        "Incidents (1):",
+        f"- {first:%d %b}: Door slammed",
+        "Contacts (1):",
+        f"- {first:%d %b}: Dentist booked",
+    ]
+    assert content["health"]["text"] == f"Sessions this month:\n- {first:%d %b}: Dentist booked"
+    assert content["emotional-behavioural"]["text"].endswith("Door slammed")
+    assert content["education"]["text"] == ""
 
 
 @pytest.mark.django_db
-def test_the_monthly_review_degrades_to_empty_when_no_app_has_records(org, home, monkeypatch):
-    monkeypatch.setitem(sys.modules, "sessions_app.selectors", None)  # import fails
-    draft = services.plan_draft_start(
-        access=access_for(home.kw, org), child=home.child, plan_type=PlanType.MONTHLY_REVIEW
+def test_the_monthly_review_degrades_to_empty_when_no_app_answers(org, home, monkeypatch):
+    _answer(monkeypatch, "replace")
+    first = TODAY().replace(day=1)
+    assert _review_text(org, home)["records"]["text"].startswith(
+        f"No sessions, incidents, contacts or attendance recorded between {first:%d %B} and"
     )
-    assert draft.content["records"]["text"].startswith("No sessions, incidents")
+
+
+@pytest.mark.django_db
+def test_a_failing_reader_leaves_its_part_of_the_monthly_review_empty(
+    org, home, monkeypatch, caplog
+):
+    def contacts_half_built(*, child, start, end):
+        raise RuntimeError("contacts app half-built")
+
+    _answer(monkeypatch, contacts_half_built)
+    text = _review_text(org, home)["records"]["text"]
+    assert text.startswith("Key-work sessions (0):") and "Contacts" not in text
+    assert "contacts_half_built for plans.month_records failed" in caplog.text
 
 
 @pytest.mark.django_db
@@ -924,18 +988,3 @@ def test_placement_sections_refuse_duplicates_and_the_monthly_reviews_own_names(
         response = client.post("/plans/sections/", {"titles": titles})
         assert response.status_code == 200 and response.context["form"].errors["titles"]
     assert [key for key, _ in selectors.placement_titles()][0] == "health"
-
-
-@pytest.mark.django_db
-def test_a_failing_reader_leaves_its_part_of_the_monthly_review_empty(org, home, monkeypatch):
-    fake = types.ModuleType("contacts.selectors")
-
-    def contacts_for_period(child, start, end):
-        raise RuntimeError("contacts app half-built")
-
-    fake.contacts_for_period = contacts_for_period
-    monkeypatch.setitem(sys.modules, "contacts.selectors", fake)
-    draft = services.plan_draft_start(
-        access=access_for(home.kw, org), child=home.child, plan_type=PlanType.MONTHLY_REVIEW
-    )
-    assert "Contacts" not in draft.content["records"]["text"]

@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_key_worker_sees_findings_appear_while_writing_and_fixes_them(page, org):
     sign_in(page, org.users["key_worker"].username)
-    page.get_by_role("button", name="Record quality").click()
+    page.get_by_role("button", name="Quality", exact=True).click()
     page.get_by_role("link", name="Check a text").click()
     expect(page.get_by_role("heading", name="Check a text")).to_be_visible()
 
@@ -65,7 +65,7 @@ def test_a_moderator_works_the_queue_and_the_key_worker_acknowledges(page, org):
     # The moderator opens the queue, reads the record beside its findings and scores it.
     sign_in(page, org.users["moderator"].username)
     expect(page.get_by_test_id("queue-panel")).to_contain_text("waiting for moderation")
-    page.get_by_role("button", name="Record quality").click()
+    page.get_by_role("button", name="Quality", exact=True).click()
     page.get_by_role("link", name="Moderation", exact=True).click()
     queue = page.get_by_test_id("queue")
     expect(queue).to_contain_text(session.title)
@@ -100,7 +100,7 @@ def test_a_moderator_works_the_queue_and_the_key_worker_acknowledges(page, org):
     # The manager sees the key worker's quality trend.
     page.context.clear_cookies()
     sign_in(page, org.users["manager"].username)
-    page.get_by_role("button", name="Record quality").click()
+    page.get_by_role("button", name="Quality", exact=True).click()
     page.get_by_role("link", name="Performance").click()
     row = page.get_by_test_id(f"worker-{kw.pk}")
     expect(row).to_contain_text(kw.get_full_name())

@@ -48,6 +48,7 @@ def test_visitor_uploads_and_the_manager_responds(page, org, tmp_path):  # noqa:
 
     page.context.clear_cookies()
     sign_in(page, manager.username)
+    page.get_by_role("button", name="Reports", exact=True).click()  # the top bar's dropdown
     page.get_by_role("link", name="Regulation 44", exact=True).click()
     page.get_by_test_id("reports").get_by_role("link").first.click()
     page.get_by_role("link", name="Record your response").first.click()

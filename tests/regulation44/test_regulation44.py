@@ -216,6 +216,90 @@ def test_a_visitor_whose_access_ended_is_invited_again_and_their_access_is_renew
     assert "already a member of this organisation" in refused.content.decode()
 
 
+def _roles(world, scope, user) -> list[tuple[str, bool]]:
+    """The person's roles here, each with whether it still gives access."""
+    with scope(world.org):
+        return sorted(
+            (m.role, m.is_current())
+            for m in Membership.objects.filter(user=user, is_active=True).select_related("site")
+        )
+
+
+def test_a_visitor_whose_access_ended_may_become_staff_on_their_page_and_a_current_one_may_not(
+    client, org, scope
+):
+    """Giving a visitor a staff role was refused even after their last day: the check counted the
+    ended role. Now only a role that still gives access counts."""
+    manager = _home_manager(org, scope)
+    visitor = org.visitor
+    client.force_login(manager)
+    member_page = f"/team/{visitor.pk}/"
+    key_worker = {f"site_{org.home.pk}": [Role.KEY_WORKER]}
+    refused = client.post(member_page, key_worker)
+    assert refused.status_code == 200 and "holds no other role" in refused.content.decode()
+    assert _roles(org, scope, visitor) == [(Role.INDEPENDENT_VISITOR, True)]
+
+    yesterday = site_today(org.home) - datetime.timedelta(days=1)
+    with scope(org.org):
+        Membership.objects.filter(user=visitor).update(ends_on=yesterday)
+    saved = client.post(member_page, key_worker)
+    assert saved.status_code == 302
+    assert "Roles saved." in client.get(member_page).content.decode()
+    assert _roles(org, scope, visitor) == [
+        (Role.INDEPENDENT_VISITOR, False),  # kept as history, giving nothing
+        (Role.KEY_WORKER, True),
+    ]
+    worker = VerifiedClient()
+    worker.force_login(visitor)
+    assert worker.get("/compliance/my-week/").status_code == 200  # a key worker's page
+    # …and, being staff now, they cannot be made this home's visitor again.
+    again = _invite(
+        client, org, email=visitor.username, visitor_site=org.home.pk,
+        visitor_ends_on=site_today(org.home) + datetime.timedelta(days=30),
+    )  # fmt: skip
+    assert "holds another role here" in again.content.decode()
+    assert _roles(org, scope, visitor) == [
+        (Role.INDEPENDENT_VISITOR, False),
+        (Role.KEY_WORKER, True),
+    ]
+
+
+def test_a_visitor_whose_access_ended_joins_the_staff_by_invitation_and_a_current_one_may_not(
+    client, org, scope
+):
+    """The same rule on the invitation's way in: sent when the visitor's access had ended, it is
+    accepted; if their access was renewed before they accept it, it is refused, with the reason."""
+    manager = _home_manager(org, scope)
+    visitor = org.visitor
+    client.force_login(manager)
+    key_worker = {f"site_{org.home.pk}": [Role.KEY_WORKER]}
+    current = _invite(client, org, email=visitor.username, **key_worker)
+    assert "already a member of this organisation" in current.content.decode()
+    assert mail.outbox == []
+
+    today = site_today(org.home)
+    with scope(org.org):
+        Membership.objects.filter(user=visitor).update(ends_on=today - datetime.timedelta(days=1))
+    sent = _invite(client, org, email=visitor.username, **key_worker)
+    assert sent.status_code == 302
+    link = LINK.search(mail.outbox[-1].body)[1]
+    # Renewed as the visitor before they accept: the invitation no longer fits.
+    with scope(org.org):
+        Membership.objects.filter(user=visitor).update(ends_on=today + datetime.timedelta(days=30))
+    refused = Client().post(link, {"password": "correct-horse-battery"})
+    assert refused.status_code == 200 and "holds no other role" in refused.content.decode()
+    assert _roles(org, scope, visitor) == [(Role.INDEPENDENT_VISITOR, True)]
+    # Ended again: the same link now makes them a key worker.
+    with scope(org.org):
+        Membership.objects.filter(user=visitor).update(ends_on=today - datetime.timedelta(days=1))
+    accepted = Client().post(link, {"password": "correct-horse-battery"})
+    assert accepted.status_code == 302
+    assert _roles(org, scope, visitor) == [
+        (Role.INDEPENDENT_VISITOR, False),
+        (Role.KEY_WORKER, True),
+    ]
+
+
 def _upload(client, world, *, data=None, name="report.pdf", day=None, recommendations=""):
     day = day or site_today(world.home) - datetime.timedelta(days=1)
     return client.post(

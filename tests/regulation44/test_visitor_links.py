@@ -255,3 +255,83 @@ def test_a_concern_raised_from_a_record_is_marked_for_staff_and_not_for_the_visi
     client.force_login(org.visitor)
     html = _html(client, page)
     assert marker not in html and "safeguarding-marker" not in html
+
+
+#: What tells a reader something about safeguarding: the child's "speak to the DSL" note, a
+#: record's "a concern was raised" marker and its button, the DSL's chronology, and the checker's
+#: "possible disclosure" prompt stored with a record.
+SAFEGUARDING_SIGNS = (
+    "Speak to the DSL",
+    'data-testid="dsl-marker"',
+    "safeguarding concern was raised",
+    'data-testid="safeguarding-marker"',
+    "Raise a safeguarding concern",
+    "Safeguarding chronology",
+    "/safeguarding/",
+    "Possible disclosure",
+    'data-rule="safeguarding"',
+)
+
+
+def test_no_page_a_visitor_opens_shows_a_safeguarding_note_or_marker_that_staff_see(
+    client, org, scope
+):
+    """On the child's page the visitor saw "Speak to the DSL before …". The walk opens every page
+    of the visitor's (and every page those link to) with a note on the child, a concern raised
+    from a session and a stored "possible disclosure" finding on a contact and a plan, and finds
+    none of them; the school's DSL sees each on the same pages."""
+    from checking.checker import Context, check
+    from checking.checker.safeguarding import DEFAULT_DISCLOSURE_PHRASES
+    from contacts.models import Contact
+    from plans.models import PlanVersion
+    from safeguarding.models import Marker
+
+    with scope(org.org):
+        ends_on = datetime.date.today() + datetime.timedelta(days=60)
+        MembershipFactory(
+            user=org.visitor, site=org.school, role=Role.INDEPENDENT_VISITOR, ends_on=ends_on
+        )
+        Concern.objects.filter(pk=org.concern.pk).update(source="session", source_id=org.session.pk)
+        Marker.objects.create(
+            organisation=org.org,
+            site=org.school,
+            child=org.child,
+            before="arranging contact with family",
+            set_by=org.users["manager"],
+        )
+        disclosure = check(
+            {"summary": "Zoë said “he hit me” on the bus."},
+            Context(
+                site_kind="school",
+                record_kind="contact",
+                disclosure_phrases=DEFAULT_DISCLOSURE_PHRASES,
+            ),
+        ).as_dict()
+        assert [f["rule"] for f in disclosure["findings"]].count("safeguarding") == 1
+        Contact.objects.filter(pk=org.ids["contact_id"]).update(quality_report=disclosure)
+        PlanVersion.objects.filter(pk=org.plan_version.pk).update(quality_report=disclosure)
+
+    opened, wrong = walk_as_visitor(client, org.visitor, org.ids)
+    assert not wrong, "\n".join(wrong)
+    shown = []
+    for url in sorted(opened):
+        response = client.get(url, follow=True)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        body = response.content.decode()
+        shown += [f"{url} shows {sign!r}" for sign in SAFEGUARDING_SIGNS if sign in body]
+    assert not shown, "\n".join(shown)
+
+    child = reverse("people:child_detail", args=[org.child.pk])
+    contact = reverse("contacts:contact_detail", args=[org.ids["contact_id"]])
+    version = reverse(
+        "plans:version_detail", args=[org.child.pk, org.plan.plan_type, org.plan_version.pk]
+    )
+    session = reverse("sessions_app:session_detail", args=[org.session.pk])
+    assert {child, contact, version, session} <= opened
+    client.force_login(org.users["manager"])  # the school's DSL
+    assert "Speak to the DSL before arranging contact with family" in _html(client, child)
+    assert "Raise a safeguarding concern" in _html(client, child)
+    for page in (contact, version):
+        assert 'data-rule="safeguarding"' in _html(client, page), page
+    assert f"SC-{org.concern.pk:05d}" in _html(client, session)

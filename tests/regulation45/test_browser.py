@@ -29,6 +29,7 @@ def test_manager_evaluates_publishes_and_downloads_the_pack(page, org):  # noqa:
             created_by=manager
         )
     sign_in(page, manager.username)
+    page.get_by_role("button", name="Reports", exact=True).click()  # the top bar's dropdown
     page.get_by_role("link", name="Regulation 45", exact=True).first.click()
     page.get_by_role("link", name="1 Jan 2026 – 30 Jun 2026").last.click()
     expect(page.get_by_role("heading", name="Regulation 45 review: Alpha House")).to_be_visible()

@@ -31,7 +31,7 @@ def test_key_workers_record_sessions_and_a_manager_signs_off(page, home, tmp_pat
 
     # Ellie records the worked example for Amber.
     sign_in(page, home.ed.username)
-    page.get_by_role("link", name="Key-work sessions").click()
+    page.get_by_role("link", name="Sessions", exact=True).click()
     page.get_by_role("button", name="With Amber Smith").click()
     expect(page.get_by_role("heading", name="Key-work session with Amber Smith")).to_be_visible()
     page.get_by_label("Summary title", exact=True).fill(worked_example.title("Amber Smith", day))
