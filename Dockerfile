@@ -23,10 +23,13 @@ COPY plans plans
 COPY compliance compliance
 RUN pip install --no-cache-dir .
 COPY . .
+# Both database URLs given, so loading the settings connects to nothing (no database at build time).
 RUN SECRET_KEY=build-only DATABASE_URL=postgresql://build@localhost/build \
+    DATABASE_OWNER_URL=postgresql://build@localhost/build \
     python manage.py collectstatic --noinput \
  && useradd --system --uid 10001 keywork && mkdir -p /app/media && chown keywork /app/media
 USER keywork
 EXPOSE 8000
-# Workers, class and the rest: keywork/gunicorn.conf.py (one sync worker per core; see the README).
+# Workers, class and the rest: keywork/gunicorn.conf.py (gthread, one process a core with two
+# threads; see the README). Static files come from the same process (WhiteNoise).
 CMD ["gunicorn", "-c", "keywork/gunicorn.conf.py"]
