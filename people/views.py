@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from tenancy import record_pages
 from tenancy.access import require_manager
 from tenancy.decorators import staff_view
+from tenancy.exports import stored_file
 from tenancy.forms import apply_service_errors
 from tenancy.models import Site
 from tenancy.navigation import child_links, home_panels
@@ -162,7 +163,7 @@ def child_photo(request, child_id):
     if not child.photo:
         raise Http404("No photo.")
     content_type = mimetypes.guess_type(child.photo.name)[0] or "application/octet-stream"
-    response = FileResponse(child.photo.open("rb"), content_type=content_type)
+    response = FileResponse(stored_file(child.photo), content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tenancy.decorators import staff_view
+from tenancy.exports import stored_file
 from tenancy.forms import apply_service_errors
 from tenancy.timeutils import site_today
 
@@ -109,7 +110,7 @@ def report_file(request, report_id):
     report = selectors.get_report_or_404(request.access, report_id)
     is_pdf = report.content_type == "application/pdf"
     response = FileResponse(
-        report.file.open("rb"),
+        stored_file(report.file),
         content_type=report.content_type,
         as_attachment=not is_pdf,
         filename=f"regulation-44-{report.visit_date:%Y-%m-%d}.{'pdf' if is_pdf else 'docx'}",

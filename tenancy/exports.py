@@ -21,6 +21,7 @@ Shapes:
     export_filename(*parts: str, day: date | None, ext: str) -> str
     place_name(organisation, site) -> str   # a document's "Organisation, Site", named once
     attach(response, filename) -> response  # Content-Disposition: attachment
+    stored_file(field_file) -> an open file, or Http404 when storage no longer has it
 """
 
 from __future__ import annotations
@@ -28,10 +29,14 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import logging
 import re
 from collections.abc import Iterable
 
+from django.http import Http404
 from django.utils.http import content_disposition_header
+
+logger = logging.getLogger(__name__)
 
 BOM = "\ufeff"
 # A cell starting with one of these is read by spreadsheets as a formula (OWASP's CSV injection list).
@@ -125,3 +130,18 @@ def attach(response, filename: str):
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def stored_file(field_file):
+    """``field_file`` (a model's FieldFile) opened for reading, for a FileResponse. A row that
+    names a file its storage no longer holds (lost from the volume, an interrupted upload) is a
+    404 the person can read — "This file is missing", with what to do — and an error in the log
+    naming the file, never a server error."""
+    try:
+        return field_file.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        logger.error("Stored file missing: %s (%s)", field_file.name, error)
+        raise Http404(
+            "This file is missing from storage. Tell your organisation's administrator: it may "
+            "need uploading again."
+        ) from error

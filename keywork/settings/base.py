@@ -71,9 +71,6 @@ NAVIGATION_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Static files (hashed names, compressed, cached for a year) from gunicorn itself: the image
-    # and docker-compose have no proxy in front to serve them.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -15,3 +15,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Static files (hashed names, compressed, cached for a year) from gunicorn itself: the image and
+# docker-compose have no proxy in front to serve them. Right after SecurityMiddleware, as WhiteNoise
+# asks; development and tests serve them through Django's runserver and need no collected folder.
+MIDDLEWARE = [  # noqa: F405
+    *MIDDLEWARE[:1],  # noqa: F405
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[1:],  # noqa: F405
+]

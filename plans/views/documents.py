@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from people.selectors import get_child_or_404
 from tenancy import record_pages
 from tenancy.decorators import staff_view
+from tenancy.exports import stored_file
 from tenancy.forms import apply_service_errors
 
 from .. import selectors, services
@@ -66,7 +67,7 @@ def document_file(request, child_id, document_id):
     disposition = "inline" if document.content_type != services.DOCX_TYPE else "attachment"
     ext = services.ALLOWED_TYPES[document.content_type]
     response = FileResponse(
-        document.file.open("rb"),
+        stored_file(document.file),
         content_type=document.content_type,
         as_attachment=disposition == "attachment",
         filename=f"{document.kind}-{document.document_date:%Y-%m-%d}.{ext}",

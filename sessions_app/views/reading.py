@@ -15,6 +15,7 @@ from tenancy import record_pages, records
 from tenancy.audit import Action
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
+from tenancy.exports import stored_file
 
 from .. import exports, selectors, services
 from ..forms import (
@@ -173,7 +174,7 @@ def bundle_download(request, job_id):
         raise Http404("The bundle is not ready.")
     request.access.audit_view(job, action=Action.EXPORT, summary="Bundle PDF")
     response = FileResponse(
-        job.file.open("rb"),
+        stored_file(job.file),
         content_type="application/pdf",
         as_attachment=True,
         filename=f"key-work-{job.child.last_name.lower()}-{job.start}-{job.end}.pdf",

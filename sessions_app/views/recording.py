@@ -15,6 +15,7 @@ from people.selectors import get_child_or_404
 from tenancy.audit import Action
 from tenancy.concurrency import EditConflict
 from tenancy.decorators import staff_view
+from tenancy.exports import stored_file
 from tenancy.siterules import half_term_progress
 
 from .. import selectors, services
@@ -283,7 +284,7 @@ def attachment_download(request, session_id, attachment_id):
         raise Http404("No such file.")
     request.access.audit_view(attachment, action=Action.EXPORT)
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+        stored_file(attachment.file), as_attachment=True, filename=attachment.name
     )
     response["Cache-Control"] = "private, no-store"
     return response

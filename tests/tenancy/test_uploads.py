@@ -291,3 +291,38 @@ def test_a_photo_sent_with_a_stale_form_is_refused_and_not_left_in_storage(org):
             save_if_unchanged(child, stale, ["photo"])
         assert child.photo.name and not storage.exists(child.photo.name)
         assert not Child.objects.get(pk=child.pk).photo
+
+
+@pytest.mark.django_db
+def test_a_photo_missing_from_storage_is_a_404_that_says_so(client, org, caplog):
+    """The row names a file the storage no longer holds (a lost volume, an interrupted write): the
+    person gets a page that says the file is missing, the log names the file, never a 500."""
+    from django.core.files.base import ContentFile
+
+    from ..uploads import png_bytes
+
+    with organisation_scope(org.org.pk):
+        child = Child.objects.get(pk=org.child.pk)
+        child.photo.save("gone.png", ContentFile(png_bytes()), save=True)
+        child.photo.storage.delete(child.photo.name)
+    client.force_login(org.users["manager"])
+    response = client.get(f"/children/{child.pk}/photo/")
+    assert response.status_code == 404
+    assert "This file is missing from storage" in response.content.decode()
+    assert any("gone" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+
+
+def test_every_stored_file_a_view_sends_is_opened_through_stored_file():
+    """The kind: a view that sends a stored file opens it with ``tenancy.exports.stored_file``,
+    so a missing file is a 404 everywhere (photos, attachments, documents, bundles, reports)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    wrong = []
+    for path in list(root.glob("*/views.py")) + list(root.glob("*/views/*.py")):
+        text = path.read_text()
+        for call in re.findall(r"FileResponse\((.*?),", text, re.S):
+            if ".open(" in call:
+                wrong.append(f"{path.relative_to(root)}: FileResponse({call.strip()}")
+    assert not wrong, "\n".join(wrong)
