@@ -169,6 +169,14 @@ def test_a_visitor_whose_access_ended_is_invited_again_and_their_access_is_renew
     reader.force_login(visitor)
     child_page = f"/children/{org.child.pk}/"
     assert reader.get(child_page).status_code in (403, 404)
+    # The refusal says what happened and who renews it (it said "not part of any organisation").
+    refused = reader.get("/")
+    assert refused.status_code == 403
+    ended_on = today - datetime.timedelta(days=1)
+    body = refused.content.decode()
+    assert "Your access has ended" in body and "not part of any organisation" not in body
+    assert f"for {org.org.name} ended on {ended_on:%-d %B %Y}" in body
+    assert "ask the manager of the home" in body
     client.force_login(manager)
     team = client.get("/team/").content.decode()
     assert f"Ended {today - datetime.timedelta(days=1):%-d %b %Y}" in team
