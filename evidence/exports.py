@@ -136,7 +136,7 @@ def story_docx(*, full, organisation, generated) -> bytes:
         ["Date", "Session", "Focus" if school else "Quality Standards", "Topics", "By"],
         [
             (f"{s.date:%d.%m.%Y}", s.display_title,
-             s.get_focus_display() if school else "; ".join(s.quality_standard_labels),
+             s.get_focus_display() if school else "; ".join(s.quality_standard_labels()),
              ", ".join(s.topic_names), s.author.get_full_name())
             for s in story.sessions
         ] or [("No sessions in this period.", "", "", "", "")],
