@@ -198,3 +198,22 @@ def test_the_period_presets_are_the_sites(org, school):
     assert (periods.HALF_TERM in keys) is school and (periods.MONTH in keys) is not school
     period = periods.resolve(periods.MONTH, site=site)
     assert period.start.day == 1
+
+
+def test_the_other_lists_and_forms_of_a_home_keep_to_its_words(client, both):
+    """Beyond the behaviour pages: the session list's periods and the contact form's incidents."""
+    from ..factories import KeyWorkerAllocationFactory
+
+    KeyWorkerAllocationFactory(child=both.young, staff=both.home_kw)
+    client.force_login(both.home_kw)
+    sessions = client.get(reverse("sessions_app:child_sessions", args=[both.young.pk]))
+    periods_shown = re.search(r'<select name="period".*?</select>', sessions.content.decode(), re.S)
+    assert "This month" in periods_shown.group(0) and "half term" not in periods_shown.group(0)
+    contact = visible(
+        client.get(reverse("contacts:contact_new", args=[both.young.pk])).content.decode()
+    )
+    assert "About these incidents" in contact and "slip" not in contact.lower()
+    assert client.get(reverse("behaviour:points_entry")).status_code == 403  # a school's
+    client.force_login(both.users["key_worker"])
+    sessions = client.get(reverse("sessions_app:child_sessions", args=[both.child.pk]))
+    assert "This half term" in sessions.content.decode()
