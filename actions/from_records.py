@@ -123,6 +123,37 @@ def on_session_submitted(session_id: int) -> None:
         actions_from_session(session_id=session_id)
 
 
+def on_session_corrected(session_id: int) -> None:
+    """A corrected record asks for what it now names (``actions_from_session``: once each), and
+    a referral it now says was made (on a date the record gives) shows as made on the action the
+    record raised, when that action has no date yet. Audited."""
+    from sessions_app.models import KeyWorkSession
+
+    with transaction.atomic():
+        actions_from_session(session_id=session_id)
+        session = KeyWorkSession.objects.select_related("author").filter(pk=session_id).first()
+        if session is None or not session.referral_made_on:
+            return
+        for action in ActionItem.objects.select_for_update().filter(
+            source=Source.SESSION,
+            source_id=session_id,
+            kind=Kind.REFERRAL,
+            agency=session.referral_agency.strip()[:100],
+            made_on__isnull=True,
+        ):
+            before = snapshot(action)
+            action.made_on = session.referral_made_on
+            action.version += 1
+            action.save(update_fields=["made_on", "version"])
+            audit_write(
+                actor=session.author,
+                action=Action.UPDATE,
+                instance=action,
+                before=before,
+                summary="The corrected key-work record says the referral was made",
+            )
+
+
 def on_contact_recorded(contact_id: int) -> None:
     """A contact's "follow-up" becomes the recorder's action, due by its "follow up by" date or
     the next session."""

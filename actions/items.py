@@ -64,8 +64,12 @@ def notify_managers(action: ActionItem) -> None:
         )
 
 
-def _validate(*, child: Child, kind: str, title: str, due_on, owner, agency: str) -> None:
+def _validate(
+    *, child: Child, kind: str, title: str, due_on, owner, agency: str, made_on=None
+) -> None:
     errors = {}
+    if made_on and made_on > site_today(child.site):  # the site's calendar day
+        errors["made_on"] = "The referral cannot have been made in the future."
     if kind not in Kind.values:
         errors["kind"] = "Choose what kind of action this is."
     if not title.strip():
@@ -103,7 +107,15 @@ def action_add(
         raise PermissionDenied("You are not a member of staff of this child's site.")
     if kind == Kind.MANAGER:
         owner = None
-    _validate(child=child, kind=kind, title=title, due_on=due_on, owner=owner, agency=agency)
+    _validate(
+        child=child,
+        kind=kind,
+        title=title,
+        due_on=due_on,
+        owner=owner,
+        agency=agency,
+        made_on=made_on,
+    )
     action = create_action(
         actor=access.user,
         child=child,

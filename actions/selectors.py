@@ -65,6 +65,21 @@ def child_actions(child) -> list[ActionItem]:
     return sorted(rows, key=lambda a: (not a.is_open, a.due_on if a.is_open else datetime.date.min))
 
 
+def referrals_made(session_ids) -> list[tuple[int, datetime.date]]:
+    """(session id, the date its referral was made) pairs, from the referral actions those
+    key-work records raised (``sessions_app.selectors.REFERRALS_MADE``; one query)."""
+    return list(
+        ActionItem.objects.filter(
+            source=Source.SESSION,
+            source_id__in=list(session_ids),
+            kind=Kind.REFERRAL,
+            made_on__isnull=False,
+        )
+        .order_by("source_id", "made_on")
+        .values_list("source_id", "made_on")
+    )
+
+
 def record_actions(source: str, source_id: int, child_id: int) -> list[ActionItem]:
     """The actions a record about ``child_id`` raised, in the order made (one query)."""
     return list(

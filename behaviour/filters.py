@@ -25,7 +25,7 @@ class SlipFilter(django_filters.FilterSet):
     )
     preset = django_filters.ChoiceFilter(
         method="filter_noop", label="Dates", choices=periods.PRESETS, empty_label=None
-    )
+    )  # narrowed to the sites' words in __init__
     start = django_filters.DateFilter(method="filter_noop", label="From", widget=DateInput())
     end = django_filters.DateFilter(method="filter_noop", label="To", widget=DateInput())
     staff = StaffFilter(queryset=None, method="filter_noop", label="Recorded by")
@@ -36,14 +36,22 @@ class SlipFilter(django_filters.FilterSet):
         model = Slip
         fields: list[str] = []
 
-    def __init__(self, data=None, *, access, types, today, child_word: str, **kwargs):
+    def __init__(self, data=None, *, access, types, today, child_word: str, words, **kwargs):
+        """``words``: the words of the person's sites (behaviour.words): a home's list has no
+        lesson filter, its kinds and dates in its own words."""
         super().__init__(data, queryset=Slip.objects.none(), **kwargs)
+        self.words = words
+        self.filters["preset"].extra["choices"] = periods.presets(words)
+        if words.lessons:
+            self.filters["lesson"].label = words.school_only("Lesson or period")
+        else:
+            del self.filters["lesson"]
         self.filters["child"].queryset = current_visible_children(access, today)
         self.filters["child"].label = child_word.capitalize()
         self.filters["child"].extra["empty_label"] = f"All {child_word}s".replace(
             "persons", "people"
         )
-        self.filters["types"].extra["choices"] = type_choices(types)
+        self.filters["types"].extra["choices"] = type_choices(types, words)
         self.filters["staff"].extra["empty_label"] = "Anyone"
         self.filters["staff"].queryset = staff_users(access.visible_site_ids)
 

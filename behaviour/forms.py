@@ -1,7 +1,9 @@
 import datetime
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from people.forms import DateInput
 from people.selectors import children_visible_to
@@ -11,7 +13,7 @@ from tenancy.text import MAX_FREE_TEXT
 from tenancy.timeutils import WallClockFormMixin, site_today
 
 from . import codes
-from .models import Appointment, Kind, Outcome, Session
+from .models import Appointment, Kind, Outcome, Session, SlipType
 
 
 class TimeInput(forms.TimeInput):
@@ -40,8 +42,15 @@ def current_visible_children(access, day: datetime.date):
     )
 
 
-class SlipForm(WallClockFormMixin, forms.Form):
-    child = ChildChoiceField(queryset=None, label="Child")
+class SlipFieldsForm(WallClockFormMixin, forms.Form):
+    """The fields a person types about a slip (or, at a children's home, an incident), shared by
+    recording and correcting so that everything recorded can be corrected. ``use_words`` fits
+    them to the site: a home has no lessons, class points, school sanctions or calls home
+    (behaviour.words)."""
+
+    # A service's error about the instant is shown beside the date (tenancy.forms).
+    service_fields = {"occurred_at": "date", "kind": "slip_type"}
+
     slip_type = forms.ChoiceField(label="Type of slip")
     date = forms.DateField(widget=DateInput())
     time = forms.TimeField(widget=TimeInput())
@@ -50,22 +59,109 @@ class SlipForm(WallClockFormMixin, forms.Form):
     what_happened = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=MAX_FREE_TEXT,
-        help_text="Facts only. Do not name other children here: choose them in the list below "
-        "and each gets their own linked slip.",
     )
     action_taken = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=MAX_FREE_TEXT
     )
     outcome = forms.ChoiceField(choices=Outcome.choices, required=False)
     outcome_detail = forms.CharField(label="Outcome details", max_length=200, required=False)
-    points = forms.IntegerField(initial=0, min_value=-50, max_value=50)
+    points = forms.IntegerField(label="Class points", initial=0, min_value=-50, max_value=50)
     worth_a_call = forms.BooleanField(label="Worth a call home today (a reward)", required=False)
+
+    def use_words(self, words, types, *, keep: dict | None = None) -> None:
+        """Fit the fields to ``words`` (behaviour.words.Words). ``keep``: the values a record
+        already has, kept as choices even where the site's words would not offer them."""
+        keep = keep or {}
+        self.words = words
+        fields = self.fields
+        fields["slip_type"].label = words.type_label
+        choices = [("", "Choose…"), *words.kind_choices]
+        types = list(types)
+        if keep.get("slip_type") and keep["slip_type"] not in types:
+            types.append(keep["slip_type"])
+        if types:
+            choices.append(("Your organisation's types", [(f"t{t.pk}", t.name) for t in types]))
+        fields["slip_type"].choices = choices
+        self.types = {f"t{t.pk}": t for t in types}
+        outcomes = words.outcome_choices
+        if keep.get("outcome") and keep["outcome"] not in dict(outcomes):
+            outcomes.append((keep["outcome"], Outcome(keep["outcome"]).label))
+        fields["outcome"].choices = outcomes
+        record = words.record
+        fields["what_happened"].help_text = (
+            "Facts only: what was seen and heard, no opinions. Do not name other children here"
+            + (
+                ": choose them in the list below and each gets their own linked " + record + "."
+                if "others" in fields
+                else "."
+            )
+        )
+        school_only = {
+            "lesson": "Lesson or period",
+            "points": "Class points",
+            "worth_a_call": "Worth a call home today (a reward)",
+        }
+        for name, label in school_only.items():
+            if not words.schools:
+                del fields[name]
+            else:
+                fields[name].label = words.school_only(label)
+        if "points" in fields and words.mixed:
+            fields["points"].required = False
+
+    def clean_slip_type(self):
+        value = self.cleaned_data["slip_type"]
+        if value in Kind.values:
+            return (value, None)
+        if value in self.types:
+            return (self.types[value].kind, self.types[value])
+        raise forms.ValidationError(f"Choose a {self.words.type_label.lower()}.")
+
+    def when(self, data, site) -> None:
+        """``occurred_at`` from the date and time on ``site``'s clocks; never in the future."""
+        if data.get("date") and data.get("time"):
+            instant = self.wall_clock(data["date"], data["time"], site.time_zone)
+            if instant is not None:
+                data["occurred_at"] = instant
+            if data["date"] > site_today(site):
+                self.add_error(
+                    "date", f"{self.words.a_record.capitalize()} cannot be recorded for the future."
+                )
+
+    def service_data(self) -> dict:
+        """What the services take: the kind and the organisation's type from the one choice, the
+        instant from the date and time; a school-only field a home's form leaves out is absent."""
+        data = dict(self.cleaned_data)
+        kind, slip_type = data.pop("slip_type", (None, None))
+        out = {"kind": kind, "slip_type": slip_type}
+        if "occurred_at" in data:
+            out["occurred_at"] = data["occurred_at"]
+        for name in (
+            "lesson",
+            "location",
+            "what_happened",
+            "action_taken",
+            "outcome",
+            "outcome_detail",
+            "points",
+            "worth_a_call",
+        ):
+            if name in self.fields:
+                value = data.get(name)
+                out[name] = 0 if name == "points" and value is None else value
+        return out
+
+
+class SlipForm(SlipFieldsForm):
+    """Recording: the child and the other children involved, then the slip's own fields."""
+
+    child = ChildChoiceField(queryset=None, label="Child")
     others = ChildrenField(
         queryset=None,
         required=False,
         label="Other children involved",
-        help_text="Each gets a linked slip and sees nothing of the others.",
     )
+    field_order = ["child", "slip_type"]
 
     def __init__(self, *args, access, types, child_word: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,33 +175,25 @@ class SlipForm(WallClockFormMixin, forms.Form):
         self.fields["child"].label = child_word.capitalize()
         self.fields["others"].queryset = children
         self.fields["others"].label = f"Other {child_word}s involved".replace("persons", "people")
-        choices = [("", "Choose…")] + list(Kind.choices)
-        if types:
-            choices.append(("Your organisation's types", [(f"t{t.pk}", t.name) for t in types]))
-        self.fields["slip_type"].choices = choices
-        self.types = {f"t{t.pk}": t for t in types}
+        from .words import for_sites
+
+        writing = access.site_ids_for("behaviour", "write")
+        words = for_sites([s for s in sites if s.pk in writing] or sites)
+        self.fields[
+            "others"
+        ].help_text = f"Each gets a linked {words.record} and sees nothing of the others."
+        self.use_words(words, types)
         self.add_fold_fields()
 
     def wall_clock_zones(self) -> list[str]:
         return [s.time_zone for s in self.access.all_sites] or ["Europe/London"]
 
-    def clean_slip_type(self):
-        value = self.cleaned_data["slip_type"]
-        if value in Kind.values:
-            return (value, None)
-        if value in self.types:
-            return (self.types[value].kind, self.types[value])
-        raise forms.ValidationError("Choose a type of slip.")
-
     def clean(self):
         data = super().clean()
         child = data.get("child")
-        if child and data.get("date") and data.get("time"):
-            instant = self.wall_clock(data["date"], data["time"], child.site.time_zone)
-            if instant is not None:
-                data["occurred_at"] = instant
-            if data["date"] > site_today(child.site):
-                self.add_error("date", "A slip cannot be recorded for the future.")
+        if child:
+            self.when(data, child.site)
+            school_only_at_home(self, data, child.site)
         if child and data.get("others"):
             if child in data["others"]:
                 self.add_error("others", f"{child.display_name} is the child this slip is for.")
@@ -117,31 +205,98 @@ class SlipForm(WallClockFormMixin, forms.Form):
         return data
 
 
-class SlipCorrectForm(VersionedFormMixin, forms.Form):
-    what_happened = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_FREE_TEXT
-    )
-    action_taken = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=MAX_FREE_TEXT
-    )
-    outcome = forms.ChoiceField(choices=Outcome.choices, required=False)
-    outcome_detail = forms.CharField(label="Outcome details", max_length=200, required=False)
-    points = forms.IntegerField(min_value=-50, max_value=50)
+def school_only_at_home(form, data, site, existing: dict | None = None) -> None:
+    """A person who works at both kinds of site sees the school-only fields (marked so): filled
+    in for a child at a children's home, each is refused beside itself (a value the record
+    already had, left as it was, is not). The service refuses the same (``slip_site_fields``)."""
+    from .services import slip_site_fields
+
+    existing = existing or {}
+    changed = {
+        name: data.get(name)
+        for name in ("lesson", "points", "worth_a_call", "outcome")
+        if name in form.fields and data.get(name) != existing.get(name, object())
+    }
+    for name, message in slip_site_fields(site, changed).items():
+        form.add_error(name, message)
+
+
+# What a correction cannot change, and why (shown on the correction page; behaviour/records.py).
+SLIP_FIXED = (
+    (
+        "child",
+        "Who it is about",
+        "{A_record} recorded for the wrong {child} is retracted (give that as the reason) and "
+        "recorded again for the right one.",
+    ),
+    (
+        "others",
+        "Other {children} involved",
+        "Each has their own linked {record}: correct or retract it from their page. Anyone "
+        "missed out is given {a_record} of their own.",
+    ),
+)
+
+
+class SlipCorrectForm(VersionedFormMixin, SlipFieldsForm):
     reason = forms.CharField(
         label="Reason for the correction", max_length=300, help_text="Kept with the record."
     )
 
     def __init__(self, *args, instance, **kwargs):
+        from .words import for_site
+
         self.instance = instance
-        fields = ("what_happened", "action_taken", "outcome", "outcome_detail", "points")
-        initial = {name: getattr(instance, name) for name in fields}
+        site = instance.child.site
+        when = timezone.localtime(instance.occurred_at, ZoneInfo(site.time_zone))
+        initial = {
+            name: getattr(instance, name)
+            for name in (
+                "lesson",
+                "location",
+                "what_happened",
+                "action_taken",
+                "outcome",
+                "outcome_detail",
+                "points",
+                "worth_a_call",
+            )
+        }
+        initial["slip_type"] = (
+            f"t{instance.slip_type_id}" if instance.slip_type_id else instance.kind
+        )
+        initial["date"] = when.date()
+        initial["time"] = when.time().replace(second=0, microsecond=0)
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["version"].initial = instance.version
+        keep = {"slip_type": instance.slip_type, "outcome": instance.outcome}
+        self.use_words(for_site(site), SlipType.objects.filter(is_active=True), keep=keep)
+        self.add_fold_fields()
+        self.order_fields(["slip_type", "date", "time", "time_fold"])
+
+    def wall_clock_zones(self) -> list[str]:
+        return [self.instance.child.site.time_zone]
+
+    def clean(self):
+        data = super().clean()
+        self.when(data, self.instance.child.site)
+        existing = {n: getattr(self.instance, n) for n in ("lesson", "points", "worth_a_call")}
+        existing["outcome"] = self.instance.outcome
+        school_only_at_home(self, data, self.instance.child.site, existing)
+        return data
 
 
 class RetractForm(BaseRetractForm):
     reason_label = "Reason for retracting"
-    reason_help = "For example “recorded for the wrong pupil”. The slip is hidden, not deleted."
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None:  # in the slip's site's words
+            site = instance.child.site
+            self.reason_help = (
+                f"For example “recorded for the wrong {site.child_word}”. The {instance.noun} is "
+                "hidden, not deleted."
+            )
+        super().__init__(*args, instance=instance, **kwargs)
 
 
 class SlipTypeForm(forms.Form):

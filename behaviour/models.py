@@ -29,6 +29,22 @@ class Kind(models.TextChoices):
     GROWTH = "growth", "Growth mindset"
 
 
+# A children's home's words for the kinds (DOMAIN.md: one model, the words change by site; the
+# rest of the words are behaviour.words).
+HOME_KIND_LABELS = {
+    Kind.LOW: "Low-level behaviour",
+    Kind.HIGH: "Incident (high level)",
+    Kind.GREEN: "Positive behaviour",
+    Kind.GROWTH: "Growth mindset",
+}
+
+
+def kind_label(kind: str, *, school: bool) -> str:
+    """A kind in a school's words ("Green slip") or a children's home's ("Positive behaviour")."""
+    labels = dict(Kind.choices) if school else HOME_KIND_LABELS
+    return str(labels.get(kind, kind))
+
+
 POSITIVE_KINDS = (Kind.GREEN, Kind.GROWTH)
 NEGATIVE_KINDS = (Kind.LOW, Kind.HIGH)
 
@@ -112,11 +128,44 @@ class Slip(TenantModel, Versioned):
         ]
 
     def __str__(self):
-        return f"{self.type_name}, {timezone.localtime(self.occurred_at):%-d %b %Y}"
+        # No query for the site (audit entries name records in bulk): its words when loaded.
+        name = self.slip_type.name if self.slip_type_id else self._kind_label(fetch=False)
+        return f"{name}, {timezone.localtime(self.occurred_at):%-d %b %Y}"
+
+    @property
+    def noun(self) -> str:
+        """What the slip's site calls it: a school's "slip", a children's home's "incident"
+        (behaviour.words has the rest of the words)."""
+        return "slip" if self._loaded_site().is_school else "incident"
+
+    @property
+    def a_noun(self) -> str:
+        return "a slip" if self.noun == "slip" else "an incident"
+
+    @property
+    def noun_cap(self) -> str:
+        return self.noun.capitalize()
+
+    def _loaded_site(self, fetch: bool = True):
+        """The site, from the child when the query loaded the child's site but not the slip's;
+        ``None`` when neither is loaded and ``fetch`` is false."""
+        if "site" in self._state.fields_cache:
+            return self.site
+        if "child" in self._state.fields_cache:
+            child = self.child
+            if "site" in child._state.fields_cache and child.site_id == self.site_id:
+                return child.site
+        return self.site if fetch else None
+
+    def _kind_label(self, fetch: bool = True) -> str:
+        site = self._loaded_site(fetch)
+        return kind_label(self.kind, school=site is None or site.is_school)
 
     @property
     def type_name(self) -> str:
-        return self.slip_type.name if self.slip_type_id else self.get_kind_display()
+        """The organisation's type, else the kind in the site's words ("Green slip" at a school,
+        "Positive behaviour" at a children's home). Lists load ``site`` with the slips."""
+        return self.slip_type.name if self.slip_type_id else self._kind_label()
 
     @property
     def is_positive(self) -> bool:

@@ -1,5 +1,6 @@
 """Date-range presets for slip lists and summaries: last fortnight, since the last key-work session,
-this half term, or custom dates. Days are the site's days (``site_today``)."""
+this half term (a school's) or this month (a children's home's: it keeps no terms), or custom
+dates. Days are the site's days (``site_today``)."""
 
 import datetime
 from dataclasses import dataclass
@@ -10,13 +11,30 @@ from tenancy.timeutils import site_today
 FORTNIGHT = "fortnight"
 SINCE_SESSION = "since_session"
 HALF_TERM = "half_term"
+MONTH = "month"
 CUSTOM = "custom"
+YEAR = "year"
 PRESETS = [
     (FORTNIGHT, "Last fortnight"),
     (SINCE_SESSION, "Since the last key-work session"),
     (HALF_TERM, "This half term"),
+    (MONTH, "This month"),
     (CUSTOM, "Custom dates"),
 ]
+
+
+def presets(words, *, summary: bool = False) -> list[tuple[str, str]]:
+    """The presets in the words of the sites (behaviour.words): a school's half term, a home's
+    month; both for a person at both. ``summary``: with the whole year (a school year, or a
+    home's last 12 months)."""
+    out = [
+        (key, label)
+        for key, label in PRESETS
+        if (key != HALF_TERM or words.schools) and (key != MONTH or words.homes)
+    ]
+    if summary:
+        out.append((YEAR, "This school year" if words.schools else "The last 12 months"))
+    return out
 
 
 @dataclass
@@ -70,9 +88,12 @@ def resolve(
             )
             return fortnight
         return Period(last, today, f"Since the last key-work session ({last:%-d %b %Y})")
-    if preset == HALF_TERM:
+    if preset == HALF_TERM and site.is_school:
         begun = min(half_term_start(site, today), today)
         return Period(begun, today, f"This half term (from {begun:%-d %b})")
+    if preset in (HALF_TERM, MONTH):  # a children's home keeps months, not terms
+        begun = today.replace(day=1)
+        return Period(begun, today, f"This month (from {begun:%-d %b})")
     if preset == CUSTOM and (start or end):
         start = start or (end - datetime.timedelta(days=13))
         end = end or today

@@ -1,8 +1,11 @@
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 
 from behaviour.forms import TimeInput
+from behaviour.models import Slip
 from people.forms import DateInput
 from tenancy.forms import RetractForm as BaseRetractForm
 from tenancy.forms import VersionedFormMixin
@@ -81,19 +84,25 @@ class ContactForm(WallClockFormMixin, ConfirmMixin, forms.Form):
         widget=forms.Select(choices=[("", "—"), ("true", "Supervised"), ("false", "Unsupervised")]),
     )
 
-    def __init__(self, *args, child, slips, guardians, **kwargs):
+    def __init__(self, *args, child, slips, guardians, fixed_kind: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.child = child
+        self.fixed_kind = fixed_kind  # a correction keeps the contact's kind (CONTACT_FIXED)
         kinds = list(Contact.Kind.choices)
         if child.site.is_school:
             kinds = [k for k in kinds if k[0] not in ("family_time", "visit")]
             del self.fields["supervised"]
         else:
             self.fields["purpose"].choices = [Contact.Purpose.choices[0]]
+            # A children's home's incidents, and no same-day call to clear (behaviour.words).
+            self.fields["slips"].label = "About these incidents"
+            self.fields["slips"].help_text = "The incidents this contact is about."
         self.fields["kind"].choices = kinds
         self.fields["slips"].queryset = slips
         self.fields["guardian"].queryset = guardians
-        if not slips.exists():
+        if fixed_kind:
+            del self.fields["kind"]
+        if fixed_kind or not slips.exists():
             del self.fields["slips"]
         self.add_fold_fields()
 
@@ -113,42 +122,86 @@ class ContactForm(WallClockFormMixin, ConfirmMixin, forms.Form):
             data["with_whom"] = f"{guardian.name} ({guardian.relationship})"
         if not (data.get("with_whom") or "").strip():
             self.add_error("with_whom", "Say who the contact was with, or choose a family member.")
-        if data.get("kind") == Contact.Kind.FAMILY_TIME and data.get("supervised") is None:
+        kind = self.fixed_kind or data.get("kind")
+        if kind == Contact.Kind.FAMILY_TIME and data.get("supervised") is None:
             self.add_error("supervised", "Say whether the family time was supervised.")
-        if data.get("kind") == Contact.Kind.PROFESSIONAL and not data.get("professional_role"):
+        if kind == Contact.Kind.PROFESSIONAL and not data.get("professional_role"):
             self.add_error("professional_role", "Choose the professional's role.")
         return data
 
 
-class ContactCorrectForm(ConfirmMixin, VersionedFormMixin, forms.Form):
-    method = forms.ChoiceField(choices=Contact.Method.choices)
-    direction = forms.ChoiceField(choices=Contact.Direction.choices)
-    with_whom = forms.CharField(label="Who with", max_length=200)
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
-    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    follow_up = forms.CharField(
-        label="Follow-up", widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-    follow_up_by = forms.DateField(label="Follow up by", widget=DateInput(), required=False)
+# What a correction cannot change, and why (shown on the correction page; contacts/records.py).
+CONTACT_FIXED = (
+    (
+        "kind",
+        "Kind of contact",
+        "It decides which calls, visits and weekly updates the contact counts for. A contact "
+        "logged as the wrong kind is retracted (give that as the reason) and logged again.",
+    ),
+    (
+        "slips",
+        "The slips it is about",
+        "A same-day call clears the call due for the slips it names when it is saved. Linked to "
+        "the wrong slip, retract it (give that as the reason) and log it again.",
+    ),
+)
+
+
+class ContactCorrectForm(VersionedFormMixin, ContactForm):
+    """Everything the person typed when logging the contact but its kind and slips
+    (``CONTACT_FIXED``), with the same rules as logging it."""
+
     reason = forms.CharField(
         label="Reason for the correction", max_length=300, help_text="Kept with the record."
     )
 
     def __init__(self, *args, instance, **kwargs):
+        from people.models import Guardian
+
         self.instance = instance
+        child = instance.child
+        when = timezone.localtime(instance.occurred_at, ZoneInfo(child.site.time_zone))
         initial = {
             name: getattr(instance, name)
             for name in (
+                "purpose",
                 "method",
                 "direction",
                 "with_whom",
+                "professional_role",
                 "summary",
                 "outcome",
                 "follow_up",
                 "follow_up_by",
+                "supervised",
             )
         }
-        super().__init__(*args, initial=initial, **kwargs)
+        initial.update(
+            date=when.date(),
+            time=when.time().replace(second=0, microsecond=0),
+            guardian=instance.guardian_id,
+        )
+        guardians = Guardian.objects.filter(child=child).filter(
+            Q(retracted_at__isnull=True) | Q(pk=instance.guardian_id)
+        )
+        super().__init__(
+            *args,
+            initial=initial,
+            child=child,
+            slips=Slip.objects.none(),
+            guardians=guardians,
+            fixed_kind=instance.kind,
+            **kwargs,
+        )
+        purposes = dict(self.fields["purpose"].choices)
+        if instance.purpose not in purposes:  # a weekly update's own purpose stays as it was
+            self.fields["purpose"].choices = [
+                *self.fields["purpose"].choices,
+                (instance.purpose, instance.get_purpose_display()),
+            ]
+        if instance.kind != Contact.Kind.FAMILY_TIME:
+            self.fields.pop("supervised", None)
+        self.order_fields(["date", "time", "time_fold"])
 
 
 class RetractForm(BaseRetractForm):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from tenancy.records import RecordKind, Wording, register
 
 from . import quality_link, selectors, services
-from .forms import ContactCorrectForm, RetractForm
+from .forms import CONTACT_FIXED, ContactCorrectForm, RetractForm
 from .models import Contact
 
 
@@ -42,6 +42,7 @@ CONTACT = register(
         ),
         lookup=lambda access, contact_id: selectors.get_contact_or_404(access, contact_id),
         correct_form=ContactCorrectForm,
+        fixed=lambda contact: list(CONTACT_FIXED),
         retract_form=RetractForm,
         crumbs=_crumbs,
         cancel_url=_child_contacts,

@@ -5,7 +5,7 @@ per week by kind, the geometry of the child's behaviour page); this module only 
 geometry with Pillow, since a Word document cannot hold SVG. The numbers under each chart are the
 same figures, so colour is never the only signal.
 
-Shapes: ``slips_png(by_week) -> bytes``, ``attendance_png(weeks) -> bytes`` (PNG, 2× scale)."""
+Shapes: ``slips_png(by_week, words) -> bytes``, ``attendance_png(weeks) -> bytes`` (PNG, 2× scale)."""
 
 import io
 import math
@@ -33,7 +33,16 @@ def _label_every(n: int) -> int:
     return max(1, math.ceil(n / 13))
 
 
-def _paint(geometry: dict, *, title: str, y_max_label: str, legend: list[tuple[str, str]]) -> bytes:
+def _paint(
+    geometry: dict,
+    *,
+    title: str,
+    y_max_label: str,
+    legend: list[tuple[str, str]],
+    empty: str = "",
+) -> bytes:
+    """``empty``: said in the plot's place when there is nothing to draw (no slips in the period),
+    as the pages' charts do."""
     width, height = geometry["width"], geometry["height"] + 34
     image = Image.new("RGB", (width * SCALE, height * SCALE), "white")
     draw = ImageDraw.Draw(image)
@@ -44,6 +53,11 @@ def _paint(geometry: dict, *, title: str, y_max_label: str, legend: list[tuple[s
 
     top_pad = 24  # room for the title and legend above the plot
     draw.text(s(2, 2), title, fill=INK, font=small)
+    if empty:
+        draw.text(s(geometry["pad_left"], top_pad + 20), empty, fill=INK, font=small)
+        out = io.BytesIO()
+        image.save(out, format="PNG", optimize=True)
+        return out.getvalue()
     x = geometry["pad_left"]
     for label, colour in legend:
         draw.rectangle(s(x, 16, x + 8, 24), fill=colour)
@@ -70,12 +84,19 @@ def _paint(geometry: dict, *, title: str, y_max_label: str, legend: list[tuple[s
     return out.getvalue()
 
 
-def slips_png(by_week: list[dict]) -> bytes:
+def slips_png(by_week: list[dict], words=None) -> bytes:
     """Slips per week, stacked by kind (``behaviour.selectors.analysis(...).by_week``: dicts with
-    ``week``, ``counts`` by kind and ``total``), as on the child's behaviour page."""
-    geometry = behaviour_charts.weekly_slips(by_week)
+    ``week``, ``counts`` by kind and ``total``), as on the child's behaviour page, in the site's
+    words (``words``: behaviour.words); with none in the period, says so."""
+    geometry = behaviour_charts.weekly_slips(by_week, words)
     legend = [(label, colour) for label, colour, _hatch in geometry["legend"]]
-    return _paint(geometry, title="Slips per week", y_max_label=str(geometry["top"]), legend=legend)
+    return _paint(
+        geometry,
+        title=geometry["title"],
+        y_max_label=str(geometry["top"]),
+        legend=legend,
+        empty=geometry["empty_message"] if geometry["empty"] else "",
+    )
 
 
 def attendance_png(weeks: list) -> bytes:

@@ -166,7 +166,7 @@ def trends(child: Child, start: datetime.date, end: datetime.date) -> Trends:
         points=sum(w.points or 0 for w in weeks) if school else None,
         attendance=whole.percent,
     )
-    out.slips_png = charts.slips_png(result.by_week)
+    out.slips_png = charts.slips_png(result.by_week, result.words)
     out.attendance_png = charts.attendance_png(weeks) if whole.possible else b""
     return out
 

@@ -48,6 +48,20 @@ DOCUMENT = register(
         ),
         lookup=_document,
         retract_form=RetractForm,
+        fixed=lambda document: [
+            (
+                name,
+                label,
+                "A document is kept as it was uploaded. Hide this one (give the reason) "
+                "and upload the right one.",
+            )
+            for name, label in (
+                ("kind", "Kind of document"),
+                ("title", "Title"),
+                ("document_date", "Date on the document"),
+                ("file", "The file"),
+            )
+        ],
         crumbs=_crumbs,
         cancel_url=_child_plans,
         retracted_url=_child_plans,

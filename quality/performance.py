@@ -355,7 +355,8 @@ def _trends(workers, anchors, *, start, end) -> None:
 
 def month_chart(months, by_month, *, width: int = 180, height: int = 64) -> dict:
     """Bar geometry of a small server-drawn SVG chart (as the compliance dashboard draws its
-    on-time chart: no script, no CDN): the average automatic score of each month, 0 to 100."""
+    on-time chart: no script, no CDN): the average automatic score of each month, 0 to 100;
+    ``empty`` when no month has a record."""
     top, bottom = 10, 14
     count = max(1, len(months))
     gap = 2
@@ -381,7 +382,14 @@ def month_chart(months, by_month, *, width: int = 180, height: int = 64) -> dict
                 else ("good" if value >= 80 else "fair" if value >= 60 else "poor"),
             }
         )
-    return {"bars": bars, "width": width, "height": height, "base": height - bottom}
+    return {
+        "bars": bars,
+        "width": width,
+        "height": height,
+        "base": height - bottom,
+        "empty": all(b["value"] is None for b in bars),
+        "empty_message": "No records in these months.",
+    }
 
 
 CSV_HEADER = [

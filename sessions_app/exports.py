@@ -6,6 +6,7 @@ WeasyPrint may fetch nothing but the project's own static files: no network, no 
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -86,14 +87,16 @@ def session_context(session, *, organisation) -> dict:
 
 
 def session_pdf(session, *, organisation) -> bytes:
-    html = render_to_string(
-        "sessions_app/pdf/session.html",
-        {
-            "sessions": [session_context(session, organisation=organisation)],
-            "title": session.display_title,
-            "generated_at": timezone.now(),
-        },
-    )
+    """One record's PDF; its times (when printed, when an action closed) on the site's clocks."""
+    with timezone.override(ZoneInfo(session.child.site.time_zone)):
+        html = render_to_string(
+            "sessions_app/pdf/session.html",
+            {
+                "sessions": [session_context(session, organisation=organisation)],
+                "title": session.display_title,
+                "generated_at": timezone.now(),
+            },
+        )
     return render_pdf(html)
 
 
@@ -105,7 +108,13 @@ def bundle_pdf(*, child, organisation, sessions, start, end, targets, progress=N
         contexts.append(session_context(session, organisation=organisation))
         if progress:
             progress(n, len(sessions))
-    html = render_to_string(
+    with timezone.override(ZoneInfo(child.site.time_zone)):
+        html = _bundle_html(child, organisation, contexts, start, end, targets)
+    return render_pdf(html)
+
+
+def _bundle_html(child, organisation, contexts, start, end, targets) -> str:
+    return render_to_string(
         "sessions_app/pdf/session.html",
         {
             "sessions": contexts,
@@ -119,4 +128,3 @@ def bundle_pdf(*, child, organisation, sessions, start, end, targets, progress=N
             "generated_at": timezone.now(),
         },
     )
-    return render_pdf(html)

@@ -87,6 +87,10 @@ class SessionFilter(django_filters.FilterSet):
         self.filters["key_worker"].extra["empty_label"] = "Anyone"
         self.filters["key_worker"].queryset = staff_users(site_ids, CASELOAD_ROLES)
         self.filters["topic"].queryset = Topic.objects.order_by("name")
+        if "focus" not in show:  # no school among the sites: a home keeps months, not terms
+            self.filters["period"].extra["choices"] = [
+                c for c in self.filters["period"].extra["choices"] if c[0] != "half_term"
+            ]
 
     def noop(self, queryset, name, value):
         # The selector applies these (it owns the query); the FilterSet validates and renders them.

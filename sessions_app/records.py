@@ -56,6 +56,22 @@ SESSION = register(
         cancel_url=_detail,
         corrected_url=_detail,
         correct_template="sessions_app/correct.html",
+        fixed=lambda session: [
+            (
+                "targets",
+                "Targets set in this session",
+                "Later sessions review them as they were set. Before sign-off, a manager can "
+                "return the record so you change them; after it, review them in the next session "
+                "and set the right ones there.",
+            ),
+            (
+                "reviews",
+                "Reviews of earlier targets",
+                "They closed or carried forward each target when the record was submitted. "
+                "Before sign-off, a manager can return the record so you change them; after it, "
+                "the next session reviews the target again.",
+            ),
+        ],
         urls={
             "correct": "sessions_app:session_correct",
             "history": "sessions_app:session_history",

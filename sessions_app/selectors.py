@@ -235,9 +235,32 @@ def active_topics() -> QuerySet[Topic]:
 # -- One session, whole -------------------------------------------------------------------------
 
 
+# Collected from the apps above (``tenancy.hooks.collect``): handlers take ``session_ids`` and
+# return (session id, the date its referral was made) pairs, as the action the record raised
+# says (``actions`` answers: a referral marked made on its action after the record was
+# submitted).
+REFERRALS_MADE = "sessions.referrals_made"
+
+
+def referrals_made(sessions) -> list:
+    """Set ``referral_made`` on each session: the date its referral was made, as the record says
+    or, made since it was submitted, as its referral action says (None: still to be made). One
+    query when any named referral was still to be made, else none."""
+    from tenancy.hooks import collect
+
+    waiting = [s.pk for s in sessions if s.referral_agency.strip() and not s.referral_made_on]
+    found: dict[int, datetime.date] = {}
+    if waiting:
+        found.update(collect(REFERRALS_MADE, session_ids=waiting))
+    for session in sessions:
+        session.referral_made = session.referral_made_on or found.get(session.pk)
+    return sessions
+
+
 def session_record(session: KeyWorkSession) -> KeyWorkSession:
     """Loads everything the detail page and PDF show, in a fixed number of queries: topics,
-    targets set, reviews of earlier targets (with them), earlier versions and attached files."""
+    targets set, reviews of earlier targets (with them), earlier versions, attached files (and
+    the date its referral was made, when one was still to be made: ``referrals_made``)."""
     session.topic_list = list(session.topics.order_by("name"))
     session.targets_set = list(session.targets.order_by("pk"))
     session.review_list = list(
@@ -245,26 +268,30 @@ def session_record(session: KeyWorkSession) -> KeyWorkSession:
     )
     session.revision_list = list(session.revisions.select_related("corrected_by"))
     session.attachment_list = list(session.attachments.all())
+    referrals_made([session])
     return session
 
 
 def bundle_sessions(child: Child, start: datetime.date, end: datetime.date) -> list:
-    """Every counted session in the range with topics, targets, reviews and files: 5 queries."""
-    return list(
-        KeyWorkSession.objects.filter(
-            child=child, status__in=KeyWorkSession.COUNTED, date__gte=start, date__lte=end
+    """Every counted session in the range with topics, targets, reviews and files: 5 queries
+    (a sixth when a referral was still to be made: ``referrals_made``)."""
+    return referrals_made(
+        list(
+            KeyWorkSession.objects.filter(
+                child=child, status__in=KeyWorkSession.COUNTED, date__gte=start, date__lte=end
+            )
+            .select_related("author", "reviewed_by")
+            .prefetch_related(
+                Prefetch("topics", queryset=Topic.objects.order_by("name")),
+                Prefetch("targets", queryset=Target.objects.order_by("pk")),
+                Prefetch(
+                    "reviews",
+                    queryset=TargetReview.objects.select_related("target").order_by("pk"),
+                ),
+                "attachments",
+            )
+            .order_by("date", "start_time", "pk")
         )
-        .select_related("author", "reviewed_by")
-        .prefetch_related(
-            Prefetch("topics", queryset=Topic.objects.order_by("name")),
-            Prefetch("targets", queryset=Target.objects.order_by("pk")),
-            Prefetch(
-                "reviews",
-                queryset=TargetReview.objects.select_related("target").order_by("pk"),
-            ),
-            "attachments",
-        )
-        .order_by("date", "start_time", "pk")
     )
 
 

@@ -53,9 +53,12 @@ class VersionedFormMixin:
 
 def apply_service_errors(form, error) -> None:
     """Show a service's ValidationError on the form: beside its field when it names one the form
-    has, at the top otherwise. Views call this so no rule is written twice."""
+    has (or the field a form names for it in ``service_fields``: a slip's ``occurred_at`` beside
+    its date), at the top otherwise. Views call this so no rule is written twice."""
     if hasattr(error, "error_dict"):
+        aliases = getattr(form, "service_fields", {})
         for field, errors in error.error_dict.items():
+            field = field if field in form.fields else aliases.get(field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)

@@ -364,14 +364,28 @@ class AuditEvent(TenantModel):
         except (LookupError, ValueError):
             model = None
         fields = {f.attname: f for f in model._meta.concrete_fields} if model else {}
+        # A link kept by its name as well (tenancy.records.record_snapshot: "slip_type" beside
+        # "slip_type_id") reads by the name; its id row is left out.
+        named = {
+            f.name: f
+            for f in fields.values()
+            if f.is_relation and f.name != f.attname and (f.name in before or f.name in after)
+        }
         order = {name: i for i, name in enumerate(fields)}
+        order.update({name: order[f.attname] for name, f in named.items()})
         keys = sorted(set(before) | set(after), key=lambda k: (order.get(k, len(order)), k))
         rows = []
         for key in keys:
             old, new = before.get(key), after.get(key)
             if old == new or key in HISTORY_HIDDEN_FIELDS:
                 continue
+            if key in named:
+                label = str(named[key].verbose_name).capitalize()
+                rows.append((label, _readable(None, old), _readable(None, new)))
+                continue
             field = fields.get(key)
+            if field is not None and field.is_relation and field.name in named:
+                continue
             label = str(field.verbose_name).capitalize() if field else key.replace("_", " ")
             if field is not None and (field.is_relation or isinstance(field, models.JSONField)):
                 if not getattr(field, "base_field", None) and not field.choices:
@@ -403,7 +417,10 @@ def _readable(field, value) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     try:
-        if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        if isinstance(field, models.DateTimeField):
+            # In the zone the page is shown in (a record's history: its site's).
+            return f"{timezone.localtime(datetime.datetime.fromisoformat(value)):%-d %b %Y %H:%M}"
+        if isinstance(field, models.DateField):
             return f"{datetime.date.fromisoformat(value):%-d %b %Y}"
         if isinstance(field, models.TimeField):
             return f"{datetime.time.fromisoformat(value):%H:%M}"

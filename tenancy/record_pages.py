@@ -11,10 +11,13 @@ message at the top (``EditConflict``), a missing one as ``MissingVersion``'s mes
 field errors beside their fields, warnings to confirm (``NeedsConfirmation``) above the form.
 """
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from .concurrency import EditConflict
 from .forms import apply_service_errors
@@ -36,6 +39,13 @@ def _context(record, instance, *, form, title, submit, intro, warnings=()):
         "warnings": warnings,
         **(record.page_context(instance) if record.page_context else {}),
     }
+
+
+def _render(request, record, instance, template, context):
+    """Times on the page (the history's "when", a corrected date and time) in the record's own
+    site's zone, whatever the server's."""
+    with timezone.override(ZoneInfo(record.time_zone(instance))):
+        return render(request, template, context)
 
 
 def _allowed(record, request, instance, refused: str) -> None:
@@ -86,7 +96,9 @@ def correct_page(request, key: str, **lookup):
         intro="correct_intro",
         warnings=warnings,
     )
-    return render(request, record.correct_template, context)
+    # What this page cannot change, and why (the kind's ``fixed``), above the form.
+    context["fixed"] = [(label, why) for _name, label, why in record.fixed(instance)]
+    return _render(request, record, instance, record.correct_template, context)
 
 
 def retract_page(request, key: str, **lookup):
@@ -121,7 +133,9 @@ def retract_page(request, key: str, **lookup):
         submit="retract_submit",
         intro="retract_intro",
     )
-    return render(request, record.retract_template, context)
+    if not record.corrects:  # never corrected: what it holds cannot be changed, and why
+        context["fixed"] = [(label, why) for _name, label, why in record.fixed(instance)]
+    return _render(request, record, instance, record.retract_template, context)
 
 
 def history_page(request, key: str, **lookup):
@@ -137,4 +151,10 @@ def history_page(request, key: str, **lookup):
     context = _context(
         record, instance, form=None, title="history_title", submit="history_title", intro=""
     )
-    return render(request, "tenancy/record_history.html", {**context, "page": page, "query": ""})
+    return _render(
+        request,
+        record,
+        instance,
+        "tenancy/record_history.html",
+        {**context, "page": page, "query": ""},
+    )

@@ -15,7 +15,9 @@ Rules every kind gets from here (issue 18, and the version check of issue 14.6):
 - the version the form was showing is required: missing or malformed raises ``MissingVersion``,
   stale raises ``EditConflict`` (``tenancy.concurrency.save_if_unchanged``); nothing is written;
 - one audit entry (``correct`` or ``retract``) with the snapshot before and after, whose summary
-  is the reason; the earlier values are therefore kept;
+  is the reason; the earlier values are therefore kept (every correctable field is in the
+  snapshot, a date and time too, and a link to another record also by its name, so the history
+  reads "old → new" for each);
 - all of it in one transaction; ``records.children_changed`` is published when the kind says so.
 """
 
@@ -24,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -111,7 +113,12 @@ class RecordKind:
     each correctable field, text stripped), ``validate(access, instance, *, options) -> [extra
     field names to save]`` (raise ``ValidationError``/``NeedsConfirmation``), then the conditional
     save, the audit entry, ``after_correct(access, instance, *, options)``.
-    ``after_retract(access, instance)`` runs after a retraction's audit entry."""
+    ``after_retract(access, instance)`` runs after a retraction's audit entry.
+
+    What a person typed when recording is correctable; what is not (who the record is about, say)
+    is named by ``fixed(instance) -> [(form field name, label, why)]``, shown on the correction
+    page, so nobody looks for a field that is not there (tests/tenancy/test_record_kinds.py walks
+    each kind's recording form against its correction form and this list)."""
 
     key: str
     model: type[models.Model]
@@ -141,6 +148,8 @@ class RecordKind:
     page_context: Callable | None = None  # instance -> extra template context
     urls: dict = field(default_factory=dict)  # "correct"/"retract"/"history" -> URL name
     url_args: Callable = lambda instance: [instance.pk]  # the URL's arguments
+    fixed: Callable = lambda instance: []  # instance -> [(field name, label, why not corrected)]
+    time_zone: Callable = lambda instance: instance.child.site.time_zone  # its pages' times
 
     @property
     def corrects(self) -> bool:
@@ -182,6 +191,29 @@ def may_see_history(key: str, access, instance) -> bool:
     return record.may_change(access, instance) or access.can_manage_site(record.site_id(instance))
 
 
+def record_snapshot(record: RecordKind, instance) -> dict:
+    """``tenancy.audit.snapshot`` with every correctable field (a date and time the person typed,
+    which the plain snapshot leaves out with the bookkeeping times) and, for each correctable link
+    to another record, its name under the field's name (``slip_type``: "Uniform"), so the history
+    shows what it was and what it became."""
+    from .audit import _json
+
+    data = snapshot(instance)
+    for name in record.correctable:
+        try:
+            field = instance._meta.get_field(name)
+        except FieldDoesNotExist:  # a kind's own pseudo-field
+            continue
+        if not getattr(field, "concrete", False):
+            continue
+        if field.is_relation:
+            related = getattr(instance, name)
+            data[name] = str(related) if related is not None else ""
+        else:
+            data[field.attname] = _json(getattr(instance, field.attname))
+    return data
+
+
 def _reason_value(instance, name: str, reason: str) -> str:
     limit = instance._meta.get_field(name).max_length
     return reason[:limit] if limit else reason
@@ -213,7 +245,7 @@ def correct(
         raise ValidationError(record.text("retracted_cannot_correct", instance))
     if not reason:
         raise ValidationError({"reason": record.text("correct_reason", instance)})
-    before = snapshot(instance)
+    before = record_snapshot(record, instance)
     if record.before_correct:
         record.before_correct(access, instance, reason=reason, options=options)
     assign = record.assign or (lambda obj, data: _default_assign(record, obj, data))
@@ -227,7 +259,7 @@ def correct(
         action=Action.CORRECT,
         instance=instance,
         before=before,
-        after=snapshot(instance),
+        after=record_snapshot(record, instance),
         summary=reason,
     )
     if record.after_correct:

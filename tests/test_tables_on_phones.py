@@ -18,5 +18,5 @@ def test_every_table_on_a_page_is_in_a_responsive_box():
         text = path.read_text()
         for match in re.finditer(r'<table class="table', text):
             if "table-responsive" not in text[max(0, match.start() - 300) : match.start()]:
-                wrong.append(f"{path.relative_to(TEMPLATES)}: {text[match.start():][:60]}")
+                wrong.append(f"{path.relative_to(TEMPLATES)}: {text[match.start() :][:60]}")
     assert not wrong, "\n".join(wrong)

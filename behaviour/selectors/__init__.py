@@ -21,6 +21,7 @@ from ..models import (
     Slip,
     SlipType,
 )
+from ..words import Words, for_site, for_sites
 from .attendance import (
     Certificate,
     PatternRow,
@@ -62,9 +63,11 @@ def slip_types(access: Access) -> QuerySet[SlipType]:
     return SlipType.objects.filter(is_active=True)
 
 
-def type_choices(types) -> list[tuple[str, str]]:
-    """The slip-type filter: the four kinds, then each organisation type as ``t<id>``."""
-    return list(Kind.choices) + [(f"t{t.pk}", t.name) for t in types]
+def type_choices(types, words=None) -> list[tuple[str, str]]:
+    """The slip-type filter: the four kinds (in the sites' words, behaviour.words), then each
+    organisation type as ``t<id>``."""
+    kinds = words.kind_choices if words is not None else list(Kind.choices)
+    return kinds + [(f"t{t.pk}", t.name) for t in types]
 
 
 def visible_slips(access: Access) -> QuerySet[Slip]:
@@ -116,13 +119,15 @@ def slip_list(access: Access, query: SlipQuery) -> QuerySet[Slip]:
         qs = qs.filter(lesson__iexact=query.lesson.strip())
     if query.location:
         qs = qs.filter(location__iexact=query.location.strip())
-    return qs.select_related("child", "recorded_by", "slip_type").order_by("-occurred_at", "-pk")
+    return qs.select_related("child", "site", "recorded_by", "slip_type").order_by(
+        "-occurred_at", "-pk"
+    )
 
 
-def slip_totals(qs: QuerySet[Slip]) -> list[dict]:
-    """Counts by type of an already-filtered slip list (one query)."""
+def slip_totals(qs: QuerySet[Slip], words=None) -> list[dict]:
+    """Counts by type of an already-filtered slip list (one query); kinds in ``words``."""
     rows = qs.order_by().values("kind", "slip_type__name").annotate(n=Count("pk"))
-    labels = dict(Kind.choices)
+    labels = words.kind_labels if words is not None else dict(Kind.choices)
     totals: dict[str, int] = {}
     for row in rows:
         name = row["slip_type__name"] or labels[row["kind"]]
@@ -152,22 +157,24 @@ class Analysis:
     target: int
     total: int
     max_week: int
+    words: Words = field(default_factory=lambda: for_sites([]))  # the site's (behaviour.words)
 
     @property
     def sections(self) -> list[tuple[str, str, list[dict]]]:
-        return [
+        found = [
             ("By day of the week", "Day", self.by_weekday),
             ("By time of day", "Hour", self.by_hour),
             ("By lesson or period", "Lesson or period", self.by_lesson),
             ("By location", "Location", self.by_location),
             ("By member of staff", "Recorded by", self.by_staff),
         ]
+        return [s for s in found if self.words.lessons or s[2] is not self.by_lesson]
 
     @property
     def kind_totals(self) -> list[tuple[str, int]]:
         return [
             (label, sum(w["counts"].get(kind, 0) for w in self.by_week))
-            for kind, label in Kind.choices
+            for kind, label in self.words.kind_choices
         ]
 
     @property
@@ -283,6 +290,7 @@ def analysis(
         target=target,
         total=sum(r["total"] for r in by_week),
         max_week=max([r["total"] for r in by_week] + [1]),
+        words=for_site(site),
     )
 
 

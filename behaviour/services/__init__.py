@@ -24,10 +24,13 @@ from .slips import (
     can_change_slip,
     saved_filter_delete,
     saved_filter_save,
+    slip_after_correct,
+    slip_before_correct,
     slip_check,
     slip_correct,
     slip_record,
     slip_retract,
+    slip_site_fields,
     slip_type_add,
 )
 
@@ -38,6 +41,9 @@ __all__ = [
     "SLIP",
     "SLIP_CORRECTABLE",
     "slip_check",
+    "slip_before_correct",
+    "slip_after_correct",
+    "slip_site_fields",
     "slip_correct",
     "slip_retract",
     "slip_type_add",

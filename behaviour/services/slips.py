@@ -48,10 +48,7 @@ def slip_record(
     child involved (each child's slip shows nothing of the others). The one place slips are made, so
     later hooks (same-day calls home) attach here."""
     _require_site_member(access, child.site_id)
-    if timezone.is_naive(occurred_at):
-        raise ValidationError({"occurred_at": "A date and time in the site's time zone is needed."})
-    if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
-        raise ValidationError({"occurred_at": "A slip cannot be recorded for the future."})
+    _check_when(occurred_at)
     if slip_type is not None:
         kind = slip_type.kind
     if kind not in Kind.values:
@@ -60,6 +57,12 @@ def slip_record(
         raise ValidationError({"outcome": "Choose an outcome from the list."})
     if not what_happened.strip():
         raise ValidationError({"what_happened": "Say what happened."})
+    errors = slip_site_fields(
+        child.site,
+        {"lesson": lesson, "points": points, "worth_a_call": worth_a_call, "outcome": outcome},
+    )
+    if errors:
+        raise ValidationError(errors)
     for other in others:
         if other.pk == child.pk:
             raise ValidationError(
@@ -72,7 +75,7 @@ def slip_record(
     ref = uuid.uuid4().hex
     common = dict(
         organisation_id=child.organisation_id,
-        site_id=child.site_id,
+        site=child.site,
         kind=kind,
         slip_type=slip_type,
         occurred_at=occurred_at,
@@ -102,32 +105,100 @@ def slip_record(
     return slip
 
 
+def _check_when(occurred_at) -> None:
+    if occurred_at is None or timezone.is_naive(occurred_at):
+        raise ValidationError({"occurred_at": "A date and time in the site's time zone is needed."})
+    if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": "A slip cannot be recorded for the future."})
+
+
+def slip_site_fields(site, fields: dict) -> dict[str, str]:
+    """Errors, by field, for a school's fields given for a slip at a children's home (no lessons,
+    class points, school sanctions or same-day calls home: behaviour.words). Only the fields in
+    ``fields`` are checked; empty values pass."""
+    if site.is_school:
+        return {}
+    from ..words import HOME_OUTCOMES
+
+    where = f"{site.name} is a children's home"
+    errors = {}
+    if (fields.get("lesson") or "").strip():
+        errors["lesson"] = f"{where}: it has no lessons. Leave this empty."
+    if fields.get("points"):
+        errors["points"] = f"{where}: class points are a school's. Leave this at 0."
+    if fields.get("worth_a_call"):
+        errors["worth_a_call"] = f"{where}: there is no same-day call home. Untick this box."
+    if fields.get("outcome") and fields["outcome"] not in HOME_OUTCOMES:
+        errors["outcome"] = f"{where}: a school's sanction is not an outcome there. Choose another."
+    return errors
+
+
 def can_change_slip(access: Access, slip: Slip) -> bool:
     return slip.recorded_by_id == access.user.pk or access.can_manage_site(slip.site_id)
 
 
 SLIP = "behaviour.slip"  # its kind in tenancy.records (behaviour/records.py)
+# Everything a person types when recording a slip, but who it is about and the other children
+# involved (each has a linked slip of their own: behaviour/records.py says so on the page).
 SLIP_CORRECTABLE = (
+    "kind",
+    "slip_type",
+    "occurred_at",
+    "lesson",
+    "location",
     "what_happened",
     "action_taken",
     "outcome",
     "outcome_detail",
     "points",
-    "lesson",
-    "location",
+    "worth_a_call",
 )
 
 
 def slip_check(access: Access, slip: Slip, *, options: dict) -> list[str]:
-    """A corrected slip still says what happened (tenancy.records' ``validate`` hook)."""
+    """A corrected slip passes a new slip's checks (tenancy.records' ``validate`` hook): what
+    happened is said, the time is not in the future, the type is one of the kinds (an
+    organisation's type sets its kind), the outcome is a known one, and a children's home's slip
+    has none of a school's fields. ``options["before"]``: the values it had (a home's slip keeps
+    a school field it already had)."""
+    if slip.slip_type_id:
+        slip.kind = slip.slip_type.kind
+    if slip.kind not in Kind.values:
+        raise ValidationError({"kind": "Choose a type of slip."})
+    _check_when(slip.occurred_at)
     if not slip.what_happened:
         raise ValidationError({"what_happened": "Say what happened."})
+    if slip.outcome not in Outcome.values:
+        raise ValidationError({"outcome": "Choose an outcome from the list."})
+    before = options.get("before") or {}
+    changed = {
+        name: getattr(slip, name)
+        for name in ("lesson", "points", "worth_a_call", "outcome")
+        if getattr(slip, name) != before.get(name, object())
+    }
+    errors = slip_site_fields(slip.child.site, changed)
+    if errors:
+        raise ValidationError(errors)
     return []
 
 
+def slip_before_correct(access: Access, slip: Slip, *, reason: str, options: dict) -> None:
+    """Remember the values the slip had, for ``slip_check``."""
+    options["before"] = {
+        n: getattr(slip, n) for n in ("lesson", "points", "worth_a_call", "outcome")
+    }
+
+
+def slip_after_correct(access: Access, slip: Slip, *, options: dict) -> None:
+    """A slip corrected into a home's high-level incident alerts its managers as a new one does
+    (once per slip)."""
+    publish("behaviour.slip_corrected", slip_id=slip.pk)
+
+
 def slip_correct(*, access: Access, slip: Slip, version: int | None, reason: str, **fields) -> Slip:
-    """A new version of the slip's text and outcome (``SLIP_CORRECTABLE``), with the reason; the
-    earlier one is audited. Refusals: ``tenancy.records.correct``."""
+    """A new version of the slip (``SLIP_CORRECTABLE``: its type, when, where, what happened and
+    the outcome), with the reason; the earlier one is audited. Refusals:
+    ``tenancy.records.correct`` and ``slip_check``."""
     return records.correct(
         SLIP, access=access, instance=slip, version=version, reason=reason, fields=fields
     )

@@ -1,6 +1,7 @@
 """What behaviour's pages share: the sites a person records for, the period chooser, the form page
 and the file import."""
 
+import datetime
 import logging
 
 from django.contrib import messages
@@ -14,11 +15,11 @@ from ..forms import (
     ImportForm,
     PeriodForm,
 )
+from ..words import for_site, for_sites
 
 PAGE_SIZE = 25
 # WeasyPrint reports each layout step at INFO; the certificate needs none of that in the logs.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-SUMMARY_PRESETS = [p for p in periods.PRESETS] + [("year", "This school year")]
 
 
 def _sites(request):
@@ -46,6 +47,11 @@ def _child_word(request) -> str:
     return request.access.terms["child"]
 
 
+def _words(request):
+    """The words of the person's sites (behaviour.words), for pages about all of them."""
+    return for_sites(_sites(request))
+
+
 def _form_page(request, form, child, title, submit, *, intro="", slip=None, multipart=False):
     return render(
         request,
@@ -65,14 +71,25 @@ def _form_page(request, form, child, title, submit, *, intro="", slip=None, mult
 # ---- analysis --------------------------------------------------------------------------------
 
 
-def _period(request, site, child=None, default=periods.HALF_TERM):
-    form = PeriodForm(request.GET or None, presets=SUMMARY_PRESETS, initial={"preset": default})
+def _period(request, site, child=None, default=None):
+    """The period chooser of a summary, in the site's words (behaviour.words): a school's half
+    term and school year, a children's home's month and last 12 months."""
+    words = for_site(site)
+    default = default or (periods.HALF_TERM if site.is_school else periods.MONTH)
+    form = PeriodForm(
+        request.GET or None,
+        presets=periods.presets(words, summary=True),
+        initial={"preset": default},
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     preset = data.get("preset") or default
-    if preset == "year":
+    if preset == periods.YEAR:
         today = site_today(site)
-        start = selectors.academic_year_start(today)
-        return form, periods.Period(start, today, f"This school year (from {start:%-d %b %Y})")
+        if site.is_school:
+            start = selectors.academic_year_start(today)
+            return form, periods.Period(start, today, f"This school year (from {start:%-d %b %Y})")
+        start = today - datetime.timedelta(days=364)
+        return form, periods.Period(start, today, f"The last 12 months (from {start:%-d %b %Y})")
     return form, periods.resolve(
         preset, site=site, child=child, start=data.get("start"), end=data.get("end")
     )

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,7 +26,10 @@ from ._common import _import, _writing_sites
 @require_http_methods(["GET", "POST"])
 def points_entry(request):
     access = request.access
-    sites = _writing_sites(request)
+    # Class points per lesson are a school's (a children's home has no lessons: behaviour.words).
+    sites = [s for s in _writing_sites(request) if s.is_school]
+    if not sites:
+        raise PermissionDenied("Class points are kept by schools: none of your sites is a school.")
     source = request.POST if request.method == "POST" else request.GET
     choose = PointsChooseForm(
         source if "lesson" in source else None,

@@ -28,7 +28,8 @@ from ..forms import (
     SlipTypeForm,
 )
 from ..models import SavedFilter, Slip
-from ._common import PAGE_SIZE, _child_word, _home_site, _writing_sites
+from ..words import for_site
+from ._common import PAGE_SIZE, _child_word, _home_site, _words, _writing_sites
 
 # ---- slips ------------------------------------------------------------------------------------
 
@@ -42,6 +43,7 @@ def _slip_query(request):
         types=list(selectors.slip_types(access)),
         today=site_today(site),
         child_word=_child_word(request),
+        words=_words(request),
     )
     data = filterset.form.cleaned_data if filterset.is_bound and filterset.form.is_valid() else {}
     child = data.get("child")
@@ -82,10 +84,11 @@ def slip_list(request):
             "page": page,
             "query": params.urlencode(),
             "period": period,
-            "totals": selectors.slip_totals(slips),
+            "totals": selectors.slip_totals(slips, filterset.words),
             "saved": selectors.saved_filters(request.access),
             "save_form": SavedFilterForm(initial={"query": params.urlencode()}),
             "tz": selectors._tz(query.site),
+            "words": filterset.words,
         },
     )
 
@@ -158,23 +161,12 @@ def slip_create(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        kind, slip_type = data["slip_type"]
         try:
             slip = services.slip_record(
                 access=access,
                 child=data["child"],
-                kind=kind,
-                slip_type=slip_type,
-                occurred_at=data["occurred_at"],
-                lesson=data["lesson"],
-                location=data["location"],
-                what_happened=data["what_happened"],
-                action_taken=data["action_taken"],
-                outcome=data["outcome"],
-                outcome_detail=data["outcome_detail"],
-                points=data["points"],
-                worth_a_call=data["worth_a_call"],
                 others=list(data["others"]),
+                **form.service_data(),
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -183,13 +175,13 @@ def slip_create(request):
             messages.success(
                 request,
                 f"{slip.type_name} recorded for {slip.child.display_name}"
-                + (f", and a linked slip for {extra} more" if extra else "")
+                + (f", and a linked {slip.noun} for {extra} more" if extra else "")
                 + ".",
             )
             if "another" in request.POST:
                 return redirect("behaviour:slip_create")
             return redirect("behaviour:child_overview", child_id=slip.child_id)
-    return render(request, "behaviour/slip_form.html", {"form": form})
+    return render(request, "behaviour/slip_form.html", {"form": form, "words": form.words})
 
 
 @staff_view
@@ -207,6 +199,7 @@ def slip_detail(request, slip_id):
             "can_change": services.can_change_slip(access, slip) and not slip.is_retracted,
             "can_see_history": records.may_see_history(services.SLIP, access, slip),
             "tz": selectors._tz(slip.child.site),
+            "words": for_site(slip.child.site),
         },
     )
 
@@ -233,7 +226,9 @@ def slip_history(request, slip_id):
 def slip_types(request):
     access = request.access
     can_add = access.is_manager_anywhere or access.is_org_admin
+    words = _words(request)
     form = SlipTypeForm(request.POST or None)
+    form.fields["kind"].choices = words.kind_choices
     if request.method == "POST":
         if not can_add:
             raise PermissionDenied("Only managers add slip types.")
@@ -248,7 +243,13 @@ def slip_types(request):
     return render(
         request,
         "behaviour/slip_types.html",
-        {"types": selectors.slip_types(access), "form": form, "can_add": can_add},
+        {
+            "types": [(t, words.kind_label(t.kind)) for t in selectors.slip_types(access)],
+            "form": form,
+            "can_add": can_add,
+            "words": words,
+            "title": "Types" if words.mixed else f"{words.record_cap} types",
+        },
     )
 
 

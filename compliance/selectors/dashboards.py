@@ -245,7 +245,8 @@ def _on_time_by_week(site_ids, today: datetime.date) -> list[Week]:
 
 
 def chart(weeks: list[Week], width: int = 600, height: int = 160) -> dict:
-    """Bar geometry for the server-drawn SVG chart (no script, no CDN)."""
+    """Bar geometry for the server-drawn SVG chart (no script, no CDN); ``empty`` when nothing
+    fell due in the weeks (a new site, or rules switched off), which the page says in words."""
     gap, left, bottom, top = 6, 30, 24, 16
     bar = (width - left - gap * len(weeks)) / len(weeks)
     bars = []
@@ -268,4 +269,11 @@ def chart(weeks: list[Week], width: int = 600, height: int = 160) -> dict:
                 else ("green" if pct >= 90 else "amber" if pct >= 75 else "red"),
             }
         )
-    return {"bars": bars, "width": width, "height": height, "base": height - bottom}
+    return {
+        "bars": bars,
+        "width": width,
+        "height": height,
+        "base": height - bottom,
+        "empty": not any(week.due for week in weeks),
+        "empty_message": f"Nothing fell due in these {len(weeks)} weeks.",
+    }

@@ -75,7 +75,9 @@ def get_contact_or_404(access: Access, contact_id) -> Contact:
             Contact.objects.filter(child__in=children_visible_to(access))
             .select_related("child", "child__site", "recorded_by", "retracted_by", "guardian")
             .prefetch_related(
-                Prefetch("slip_links", queryset=ContactSlip.objects.select_related("slip"))
+                Prefetch(
+                    "slip_links", queryset=ContactSlip.objects.select_related("slip", "slip__site")
+                )
             )
             .get(pk=contact_id)
         )
@@ -146,7 +148,9 @@ def child_timeline(child: Child) -> QuerySet[Contact]:
         .prefetch_related(
             Prefetch(
                 "slip_links",
-                queryset=ContactSlip.objects.select_related("slip", "slip__slip_type"),
+                queryset=ContactSlip.objects.select_related(
+                    "slip", "slip__slip_type", "slip__site"
+                ),
             )
         )
         .order_by("-occurred_at", "-pk")

@@ -181,6 +181,6 @@ def linkable_slips(child: Child, day: datetime.date, *, days_back: int = 7) -> Q
         Slip.objects.filter(
             child=child, retracted_at__isnull=True, occurred_at__gte=lo, occurred_at__lt=hi
         )
-        .select_related("slip_type")
+        .select_related("slip_type", "site")
         .order_by("-occurred_at", "-pk")
     )

@@ -212,7 +212,7 @@ def week_records(child: Child, monday: datetime.date) -> dict[str, list[str]]:
     for slip in (
         Slip.objects.filter(child=child, retracted_at__isnull=True)
         .filter(occurred_at__gte=lo, occurred_at__lt=hi)
-        .select_related("slip_type")
+        .select_related("slip_type", "site")
         .order_by("occurred_at", "pk")
     ):
         when = slip.occurred_at.astimezone(tz)

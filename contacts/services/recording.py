@@ -181,7 +181,10 @@ def contact_record(
     return contact
 
 
+# Everything a person types when logging a contact but its kind and the slips it is about
+# (contacts.forms.CONTACT_FIXED says why, on the correction page).
 CORRECTABLE = (
+    "guardian",
     "method",
     "direction",
     "purpose",

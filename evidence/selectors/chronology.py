@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from behaviour.models import Slip
+from behaviour.words import kind_label
 from contacts.models import Contact
 from people.models import Child, KeyWorkerAllocation
 from people.selectors import allocated_staff_ids
@@ -113,7 +114,8 @@ def chronology(
             if in_range(day.date()):
                 entries.append(
                     Entry(day.date(), "slip",
-                          s.get_kind_display() + (f": {s.slip_type.name}" if s.slip_type else ""),
+                          kind_label(s.kind, school=child.site.is_school)
+                          + (f": {s.slip_type.name}" if s.slip_type else ""),
                           s.what_happened[:300], _name(s.recorded_by),
                           reverse("behaviour:slip_detail", args=[s.pk]), (day.time(),))
                 )  # fmt: skip

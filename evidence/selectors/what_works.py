@@ -250,4 +250,7 @@ def chart(rows: list[KindRow], *, width: int = 720) -> dict:
             )  # fmt: skip
         bars.append(item)
     return {"width": width, "height": height, "rows": bars, "x0": x(0), "label_x": left,
-            "empty": not shown}  # fmt: skip
+            "empty": not shown, "empty_message": EMPTY_CHART}  # fmt: skip
+
+
+EMPTY_CHART = "No kind of intervention has enough children for a figure."

@@ -3,6 +3,7 @@
 from tenancy import records
 from tenancy.access import Access
 from tenancy.audit import snapshot
+from tenancy.hooks import publish
 
 from ..models import (
     KeyWorkSession,
@@ -58,8 +59,11 @@ def session_check(access: Access, session: KeyWorkSession, *, options: dict) -> 
 
 
 def session_after_correct(access: Access, session: KeyWorkSession, *, options: dict) -> None:
+    """Topics, the plan tasks the answers open, and the actions the corrected record asks for
+    (``sessions.session_corrected``: a referral now made shows as made on its action)."""
     _set_topics(session, options["topics"])
     _open_plan_tasks(actor=access.user, session=session)
+    publish("sessions.session_corrected", session_id=session.pk)
 
 
 def session_correct(

@@ -142,9 +142,9 @@ def test_a_high_level_incident_alerts_the_manager_who_marks_it_significant(page,
     sign_in(page, home.ed.username)
     page.goto("/behaviour/slips/new/")
     page.locator("#id_child").select_option(label="Amber Smith")
-    page.get_by_label("Type of slip").select_option("high")
+    page.get_by_label("Type of incident").select_option("high")  # a home's words
     page.get_by_label("What happened").fill("Amber left the home at 21:00 and returned at 01:30.")
-    page.get_by_role("button", name="Save slip", exact=True).click()
+    page.get_by_role("button", name="Save incident", exact=True).click()
 
     page.context.clear_cookies()
     sign_in(page, home.home_manager.username)

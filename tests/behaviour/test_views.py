@@ -13,6 +13,7 @@ from behaviour.selectors import key_work_summary
 from tenancy.context import organisation_scope
 
 from ..factories import ChildFactory, KeyWorkerAllocationFactory
+from ..forms import scrape
 from .factories import (
     AppointmentFactory,
     AttendanceMarkFactory,
@@ -287,7 +288,7 @@ def test_recording_a_slip_with_another_child_involved(client, org):
     linked = Slip.objects.get(child=other)
     detail = client.get(f"/behaviour/slips/{linked.pk}/").content.decode()
     assert org.child.first_name not in detail  # the other child's details are not shown
-    assert "1 other child involved" in detail
+    assert "1 other pupil involved" in detail  # in the site's words
 
 
 @pytest.mark.django_db
@@ -510,7 +511,7 @@ def test_a_stale_correction_is_refused_and_the_text_kept(client, org):
     slip = SlipFactory(child=org.child, recorded_by=org.users["key_worker"], occurred_at=ago(1))
     client.force_login(org.users["key_worker"])
     url = f"/behaviour/slips/{slip.pk}/correct/"
-    form = {"what_happened": "Corrected text", "points": "0", "reason": "Typo", "version": "1"}
+    form = {**scrape(client, url), "what_happened": "Corrected text", "reason": "Typo"}
     assert client.post(url, form).status_code == 302
     stale = client.post(url, {**form, "what_happened": "My later words", "reason": "Again"})
     body = stale.content.decode()

@@ -264,3 +264,27 @@ def test_the_pdf_and_the_word_file_carry_the_same_facts(client, org, where):
     for line in sorted(set(paragraphs + cells), key=len, reverse=True):
         rest = rest.replace(line, " ")
     assert rest.split() == [], rest
+
+
+def test_a_young_persons_story_in_word_lists_the_quality_standards_of_each_session(client, org):
+    """A children's home's story: each session's Quality Standards in the Word file (the file
+    failed to build for a young person with a session), and no slips chart axis drawn empty."""
+    from ..factories import ChildFactory, KeyWorkerAllocationFactory
+
+    young = ChildFactory(site=org.home, first_name="Amber", last_name="Smith")
+    worker = org.users["other_site_key_worker"]
+    KeyWorkerAllocationFactory(child=young, staff=worker)
+    KeyWorkSessionFactory(
+        child=young,
+        author=worker,
+        date=timezone.localdate() - datetime.timedelta(days=3),
+        quality_standards=[1, 5],
+        account="We talked about healthy eating.",
+    )
+    client.force_login(worker)
+    word = client.get(f"/evidence/child/{young.pk}/story.docx")
+    assert word.status_code == 200
+    _text, tables, pictures = _docx_text(word.content)
+    cells = " ".join(" ".join(" ".join(row) for row in table) for table in tables)
+    assert "The quality and purpose of care standard; The health and well-being standard" in cells
+    assert pictures >= 1

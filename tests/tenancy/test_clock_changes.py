@@ -155,8 +155,21 @@ def test_walk_every_form_with_a_time_refuses_0130_on_the_spring_change_day(clien
             form.is_valid()
             return "did not exist" in " ".join(form.errors.get("start_time", []))
 
+    def correction(url_name, record):
+        from tests.forms import scrape
+
+        url = reverse(url_name, args=[record.pk])
+        data = {**scrape(client, url), "date": SPRING.isoformat(), "time": "01:30"}
+        body = client.post(url, {**data, "reason": "Wrong time"}).content.decode()
+        return "did not exist" in body
+
     walked = {
         "behaviour.forms.SlipForm": slip,
+        "behaviour.forms.SlipFieldsForm": slip,  # the fields recording and correcting share
+        "behaviour.forms.SlipCorrectForm": lambda: correction("behaviour:slip_correct", org.slip),
+        "contacts.forms.ContactCorrectForm": lambda: correction(
+            "contacts:contact_correct", org.contact
+        ),
         "contacts.forms.ContactForm": contact,
         "sessions_app.forms.SessionForm": session,
         "sessions_app.forms.CorrectionForm": lambda: session(

@@ -8,6 +8,8 @@ history still shows it with the reason; a missing version is refused; a stale ve
 conflict message with the person's text still in the form; another organisation's record is 404;
 a member of the same site without the right gets 403."""
 
+import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,8 +33,34 @@ class Place:
     instance: Callable  # world -> the record
     list_url: Callable  # world -> the normal list it appears on
     listed: Callable  # (world, record) -> text on the list page that shows the record
+    record_url: Callable  # world -> the page where a person records one (its form)
     field: str = ""  # a text field a correction changes ("" for kinds never corrected)
     without_right: str = "moderator"  # a member of the same site who may not change it
+    # Where its fields are changed when the kind is not corrected through tenancy.records (a
+    # family member's own edit form), else None (its correction page, or nothing).
+    change_url: Callable | None = None
+    # A recording form's field name as the kind names it (a formset's rows: their formset).
+    entered: Callable = lambda name: name
+
+
+def _session_draft(world) -> str:
+    from sessions_app.models import KeyWorkSession
+
+    from ..sessions_app.factories import KeyWorkSessionFactory
+
+    with organisation_scope(world.org.pk):
+        draft = KeyWorkSessionFactory(
+            child=world.child, author=world.users["key_worker"], status=KeyWorkSession.Status.DRAFT
+        )
+    return reverse("sessions_app:session_edit", args=[draft.pk])
+
+
+def _session_field(name: str) -> str:
+    if name.startswith("targets-"):
+        return "targets"  # the formset of targets set in the session
+    if name.startswith(("outcome_", "comment_")):
+        return "reviews"  # the reviews of earlier targets
+    return name
 
 
 WORLD = {
@@ -40,29 +68,36 @@ WORLD = {
         instance=lambda w: w.slip,
         list_url=lambda w: reverse("behaviour:child_overview", args=[w.child.pk]),
         listed=lambda w, r: reverse("behaviour:slip_detail", args=[r.pk]),
+        record_url=lambda w: reverse("behaviour:slip_create"),
         field="what_happened",
     ),
     "contacts.contact": Place(
         instance=lambda w: w.contact,
         list_url=lambda w: reverse("contacts:child_contacts", args=[w.child.pk]),
         listed=lambda w, r: reverse("contacts:contact_detail", args=[r.pk]),
+        record_url=lambda w: reverse("contacts:contact_new", args=[w.child.pk]),
         field="summary",
     ),
     "sessions_app.session": Place(
         instance=lambda w: w.session,
         list_url=lambda w: reverse("sessions_app:child_sessions", args=[w.child.pk]),
         listed=lambda w, r: reverse("sessions_app:session_detail", args=[r.pk]),
+        record_url=_session_draft,
         field="account",
+        entered=_session_field,
     ),
     "people.guardian": Place(
         instance=lambda w: w.guardian,
         list_url=lambda w: reverse("people:child_detail", args=[w.child.pk]),
         listed=lambda w, r: reverse("people:guardian_edit", args=[w.child.pk, r.pk]),
+        record_url=lambda w: reverse("people:guardian_add", args=[w.child.pk]),
+        change_url=lambda w, r: reverse("people:guardian_edit", args=[w.child.pk, r.pk]),
     ),
     "plans.document": Place(
         instance=lambda w: w.document,
         list_url=lambda w: reverse("plans:child_plans", args=[w.child.pk]),
         listed=lambda w, r: reverse("plans:document_file", args=[w.child.pk, r.pk]),
+        record_url=lambda w: reverse("plans:document_upload", args=[w.child.pk]),
     ),
 }
 
@@ -147,7 +182,9 @@ def test_a_retraction_hides_the_record_and_the_history_keeps_it(client, org, key
     # Retracted once is enough: a second retraction is refused and changes nothing.
     response = client.post(url, data)
     assert response.status_code == 200
-    assert record.text("already_retracted", instance) in response.content.decode()
+    with organisation_scope(org.org.pk):  # the words may be the record's site's
+        refused = record.text("already_retracted", instance)
+    assert refused in response.content.decode()
     assert _fresh(org, key).version == instance.version
 
 
@@ -274,3 +311,101 @@ def test_the_history_page_runs_the_same_queries_however_long_the_history(client,
         assert f"Walk correction {count - 1}" in response.content.decode()
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+# Names on a form that are not something the person typed about the record.
+NOT_TYPED = {"csrfmiddlewaretoken", "version", "reason", "another", "tab", "action", "submit"}
+FORM = re.compile(r"<form\b[^>]*>(.*?)</form>", re.S)
+NAMED = re.compile(r"<(?:input|select|textarea)\b[^>]*\bname=\"([^\"]+)\"[^>]*>", re.S)
+HIDDEN = re.compile(r"<input\b[^>]*type=\"hidden\"[^>]*>")
+
+
+def typed_fields(page: str, marker: str) -> set[str]:
+    """The names of what a person fills in on the page's form holding ``marker`` (a field's
+    name): every input, choice and text box, hidden ones and buttons aside."""
+    for body in FORM.findall(page):
+        if f'name="{marker}"' in body:
+            shown = HIDDEN.sub("", body)
+            names = set(NAMED.findall(shown))
+            return {
+                n
+                for n in names
+                if n not in NOT_TYPED and not n.startswith("confirm_") and not n.endswith("_fold")
+            }
+    raise AssertionError(f"No form with a field named {marker!r}")
+
+
+@pytest.mark.parametrize("key", KINDS)
+def test_every_field_typed_when_recording_is_correctable_or_the_page_says_why_not(client, org, key):
+    """A walkthrough found a slip's time, type and place could not be corrected and the
+    correction page said nothing of it. Every field of each kind's recording form is on its
+    correction page (or its own edit form), or that page names it among what cannot be
+    corrected, with the reason."""
+    place, record = WORLD[key], records.kind(key)
+    client.force_login(org.users["key_worker"])
+    marker = place.field or ("title" if key == "plans.document" else "name")
+    recording = client.get(place.record_url(org))
+    assert recording.status_code == 200, place.record_url(org)
+    entered = {place.entered(n) for n in typed_fields(recording.content.decode(), marker)}
+    instance = _fresh(org, key)
+    if place.change_url is not None:
+        page = client.get(place.change_url(org, instance)).content.decode()
+        changeable = typed_fields(page, marker)
+    elif record.corrects:
+        page = client.get(record.url("correct", instance)).content.decode()
+        changeable = {place.entered(n) for n in typed_fields(page, marker)}
+    else:
+        page = client.get(record.url("retract", instance)).content.decode()
+        changeable = set()
+    with organisation_scope(org.org.pk):
+        fixed = record.fixed(instance)
+    assert entered, key
+    assert entered - changeable - {name for name, _label, _why in fixed} == set(), key
+    shown = html.unescape(page)
+    for _name, label, why in fixed:  # each one named on the page, with why
+        assert label in shown and why in shown, (key, label)
+
+
+def test_a_slip_corrected_in_time_type_and_place_shows_old_and_new_in_its_history(client, org):
+    """The walkthrough's slip: its time (in the site's zone), type and location corrected, with
+    the reason; the history reads each as old → new."""
+    import datetime
+
+    from behaviour.models import Kind, Slip, SlipType
+
+    with organisation_scope(org.org.pk):
+        uniform = SlipType.objects.create(
+            organisation=org.org, name="Uniform – “tie”", kind=Kind.LOW
+        )
+        slip = Slip.objects.get(pk=org.slip.pk)
+        Slip.objects.filter(pk=slip.pk).update(
+            kind=Kind.HIGH,
+            location="Hall",
+            occurred_at=datetime.datetime(2026, 7, 14, 9, 5, tzinfo=datetime.UTC),
+        )
+    client.force_login(org.users["key_worker"])
+    url = reverse("behaviour:slip_correct", args=[slip.pk])
+    form = scrape(client, url)
+    assert (form["date"], form["time"]) == ("2026-07-14", "10:05")  # London's summer time
+    form.update(
+        slip_type=f"t{uniform.pk}",
+        date="2026-07-13",
+        time="23:40",
+        location="Dining room",
+        reason="Wrong time, type and room: checked with the duty log.",
+    )
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with organisation_scope(org.org.pk):
+        slip = Slip.objects.select_related("slip_type").get(pk=slip.pk)
+    assert slip.slip_type == uniform and slip.kind == Kind.LOW and slip.location == "Dining room"
+    assert slip.occurred_at == datetime.datetime(2026, 7, 13, 22, 40, tzinfo=datetime.UTC)
+    history = html.unescape(_history(client, org, "behaviour.slip", slip))
+    assert "Wrong time, type and room: checked with the duty log." in history
+    for old, new in (
+        ("14 Jul 2026 10:05", "13 Jul 2026 23:40"),  # when, on London's clocks
+        ("High level / incident", "Low level"),
+        ("Hall", "Dining room"),
+        ("—", "Uniform – “tie”"),
+    ):
+        assert re.search(rf"{re.escape(old)}</del> → {re.escape(new)}", history), (old, new)
