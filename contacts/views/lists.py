@@ -208,6 +208,9 @@ def child_contacts(request, child_id):
             "updates": updates,
             "today": today,
             "can_record": services.can_record_contacts(access, child.site_id),
+            # The weekly update (homes only): the child's key worker or cover and managers, as
+            # its page checks; one query for the allocation, once per page.
+            "can_write_update": visit is not None and services.can_write_update(access, child),
         },
     )
 

@@ -8,13 +8,10 @@ links (the last tests): templates ask ``may_open`` / ``may_send`` (tenancy's ``k
 
 import datetime
 import re
-from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 
 from plans.models import PlanType
 from safeguarding.models import Concern
@@ -25,54 +22,9 @@ from ..factories import MembershipFactory, OrganisationFactory, SiteFactory
 from ..plans.factories import PlanFactory, PlanVersionFactory
 from ..test_cross_organisation_walk import TENANT_URLS, fill
 from ..uploads import png_bytes
+from ..walk import view_name, walk
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"hx-get": "GET", "hx-post": "POST", "hx-put": "PUT", "hx-patch": "PATCH", "hx-delete": "DELETE"}  # fmt: skip
-#: The most pages one walk opens: a runaway (a link that makes a new address each time) fails.
-LIMIT = 600
-
-
-class Addresses(HTMLParser):
-    """(method, address, what) for each link, image, form and htmx request of a page."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, str, str]] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "a" and attrs.get("href") is not None:
-            self.found.append(("GET", attrs["href"], "link"))
-        if tag == "img" and attrs.get("src") is not None:
-            self.found.append(("GET", attrs["src"], "image"))
-        if tag == "form":
-            method = (attrs.get("method") or "GET").upper()
-            self.found.append((method, attrs.get("action") or "", "form"))
-        if tag in ("button", "input") and attrs.get("formaction") is not None:
-            method = (attrs.get("formmethod") or "POST").upper()
-            self.found.append((method, attrs["formaction"], "button"))
-        for attribute, method in HTMX.items():
-            if attrs.get(attribute) is not None:
-                self.found.append((method, attrs[attribute], attribute))
-
-
-def _same_site(page: str, address: str) -> str | None:
-    """The path (and query) of ``address`` on this site; None for another site, a fragment of the
-    same page, a mail or phone link, or a static file."""
-    if address.startswith(("mailto:", "tel:", "javascript:", "data:", "#")):
-        return None
-    full = urlsplit(urljoin("http://testserver" + page, address))
-    if full.netloc != "testserver" or full.path.startswith(settings.STATIC_URL):
-        return None
-    return full.path + (f"?{full.query}" if full.query else "")
-
-
-def _view_name(url: str) -> str | None:
-    try:
-        return resolve(urlsplit(url).path).view_name
-    except Resolver404:
-        return None
 
 
 def walk_as_visitor(client, visitor, ids=None) -> tuple[set[str], list[str]]:
@@ -83,31 +35,15 @@ def walk_as_visitor(client, visitor, ids=None) -> tuple[set[str], list[str]]:
     access = client.get("/").wsgi_request.access
     assert access.is_independent_visitor
     pages = [route for route, name in TENANT_URLS if name in VISITOR_PAGES] if ids else []
-    queue = ["/"] + sorted(fill(route, ids) for route in pages)
-    came_from = dict.fromkeys(queue, "the start")
-    opened, wrong = set(), []
-    while queue:
-        url = queue.pop(0)
-        assert len(opened) < LIMIT, f"more than {LIMIT} pages: {sorted(opened)[:20]}…"
-        opened.add(url)
-        response = client.get(url, follow=True)
-        if response.status_code == 403:
-            wrong.append(f"{came_from[url]} offers {url} ({_view_name(url)}), which answers 403")
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
-        parser = Addresses()
-        parser.feed(response.content.decode())
-        for method, address, what in parser.found:
-            target = _same_site(url, address)
-            if target is None:
-                continue
-            name = _view_name(target)
-            if not visitor_may(access, name, method):
-                wrong.append(f"{url} offers a {what} ({method} {target}, {name})")
-            elif method == "GET" and what in ("link", "image") and target not in came_from:
-                came_from[target] = url
-                queue.append(target)
-    return opened, wrong
+
+    def offered(page, method, target, what):
+        name = view_name(target)
+        if not visitor_may(access, name, method):
+            return f"{page} offers a {what} ({method} {target}, {name})"
+        return None
+
+    start = ["/"] + sorted(fill(route, ids) for route in pages)
+    return walk(client, start, offered=offered, starts_must_open=True)
 
 
 def _with_photo(world, scope):
