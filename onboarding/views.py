@@ -289,7 +289,7 @@ def site_list(request):
     settings (caseload limit, escalation) they change themselves."""
     access = request.access
     sites = selectors.settings_sites(access)
-    if not sites:
+    if not sites and not access.is_org_admin:  # a new organisation's admin adds the first here
         raise PermissionDenied("Only organisation admins and managers change sites' settings.")
     return render(
         request,
