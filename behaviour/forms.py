@@ -13,7 +13,7 @@ from tenancy.text import MAX_FREE_TEXT
 from tenancy.timeutils import WallClockFormMixin, site_today
 
 from . import codes
-from .models import Appointment, Kind, Outcome, Session, SlipType
+from .models import SLIP_TYPED_FIELDS, Appointment, Kind, Outcome, Session, SlipType
 
 
 class TimeInput(forms.TimeInput):
@@ -136,16 +136,7 @@ class SlipFieldsForm(WallClockFormMixin, forms.Form):
         out = {"kind": kind, "slip_type": slip_type}
         if "occurred_at" in data:
             out["occurred_at"] = data["occurred_at"]
-        for name in (
-            "lesson",
-            "location",
-            "what_happened",
-            "action_taken",
-            "outcome",
-            "outcome_detail",
-            "points",
-            "worth_a_call",
-        ):
+        for name in SLIP_TYPED_FIELDS:
             if name in self.fields:
                 value = data.get(name)
                 out[name] = 0 if name == "points" and value is None else value
@@ -249,19 +240,7 @@ class SlipCorrectForm(VersionedFormMixin, SlipFieldsForm):
         self.instance = instance
         site = instance.child.site
         when = timezone.localtime(instance.occurred_at, ZoneInfo(site.time_zone))
-        initial = {
-            name: getattr(instance, name)
-            for name in (
-                "lesson",
-                "location",
-                "what_happened",
-                "action_taken",
-                "outcome",
-                "outcome_detail",
-                "points",
-                "worth_a_call",
-            )
-        }
+        initial = {name: getattr(instance, name) for name in SLIP_TYPED_FIELDS}
         initial["slip_type"] = (
             f"t{instance.slip_type_id}" if instance.slip_type_id else instance.kind
         )

@@ -82,6 +82,20 @@ class Outcome(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# What a person types about a slip besides its type and time: recorded and corrected alike
+# (behaviour.forms, behaviour.services.slips).
+SLIP_TYPED_FIELDS = (
+    "lesson",
+    "location",
+    "what_happened",
+    "action_taken",
+    "outcome",
+    "outcome_detail",
+    "points",
+    "worth_a_call",
+)
+
+
 class Slip(TenantModel, Versioned):
     """One behaviour slip about one child. Each child involved in an incident has their own slip,
     linked by ``incident_ref``, and sees none of the others' details."""

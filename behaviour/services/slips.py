@@ -15,6 +15,7 @@ from tenancy.audit import Action, audit_write
 from tenancy.hooks import publish
 
 from ..models import (
+    SLIP_TYPED_FIELDS,
     Kind,
     Outcome,
     SavedFilter,
@@ -140,19 +141,7 @@ def can_change_slip(access: Access, slip: Slip) -> bool:
 SLIP = "behaviour.slip"  # its kind in tenancy.records (behaviour/records.py)
 # Everything a person types when recording a slip, but who it is about and the other children
 # involved (each has a linked slip of their own: behaviour/records.py says so on the page).
-SLIP_CORRECTABLE = (
-    "kind",
-    "slip_type",
-    "occurred_at",
-    "lesson",
-    "location",
-    "what_happened",
-    "action_taken",
-    "outcome",
-    "outcome_detail",
-    "points",
-    "worth_a_call",
-)
+SLIP_CORRECTABLE = ("kind", "slip_type", "occurred_at", *SLIP_TYPED_FIELDS)
 
 
 def slip_check(access: Access, slip: Slip, *, options: dict) -> list[str]:
