@@ -101,25 +101,19 @@ def incidents_by_month(site: Site, start, end) -> dict:
 def record_counts(site: Site, start, end) -> dict[str, int]:
     """Sessions recorded, weekly social-worker updates sent (not addenda) and statutory visits
     recorded in the period, on the home's calendar, retracted contacts left out: the contacts
-    list filtered to the home, the purpose or kind and the same dates counts the same. Three
+    list filtered to the home, the purpose or kind and the same dates counts the same. Two
     queries."""
     first, after = day_bounds(site, start, end)
+    contacts = Contact.objects.filter(
+        site=site, occurred_at__gte=first, occurred_at__lt=after, retracted_at__isnull=True
+    ).aggregate(
+        weekly_updates=Count("pk", filter=Q(purpose=Contact.Purpose.WEEKLY_UPDATE)),
+        visits=Count("pk", filter=Q(kind=Contact.Kind.VISIT)),
+    )  # query: updates sent and visits recorded
     return {
         "sessions": _period_sessions(site, start, end).count(),  # query: sessions
-        "weekly_updates": Contact.objects.filter(
-            site=site,
-            purpose=Contact.Purpose.WEEKLY_UPDATE,
-            occurred_at__gte=first,
-            occurred_at__lt=after,
-            retracted_at__isnull=True,
-        ).count(),  # query: updates sent
-        "visits": Contact.objects.filter(
-            site=site,
-            kind=Contact.Kind.VISIT,
-            occurred_at__gte=first,
-            occurred_at__lt=after,
-            retracted_at__isnull=True,
-        ).count(),  # query: visits
+        "weekly_updates": contacts["weekly_updates"],
+        "visits": contacts["visits"],
     }
 
 
