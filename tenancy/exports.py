@@ -139,7 +139,7 @@ def stored_file(field_file):
     naming the file, never a server error."""
     try:
         return field_file.open("rb")
-    except (FileNotFoundError, OSError) as error:
+    except OSError as error:  # FileNotFoundError and the storage's other read failures
         logger.error("Stored file missing: %s (%s)", field_file.name, error)
         raise Http404(
             "This file is missing from storage. Tell your organisation's administrator: it may "
